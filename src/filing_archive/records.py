@@ -1,0 +1,113 @@
+"""Records: one Markdown file with validated front-matter, as typed data."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from datetime import date
+
+from .schema import RETENTION_CODES
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    start: date | None = None
+    end: date | None = None
+
+    def contains(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass
+class Translation:
+    """An English version of a record (``x.en.md``): its own title and body, same metadata."""
+
+    lang: str
+    src_uri: str
+    path: str
+    title: str
+    body: str
+    body_line: int
+    keywords: list[str] = field(default_factory=list)
+    responsible: str | None = None
+    host: str | None = None
+
+
+@dataclass
+class Record:
+    path: str  # relative to the project root, for messages
+    src_uri: str  # relative to docs_dir, as MkDocs names it
+    id: str
+    title: str
+    type: str
+    unit: str  # unit code
+    date: date
+    status: str = "draft"
+    secrecy: str = "公开"
+    doc_no: str | None = None
+    retention: str | None = None
+    archive_no: str | None = None
+    responsible: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    plan: str | None = None
+    stage: str | None = None
+    stages: list[Stage] = field(default_factory=list)
+    form: str | None = None
+    host: str | None = None
+    attendees: int | None = None
+    hours: float | None = None
+    issue: int | None = None
+    body: str = ""
+    body_line: int = 1
+    lines: dict[str, int] = field(default_factory=dict)
+    translations: dict[str, Translation] = field(default_factory=dict)
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def is_filed(self) -> bool:
+        return self.status == "filed"
+
+    @property
+    def url(self) -> str:
+        return page_url(self.src_uri)
+
+    def line(self, name: str) -> int:
+        return self.lines.get(name, 1)
+
+    def title_in(self, lang: str) -> str:
+        translation = self.translations.get(lang)
+        return translation.title if translation else self.title
+
+    def url_in(self, lang: str) -> str:
+        """The page that shows this record to a reader of ``lang``: its translation or the original."""
+        if lang in self.translations:
+            return f"{lang}/{self.url}"
+        return self.url
+
+    def stage_of(self, name: str) -> Stage | None:
+        for stage in self.stages:
+            if stage.name == name:
+                return stage
+        return None
+
+
+def page_url(src_uri: str) -> str:
+    """The directory URL MkDocs gives a Markdown file (``a/b.md`` -> ``a/b/``)."""
+    parent, filename = posixpath.split(src_uri)
+    stem = filename.rsplit(".", 1)[0]
+    if stem in ("index", "README"):
+        return f"{parent}/" if parent else ""
+    return f"{parent}/{stem}/" if parent else f"{stem}/"
+
+
+def expected_archive_no(fonds: str, record_year: int, retention: str, unit: str, number: int) -> str:
+    """The 档号 DA/T 22 gives a 件: ``Z001-WS·2023-Y-LCZ-0001``."""
+    return f"{fonds}-WS·{record_year}-{RETENTION_CODES[retention]}-{unit}-{number:04d}"

@@ -1,0 +1,201 @@
+"""The registry, ``archive.yml``: the fonds, its units, the default plan stages, cadence rules.
+
+Errors in it are reported like record errors: ``archive.yml:LINE: field: message``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .frontmatter import SourceError, decode_source
+from .problems import Problems
+from .schema import UNIT_KINDS
+
+REGISTRY_FILE = "archive.yml"
+FONDS_RE = re.compile(r"^[A-Z0-9]{4}$")
+UNIT_CODE_RE = re.compile(r"^[A-Z0-9]{3}$")
+RECORDS_DIR_RE = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$")
+KNOWN_KEYS = {
+    "fonds", "fonds_name", "fonds_name_en", "records_dir", "docs_dir", "units", "stages",
+    "cadence", "exemptions",
+}
+UNIT_KEYS = {"code", "name", "name_en", "kind"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    name_en: str
+    kind: str
+
+    def label(self, lang: str) -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name
+
+
+@dataclass
+class Registry:
+    fonds: str
+    fonds_name: str
+    fonds_name_en: str
+    records_dir: str
+    docs_dir: str
+    units: dict[str, Unit]
+    stages: list[str]
+    path: str = REGISTRY_FILE
+    raw: dict = field(default_factory=dict)  # the parsed YAML, for later sections (cadence)
+    lines: dict = field(default_factory=dict)  # dotted key -> line, for error messages
+
+    def unit(self, value: object) -> Unit | None:
+        """A unit by code or by its exact Chinese name."""
+        if not isinstance(value, str):
+            return None
+        if value in self.units:
+            return self.units[value]
+        for unit in self.units.values():
+            if unit.name == value:
+                return unit
+        return None
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 0)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that remembers the line of every mapping key as a dotted path."""
+
+
+def _load_with_lines(text: str) -> tuple[object, dict[str, int]]:
+    loader = _LineLoader(text)
+    lines: dict[str, int] = {}
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, lines
+
+        def walk(n: yaml.Node, prefix: str) -> None:
+            if isinstance(n, yaml.MappingNode):
+                for k, v in n.value:
+                    key = f"{prefix}.{k.value}" if prefix else str(k.value)
+                    lines.setdefault(key, k.start_mark.line + 1)
+                    walk(v, key)
+            elif isinstance(n, yaml.SequenceNode):
+                for i, item in enumerate(n.value):
+                    key = f"{prefix}[{i}]"
+                    lines.setdefault(key, item.start_mark.line + 1)
+                    walk(item, key)
+
+        walk(node, "")
+        return loader.construct_document(node), lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise SourceError((mark.line + 1) if mark else 0, f"YAML syntax error: {exc.problem}") from None
+    finally:
+        loader.dispose()
+
+
+def load_registry(root: Path, problems: Problems) -> Registry | None:
+    """Read and check ``archive.yml`` under ``root``; None when it is unusable."""
+    path = root / REGISTRY_FILE
+    rel = REGISTRY_FILE
+    if not path.exists():
+        problems.error(rel, 0, "", f"registry not found (expected {path})")
+        return None
+    try:
+        data, lines = _load_with_lines(decode_source(path.read_bytes()))
+    except SourceError as exc:
+        problems.error(rel, exc.line, exc.field, exc.message)
+        return None
+    if not isinstance(data, dict):
+        problems.error(rel, 1, "", "the registry must be a mapping (fonds:, units:, ...)")
+        return None
+    return check_registry(data, lines, rel, problems)
+
+
+def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Problems) -> Registry | None:
+    errors_before = len(problems.errors)
+
+    def err(key: str, message: str) -> None:
+        problems.error(rel, lines.get(key, 1), key, message)
+
+    for key in data:
+        if key not in KNOWN_KEYS:
+            err(key, f"unknown registry key (expected one of {', '.join(sorted(KNOWN_KEYS))})")
+
+    fonds = data.get("fonds")
+    if not isinstance(fonds, str) or not FONDS_RE.match(fonds):
+        err("fonds", f"全宗号 must be 4 of A-Z and 0-9 (expected e.g. Z001, got {fonds!r})")
+    fonds_name = data.get("fonds_name")
+    if not isinstance(fonds_name, str) or not fonds_name.strip():
+        err("fonds_name", "required: the name of the fonds (全宗名称)")
+    records_dir = data.get("records_dir", "archive")
+    if not isinstance(records_dir, str) or not RECORDS_DIR_RE.match(records_dir):
+        err("records_dir", f"expected a folder name under docs/ such as archive, got {records_dir!r}")
+    docs_dir = data.get("docs_dir", "docs")
+    if not isinstance(docs_dir, str) or not docs_dir:
+        err("docs_dir", f"expected a folder name such as docs, got {docs_dir!r}")
+
+    units: dict[str, Unit] = {}
+    raw_units = data.get("units")
+    if not isinstance(raw_units, list) or not raw_units:
+        err("units", "required: a list of units, each with code, name, name_en and kind")
+        raw_units = []
+    names: dict[str, str] = {}
+    for i, raw in enumerate(raw_units):
+        key = f"units[{i}]"
+        if not isinstance(raw, dict):
+            err(key, "expected a unit with code, name, name_en and kind")
+            continue
+        for k in raw:
+            if k not in UNIT_KEYS:
+                err(f"{key}.{k}", f"unknown unit key (expected {', '.join(sorted(UNIT_KEYS))})")
+        code = raw.get("code")
+        if not isinstance(code, str) or not UNIT_CODE_RE.match(code):
+            err(f"{key}.code", f"机构代码 must be 3 of A-Z and 0-9 (expected e.g. LCZ, got {code!r})")
+            continue
+        if code in units:
+            err(f"{key}.code", f"duplicate unit code {code} (already used by {units[code].name})")
+            continue
+        name = raw.get("name")
+        if not isinstance(name, str) or not name.strip():
+            err(f"{key}.name", "required: the unit's Chinese name")
+            continue
+        if name in names:
+            err(f"{key}.name", f"duplicate unit name {name} (already used by {names[name]})")
+            continue
+        name_en = raw.get("name_en", "")
+        if not isinstance(name_en, str):
+            err(f"{key}.name_en", f"expected text, got {name_en!r}")
+            name_en = ""
+        kind = raw.get("kind")
+        if UNIT_KINDS.get(kind) is None:
+            err(f"{key}.kind", f"expected one of {UNIT_KINDS.describe()}, got {kind!r}")
+            continue
+        names[name] = code
+        units[code] = Unit(code, name.strip(), name_en.strip(), UNIT_KINDS.get(kind).code)
+
+    stages = data.get("stages", [])
+    if not isinstance(stages, list) or not all(isinstance(s, str) and s.strip() for s in stages):
+        err("stages", f"expected a list of stage names, got {stages!r}")
+        stages = []
+    elif len(set(stages)) != len(stages):
+        err("stages", "stage names must be unique")
+
+    if len(problems.errors) > errors_before:
+        return None
+    return Registry(
+        fonds=fonds,
+        fonds_name=fonds_name.strip(),
+        fonds_name_en=str(data.get("fonds_name_en") or "").strip(),
+        records_dir=records_dir,
+        docs_dir=docs_dir,
+        units=units,
+        stages=list(stages),
+        path=rel,
+        raw=data,
+        lines=lines,
+    )

@@ -1,0 +1,172 @@
+"""The front-matter contract: every field a record may carry, declared once.
+
+Vocabularies map a code to its Chinese and English labels; the Chinese label is accepted
+as an alias wherever a code is. Validation (``validation.py``) reads these declarations;
+templates read the labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Term:
+    """One entry of a controlled vocabulary."""
+
+    code: str
+    zh: str
+    en: str
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class Vocabulary:
+    """A closed list of terms, looked up by code or by Chinese label."""
+
+    def __init__(self, name: str, terms: list[Term]):
+        self.name = name
+        self.terms = terms
+        self._lookup = {t.code: t for t in terms} | {t.zh: t for t in terms}
+
+    def get(self, value: object) -> Term | None:
+        return self._lookup.get(value) if isinstance(value, str) else None
+
+    def __getitem__(self, code: str) -> Term:
+        return self._lookup[code]
+
+    def __iter__(self):
+        return iter(self.terms)
+
+    def spellings(self) -> list[str]:
+        return list(self._lookup)
+
+    def describe(self) -> str:
+        return " | ".join(f"{t.code} {t.zh}" if t.code != t.zh else t.zh for t in self.terms)
+
+
+TYPES = Vocabulary(
+    "type",
+    [
+        Term("plan", "方案", "Work plan"),
+        Term("study", "学习记录", "Study record"),
+        Term("briefing", "简报", "Briefing"),
+        Term("summary", "总结", "Summary"),
+        Term("report", "专题汇报", "Report"),
+        Term("analysis", "分析研判", "Risk analysis"),
+        Term("opinion", "舆情信息", "Public-opinion report"),
+        Term("minutes", "会议纪要", "Minutes"),
+        Term("duty", "述职报告", "Duty report"),
+        Term("notice", "通报", "Notice"),
+    ],
+)
+
+STATUSES = Vocabulary(
+    "status",
+    [
+        Term("draft", "草稿", "Draft"),
+        Term("published", "发布", "Published"),
+        Term("filed", "已归档", "Filed"),
+    ],
+)
+
+# Only non-secret material may live here; secret grades are listed so they can be refused.
+SECRECY = Vocabulary("secrecy", [Term("公开", "公开", "Public"), Term("内部", "内部", "Internal")])
+SECRET_GRADES = ("绝密", "机密", "秘密")
+
+# 保管期限 and the code DA/T 22 puts in the 档号.
+RETENTION = Vocabulary(
+    "retention",
+    [
+        Term("永久", "永久", "Permanent"),
+        Term("30年", "30年", "30 years"),
+        Term("10年", "10年", "10 years"),
+    ],
+)
+RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
+
+STUDY_FORMS = Vocabulary(
+    "form",
+    [
+        Term("集中学习", "集中学习", "Group study"),
+        Term("个人自学", "个人自学", "Self-study"),
+        Term("专题研讨", "专题研讨", "Seminar"),
+        Term("专题讲座", "专题讲座", "Lecture"),
+        Term("主题党日", "主题党日", "Party day"),
+        Term("网络学习", "网络学习", "Online study"),
+    ],
+)
+
+UNIT_KINDS = Vocabulary(
+    "kind",
+    [
+        Term("town", "乡镇", "Town"),
+        Term("school", "学校", "School"),
+        Term("kindergarten", "幼儿园", "Kindergarten"),
+        Term("bureau", "局", "Bureau"),
+        Term("community", "社区", "Community"),
+        Term("clinic", "卫生院", "Clinic"),
+    ],
+)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One front-matter field: its labels, the shape of its value, where it applies."""
+
+    name: str
+    zh: str
+    en: str
+    kind: str  # text | date | int | number | text_list | vocab | stages | id | doc_no | archive_no
+    vocabulary: Vocabulary | None = None
+    required: bool = False
+    only_types: tuple[str, ...] = ()
+    minimum: float | None = None
+    help: str = ""
+    aliases: tuple[str, ...] = field(default=())
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+FIELDS: dict[str, FieldSpec] = {
+    f.name: f
+    for f in [
+        FieldSpec("title", "题名", "Title", "text", required=True),
+        FieldSpec("type", "材料类型", "Type", "vocab", TYPES, required=True),
+        FieldSpec("unit", "责任者", "Unit", "unit", required=True),
+        FieldSpec("date", "成文日期", "Date", "date", required=True),
+        FieldSpec("status", "状态", "Status", "vocab", STATUSES),
+        FieldSpec("id", "标识", "ID", "id"),
+        FieldSpec("doc_no", "文号", "Document no.", "doc_no"),
+        FieldSpec("secrecy", "密级", "Classification", "secrecy", SECRECY),
+        FieldSpec("retention", "保管期限", "Retention", "vocab", RETENTION),
+        FieldSpec("archive_no", "档号", "Archival no.", "archive_no"),
+        FieldSpec("responsible", "第一责任人", "Responsible", "text"),
+        FieldSpec("keywords", "主题词", "Keywords", "text_list"),
+        FieldSpec("plan", "所属方案", "Plan", "id"),
+        FieldSpec("stage", "阶段", "Stage", "text"),
+        FieldSpec("stages", "阶段安排", "Stages", "stages", only_types=("plan",)),
+        FieldSpec("form", "学习形式", "Form", "vocab", STUDY_FORMS, only_types=("study",)),
+        FieldSpec("host", "主持人", "Host", "text", only_types=("study",)),
+        FieldSpec("attendees", "参加人数", "Attendees", "int", only_types=("study",), minimum=0),
+        FieldSpec("hours", "学时", "Hours", "number", only_types=("study",), minimum=0),
+        FieldSpec("issue", "期号", "Issue", "int", only_types=("briefing",), minimum=1),
+    ]
+}
+
+# Fields a type cannot do without, beyond the ones every record needs.
+REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "study": ("form",),
+    "briefing": ("issue",),
+}
+
+# Fields an English translation file (x.en.md) may set; the rest comes from the Chinese record.
+TRANSLATABLE_FIELDS = ("title", "keywords", "responsible", "host")
+
+
+def required_fields(type_code: str | None) -> list[str]:
+    """Every field a record of this type needs, in contract order."""
+    base = [name for name, spec in FIELDS.items() if spec.required]
+    return base + list(REQUIRED_BY_TYPE.get(type_code or "", ()))

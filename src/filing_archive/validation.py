@@ -1,0 +1,582 @@
+"""Validation of records against the front-matter contract (``schema.FIELDS``).
+
+Two levels, as in mkdocs-static-i18n's ``Config.validate()``: ``validate_record`` checks one
+file's fields and the rules that span its fields; ``validate_archive`` checks rules that span
+records (unique ids, plans and stages, briefing numbers, 档号). Every problem is collected;
+nothing stops at the first one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime
+
+from . import frontmatter
+from .frontmatter import FrontMatter, InvalidScalar, SourceError
+from .problems import Problems
+from .records import Record, Stage, Translation, expected_archive_no
+from .registry import Registry
+from .schema import (
+    FIELDS,
+    RETENTION_CODES,
+    SECRET_GRADES,
+    SECRECY,
+    TRANSLATABLE_FIELDS,
+    TYPES,
+    FieldSpec,
+    Vocabulary,
+    required_fields,
+)
+
+ID_RE = re.compile(r"^[a-z0-9-]+$")
+DOC_NO_RE = re.compile(r"^(?P<org>[^\s〔〕\[\]()（）【】［］第]+)〔(?P<year>\d{4})〕(?P<num>[1-9]\d*)号$")
+DOC_NO_LOOSE_RE = re.compile(
+    r"^(?P<org>.*?)\s*[〔\[［(（【]\s*(?P<year>\d{4})\s*[〕\]］)）】]\s*第?\s*(?P<num>\d+)\s*号$"
+)
+ARCHIVE_NO_RE = re.compile(
+    r"^(?P<fonds>[A-Z0-9]{4})-WS·(?P<year>\d{4})-(?P<ret>Y|D30|D10)-(?P<unit>[A-Z0-9]{3})-(?P<num>\d{4})$"
+)
+SECRET_LINE_RE = re.compile(
+    r"^\s*(?:密级\s*[:：]\s*)?(?P<grade>绝密|机密|秘密)\s*(?:[★☆*]\s*\S*)?\s*$"
+)
+# Page keys MkDocs and Material understand; harmless on a record.
+PAGE_KEYS = {"hide", "description"}
+SECRET_SCAN_LINES = 5
+
+
+def did_you_mean(value: str, choices: list[str]) -> str | None:
+    match = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def fmt(value: object) -> str:
+    if isinstance(value, str):
+        return value if value else "an empty string"
+    if value is None:
+        return "nothing"
+    return repr(value) if not isinstance(value, (date, int, float)) else str(value)
+
+
+def secret_grade(value: str) -> str | None:
+    """The secret grade a 密级 value names, if any (秘密, 机密★, 绝密★长期 ...)."""
+    for grade in SECRET_GRADES:
+        if value.strip().startswith(grade):
+            return grade
+    return None
+
+
+def doc_no_correction(value: str) -> str | None:
+    """The GB/T 9704 form of a near-correct 文号, or None when it is not recognisable."""
+    m = DOC_NO_LOOSE_RE.match(value.strip())
+    if not m or not m["org"] or int(m["num"]) == 0:
+        return None
+    return f"{m['org'].strip()}〔{m['year']}〕{int(m['num'])}号"
+
+
+class _RecordChecker:
+    """Checks one parsed file; collects problems and the typed values."""
+
+    def __init__(self, path: str, fm: FrontMatter, registry: Registry, today: date, problems: Problems):
+        self.path = path
+        self.fm = fm
+        self.registry = registry
+        self.today = today
+        self.problems = problems
+        self.values: dict[str, object] = {}
+
+    def line(self, name: str) -> int:
+        return self.fm.lines.get(name, 1)
+
+    def error(self, name: str, message: str) -> None:
+        self.problems.error(self.path, self.line(name), name, message)
+
+    def warning(self, name: str, message: str) -> None:
+        self.problems.warning(self.path, self.line(name), name, message)
+
+    # --- one field at a time -------------------------------------------------------------
+    def check(self) -> None:
+        raw = self.fm.values
+        for line, key, message in self.fm.warnings:
+            self.problems.error(self.path, line, key, message)
+        for key in raw:
+            if key not in FIELDS and key not in PAGE_KEYS:
+                hint = did_you_mean(key, list(FIELDS))
+                suggestion = f"; did you mean {hint}?" if hint else ""
+                self.warning(key, f"unknown field (not in the front-matter contract{suggestion})")
+        type_value = raw.get("type")
+        type_term = TYPES.get(type_value)
+        for name in required_fields(type_term.code if type_term else None):
+            if name not in raw or raw[name] is None or raw[name] == "":
+                spec = FIELDS[name]
+                self.problems.error(
+                    self.path, 1 if name not in raw else self.line(name), name,
+                    f"required field is missing (expected {self.expectation(spec)})",
+                )
+        for name, spec in FIELDS.items():
+            if name in raw and raw[name] is not None and raw[name] != "":
+                value = self.check_value(spec, raw[name])
+                if value is not None:
+                    self.values[name] = value
+        self.check_spanning_rules()
+
+    def expectation(self, spec: FieldSpec) -> str:
+        return {
+            "text": "text",
+            "date": "a date YYYY-MM-DD",
+            "unit": "a unit code from archive.yml such as "
+            + ", ".join(list(self.registry.units)[:3]),
+            "vocab": spec.vocabulary.describe() if spec.vocabulary else "",
+            "secrecy": "公开 | 内部",
+            "int": "a whole number",
+            "number": "a number",
+            "text_list": "a list such as [意识形态, 理论学习]",
+            "id": "lower-case letters, digits and - such as 2023-plan",
+            "doc_no": "<机关代字>〔YYYY〕N号 such as 老城党发〔2023〕5号",
+            "archive_no": "a 档号 such as Z001-WS·2023-Y-LCZ-0001",
+            "stages": "a list of {name, start, end}",
+        }[spec.kind]
+
+    def check_value(self, spec: FieldSpec, value: object) -> object | None:
+        name = spec.name
+        kind = spec.kind
+        if isinstance(value, InvalidScalar):
+            if kind == "date":
+                self.error(name, f"not a real calendar date (expected YYYY-MM-DD, got {value.text})")
+            else:
+                self.error(name, f"cannot read {value.text} ({value.reason})")
+            return None
+        if kind == "text":
+            if not isinstance(value, str) or not value.strip():
+                self.error(name, f"expected text, got {fmt(value)}")
+                return None
+            return value.strip()
+        if kind == "vocab":
+            return self.check_vocab(name, spec.vocabulary, value)
+        if kind == "secrecy":
+            if isinstance(value, str) and secret_grade(value):
+                self.error(
+                    name,
+                    f"secret material ({secret_grade(value)}) must never be stored in or published "
+                    f"from this archive: remove the file (expected 公开 | 内部, got {value})",
+                )
+                return None
+            return self.check_vocab(name, SECRECY, value)
+        if kind == "unit":
+            unit = self.registry.unit(value)
+            if unit is None:
+                hint = did_you_mean(str(value), [*self.registry.units, *(u.name for u in self.registry.units.values())])
+                suggestion = f"; did you mean {hint}?" if hint else ""
+                self.error(
+                    name,
+                    f"not a unit of archive.yml (expected a unit code or its exact Chinese name, "
+                    f"got {fmt(value)}{suggestion})",
+                )
+                return None
+            return unit.code
+        if kind == "date":
+            return self.check_date(name, value)
+        if kind in ("int", "number"):
+            ok_type = isinstance(value, int) if kind == "int" else isinstance(value, (int, float))
+            if isinstance(value, bool) or not ok_type:
+                self.error(name, f"expected {self.expectation(spec)}, got {fmt(value)}")
+                return None
+            if name == "hours" and value <= 0:
+                self.error(name, f"expected a number greater than 0, got {value}")
+                return None
+            if spec.minimum is not None and value < spec.minimum:
+                self.error(name, f"expected a whole number ≥ {spec.minimum:g}, got {value}")
+                return None
+            return value
+        if kind == "text_list":
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                self.error(name, f"expected {self.expectation(spec)}, got {fmt(value)}")
+                return None
+            return [v.strip() for v in value]
+        if kind == "id":
+            if not isinstance(value, str) or not ID_RE.match(value):
+                self.error(name, f"expected {self.expectation(spec)}, got {fmt(value)}")
+                return None
+            return value
+        if kind == "doc_no":
+            return self.check_doc_no(name, value)
+        if kind == "archive_no":
+            if not isinstance(value, str) or not ARCHIVE_NO_RE.match(value):
+                self.error(name, f"expected {self.expectation(spec)}, got {fmt(value)}")
+                return None
+            return value
+        if kind == "stages":
+            return self.check_stages(name, value)
+        raise AssertionError(kind)  # pragma: no cover
+
+    def check_vocab(self, name: str, vocabulary: Vocabulary, value: object) -> str | None:
+        term = vocabulary.get(value)
+        if term:
+            return term.code
+        if isinstance(value, str):
+            hint = did_you_mean(value, vocabulary.spellings())
+            if hint:
+                read_as = vocabulary.get(hint).code
+                self.warning(
+                    name, f"unknown value {value}; did you mean {hint}? (read as {hint}; "
+                    f"expected {vocabulary.describe()})",
+                )
+                return read_as
+        self.error(name, f"expected {vocabulary.describe()}, got {fmt(value)}")
+        return None
+
+    def check_date(self, name: str, value: object) -> date | None:
+        if isinstance(value, datetime):
+            self.error(name, f"expected a date YYYY-MM-DD without a time, got {value}")
+            return None
+        if isinstance(value, str):
+            text = value.strip()
+            if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+                self.error(name, f"expected a date YYYY-MM-DD, got {fmt(value)}")
+                return None
+            try:
+                value = date.fromisoformat(text)
+            except ValueError:
+                self.error(name, f"not a real calendar date (expected YYYY-MM-DD, got {text})")
+                return None
+        if not isinstance(value, date):
+            self.error(name, f"expected a date YYYY-MM-DD, got {fmt(value)}")
+            return None
+        if name == "date" and value > self.today:
+            self.error(name, f"date is after the build date {self.today} (expected a date that has passed, got {value})")
+            return None
+        return value
+
+    def check_doc_no(self, name: str, value: object) -> str | None:
+        if not isinstance(value, str):
+            self.error(name, f"expected {self.expectation(FIELDS[name])}, got {fmt(value)}")
+            return None
+        text = value.strip()
+        if DOC_NO_RE.match(text):
+            return text
+        corrected = doc_no_correction(text)
+        if corrected:
+            self.error(
+                name,
+                f"文号 is not in GB/T 9704 form: write {corrected} (year in full inside 〔〕, "
+                f"no 第, no leading zero; got {text})",
+            )
+        else:
+            self.error(name, f"expected {self.expectation(FIELDS[name])}, got {text}")
+        return None
+
+    def check_stages(self, name: str, value: object) -> list[Stage] | None:
+        if not isinstance(value, list) or not value:
+            self.error(name, f"expected {self.expectation(FIELDS[name])}, got {fmt(value)}")
+            return None
+        stages: list[Stage] = []
+        ok = True
+        for i, item in enumerate(value):
+            where = f"{name}[{i}]"
+            if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+                self.error(name, f"{where}: expected {{name, start, end}} with a stage name, got {fmt(item)}")
+                ok = False
+                continue
+            extra = set(item) - {"name", "start", "end"}
+            if extra:
+                self.warning(name, f"{where}: unknown key {', '.join(sorted(extra))} (expected name, start, end)")
+            dates = []
+            for key in ("start", "end"):
+                day = item.get(key)
+                if day is None:
+                    dates.append(None)
+                    continue
+                if isinstance(day, str):
+                    try:
+                        day = date.fromisoformat(day)
+                    except ValueError:
+                        day = None
+                if not isinstance(day, date) or isinstance(day, datetime):
+                    self.error(name, f"{where}.{key}: expected a date YYYY-MM-DD, got {fmt(item.get(key))}")
+                    ok = False
+                    day = None
+                dates.append(day)
+            start, end = dates
+            if start and end and start > end:
+                self.error(name, f"{where}: stage {item['name']} ends before it starts ({start} > {end})")
+                ok = False
+            stages.append(Stage(item["name"].strip(), start, end))
+        names = [s.name for s in stages]
+        for dup in sorted({n for n in names if names.count(n) > 1}):
+            self.error(name, f"stage name {dup} appears more than once (names must be unique)")
+            ok = False
+        previous = None
+        for stage in stages:
+            if previous and previous.end and stage.start and stage.start <= previous.end:
+                self.error(
+                    name,
+                    f"stage {stage.name} starts {stage.start}, before {previous.name} ends "
+                    f"{previous.end} (stages must be in order and must not overlap)",
+                )
+                ok = False
+            previous = stage
+        return stages if ok else None
+
+    # --- rules that span fields ----------------------------------------------------------
+    def check_spanning_rules(self) -> None:
+        v = self.values
+        raw = self.fm.values
+        type_code = v.get("type")
+        for name in raw:
+            spec = FIELDS.get(name)
+            if spec and spec.only_types and type_code and type_code not in spec.only_types:
+                kinds = ", ".join(TYPES[t].zh for t in spec.only_types)
+                self.warning(name, f"only {kinds} records carry {spec.zh}; this is a {TYPES[type_code].zh} (remove it)")
+        status = v.get("status", "draft")
+        if status == "filed":
+            for name in ("retention", "archive_no"):
+                if name not in raw:
+                    self.problems.error(
+                        self.path, self.line("status"), name,
+                        f"required when status is filed (expected {self.expectation(FIELDS[name])})",
+                    )
+        if "stage" in raw and "plan" not in raw:
+            self.error("stage", "a stage belongs to a plan: set plan (the id of the plan record) too")
+        if "plan" in raw and "stage" not in raw:
+            self.problems.error(
+                self.path, self.line("plan"), "stage",
+                "required when plan is set (expected one of the plan's stages)",
+            )
+        if "archive_no" in v and {"unit", "date"} <= set(v):
+            self.check_archive_no_agrees(v)
+        self.check_body_marking()
+
+    def check_archive_no_agrees(self, v: dict) -> None:
+        m = ARCHIVE_NO_RE.match(v["archive_no"])
+        reg = self.registry
+        retention = v.get("retention")
+        number = int(m["num"])
+        expected = expected_archive_no(
+            reg.fonds, v["date"].year, retention or "永久", v["unit"], max(number, 1)
+        )
+        if retention is None:
+            expected = expected.replace("-Y-", f"-{{{'/'.join(RETENTION_CODES.values())}}}-", 1)
+        disagreements = []
+        if m["fonds"] != reg.fonds:
+            disagreements.append(f"全宗号 {m['fonds']} is not the registry's {reg.fonds}")
+        if int(m["year"]) != v["date"].year:
+            disagreements.append(f"year {m['year']} is not the year of date {v['date']}")
+        if retention and m["ret"] != RETENTION_CODES[retention]:
+            disagreements.append(f"{m['ret']} does not match retention {retention} ({RETENTION_CODES[retention]})")
+        if m["unit"] != v["unit"]:
+            disagreements.append(f"机构代码 {m['unit']} is not the record's unit {v['unit']}")
+        if number == 0:
+            disagreements.append("件号 starts at 0001")
+        if disagreements:
+            self.error(
+                "archive_no",
+                f"档号 disagrees with the record: {'; '.join(disagreements)} "
+                f"(expected {expected}, got {v['archive_no']})",
+            )
+
+    def check_body_marking(self) -> None:
+        seen = 0
+        for offset, text in enumerate(self.fm.body.split("\n", 40)[:40]):
+            if not text.strip():
+                continue
+            seen += 1
+            m = SECRET_LINE_RE.match(text.lstrip("#> *"))
+            if m:
+                self.problems.error(
+                    self.path, self.fm.body_line + offset, "secrecy",
+                    f"the text is marked {text.strip()}: secret material must never be stored in "
+                    f"or published from this archive (remove the file)",
+                )
+                return
+            if seen >= SECRET_SCAN_LINES:
+                return
+
+
+def validate_record(
+    path: str, src_uri: str, data: bytes, registry: Registry, today: date, problems: Problems
+) -> Record | None:
+    """Check one record file. Problems go to ``problems``; returns the Record if it has no errors."""
+    errors_before = len(problems.errors)
+    try:
+        fm = frontmatter.parse(data)
+    except SourceError as exc:
+        problems.error(path, exc.line, exc.field, exc.message)
+        return None
+    checker = _RecordChecker(path, fm, registry, today, problems)
+    checker.check()
+    if len(problems.errors) > errors_before:
+        return None
+    v = checker.values
+    stem = src_uri.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    record_id = v.get("id", stem)
+    if "id" not in v and not ID_RE.match(stem):
+        problems.error(
+            path, 1, "id",
+            f"the file name {stem} is not a usable id: rename the file or set id "
+            f"(expected lower-case letters, digits and -)",
+        )
+        return None
+    stages = v.get("stages")
+    if v["type"] == "plan" and not stages:
+        stages = [Stage(name) for name in registry.stages]
+    return Record(
+        path=path,
+        src_uri=src_uri,
+        id=record_id,
+        title=v["title"],
+        type=v["type"],
+        unit=v["unit"],
+        date=v["date"],
+        status=v.get("status", "draft"),
+        secrecy=v.get("secrecy", "公开"),
+        doc_no=v.get("doc_no"),
+        retention=v.get("retention"),
+        archive_no=v.get("archive_no"),
+        responsible=v.get("responsible"),
+        keywords=v.get("keywords", []),
+        plan=v.get("plan"),
+        stage=v.get("stage"),
+        stages=stages or [],
+        form=v.get("form"),
+        host=v.get("host"),
+        attendees=v.get("attendees"),
+        hours=v.get("hours"),
+        issue=v.get("issue"),
+        body=fm.body,
+        body_line=fm.body_line,
+        lines=dict(fm.lines),
+    )
+
+
+def validate_translation(
+    path: str, src_uri: str, lang: str, data: bytes, problems: Problems
+) -> Translation | None:
+    """Check an ``x.<lang>.md`` translation: a title, optional translated fields, nothing else."""
+    errors_before = len(problems.errors)
+    try:
+        fm = frontmatter.parse(data)
+    except SourceError as exc:
+        problems.error(path, exc.line, exc.field, exc.message)
+        return None
+    raw = fm.values
+    for line, key, message in fm.warnings:
+        problems.error(path, line, key, message)
+    for key in raw:
+        if key not in TRANSLATABLE_FIELDS and key not in PAGE_KEYS:
+            if key in FIELDS:
+                problems.warning(
+                    path, fm.lines[key], key,
+                    f"set {key} in the Chinese record; a translation carries only "
+                    f"{', '.join(TRANSLATABLE_FIELDS)}",
+                )
+            else:
+                hint = did_you_mean(key, list(TRANSLATABLE_FIELDS))
+                suggestion = f"; did you mean {hint}?" if hint else ""
+                problems.warning(path, fm.lines[key], key, f"unknown field{suggestion}")
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problems.error(path, fm.lines.get("title", 1), "title", f"required field is missing (expected text, got {fmt(title)})")
+    keywords = raw.get("keywords", [])
+    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+        problems.error(path, fm.lines.get("keywords", 1), "keywords", f"expected a list of text, got {fmt(keywords)}")
+        keywords = []
+    for name in ("responsible", "host"):
+        if name in raw and not isinstance(raw[name], str):
+            problems.error(path, fm.lines[name], name, f"expected text, got {fmt(raw[name])}")
+    if len(problems.errors) > errors_before:
+        return None
+    return Translation(
+        lang=lang, src_uri=src_uri, path=path, title=title.strip(), body=fm.body,
+        body_line=fm.body_line, keywords=keywords,
+        responsible=raw.get("responsible"), host=raw.get("host"),
+    )
+
+
+def validate_archive(
+    records: list[Record], registry: Registry, problems: Problems, broken_ids: set[str] = frozenset()
+) -> None:
+    """Rules that span records. May correct near-miss stage names (with a warning).
+
+    ``broken_ids`` are records that failed their own checks: a reference to one of them is not
+    reported a second time.
+    """
+    by_id: dict[str, Record] = {}
+    for record in records:
+        first = by_id.get(record.id)
+        if first is not None:
+            problems.error(
+                record.path, record.line("id"), "id",
+                f"duplicate id {record.id} (also used by {first.path}; ids must be unique)",
+            )
+            continue
+        by_id[record.id] = record
+
+    issues: dict[tuple[str, int, int], Record] = {}
+    archive_nos: dict[str, Record] = {}
+    for record in records:
+        if record.plan and record.plan not in broken_ids:
+            check_plan_and_stage(record, by_id, problems)
+        if record.type == "briefing" and record.issue is not None:
+            key = (record.unit, record.year, record.issue)
+            first = issues.get(key)
+            if first:
+                problems.error(
+                    record.path, record.line("issue"), "issue",
+                    f"期号 {record.issue} of {record.unit} in {record.year} is already used by "
+                    f"{first.path} (expected a number unique per unit and year)",
+                )
+            else:
+                issues[key] = record
+        if record.archive_no:
+            first = archive_nos.get(record.archive_no)
+            if first:
+                problems.error(
+                    record.path, record.line("archive_no"), "archive_no",
+                    f"duplicate 档号 {record.archive_no} (already given to {first.path})",
+                )
+            else:
+                archive_nos[record.archive_no] = record
+
+
+def check_plan_and_stage(record: Record, by_id: dict[str, Record], problems: Problems) -> None:
+    plan = by_id.get(record.plan)
+    if plan is None or plan.type != "plan":
+        plans = [r.id for r in by_id.values() if r.type == "plan" and r.unit == record.unit]
+        hint = did_you_mean(record.plan, plans)
+        what = "is not a plan record" if plan else "is not the id of any record"
+        suggestion = f"; did you mean {hint}?" if hint else ""
+        problems.error(
+            record.path, record.line("plan"), "plan",
+            f"{record.plan} {what} (expected the id of a plan of {record.unit}{suggestion})",
+        )
+        return
+    if plan.unit != record.unit:
+        problems.error(
+            record.path, record.line("plan"), "plan",
+            f"plan {plan.id} belongs to {plan.unit}, not to {record.unit} (expected a plan of the same unit)",
+        )
+        return
+    names = [s.name for s in plan.stages]
+    if record.stage not in names:
+        hint = did_you_mean(record.stage or "", names)
+        if hint:
+            problems.warning(
+                record.path, record.line("stage"), "stage",
+                f"{record.stage} is not a stage of plan {plan.id}; did you mean {hint}? "
+                f"(read as {hint}; expected {' | '.join(names)})",
+            )
+            record.stage = hint
+        else:
+            problems.error(
+                record.path, record.line("stage"), "stage",
+                f"{record.stage} is not a stage of plan {plan.id} (expected {' | '.join(names)})",
+            )
+            return
+    stage = plan.stage_of(record.stage)
+    if stage and not stage.contains(record.date):
+        span = f"{stage.start or '…'} – {stage.end or '…'}"
+        problems.warning(
+            record.path, record.line("date"), "date",
+            f"{record.date} is outside stage {stage.name} of plan {plan.id} ({span})",
+        )
+
