@@ -34,10 +34,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         missing = [p for p in args.paths if not Path(p).exists()]
         if missing:
             raise UsageError(f"no such file: {', '.join(missing)}")
-        problems = [
-            p for p in problems
-            if p.path in wanted or p.path == REGISTRY_FILE or any(p.path.startswith(w.rstrip("/") + "/") for w in wanted)
-        ]
+        folders = tuple(w.rstrip("/") + "/" for w in wanted)
+        problems = [p for p in problems if p.path in wanted or p.path == REGISTRY_FILE or p.path.startswith(folders)]
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
     if args.format == "json":

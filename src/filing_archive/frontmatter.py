@@ -117,6 +117,9 @@ def parse_yaml_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict, lis
                 duplicates.append((line, key, f"field appears twice (first on line {lines[key]})"))
             values[key] = value
             lines[key] = line
+            if isinstance(value_node, yaml.SequenceNode):  # list items keep their own lines
+                for i, item in enumerate(value_node.value):
+                    lines[f"{key}[{i}]"] = first_line + item.start_mark.line
         return values, lines, duplicates
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

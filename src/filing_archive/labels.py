@@ -34,7 +34,9 @@ UI: dict[str, dict[str, str]] = {
     },
     "en": {
         "metadata": "Record details",
-        "draft_banner": "Draft: this record is not published. It shows only in a local preview, never on the published site.",
+        "draft_banner": (
+            "Draft: this record is not published. It shows only in a local preview, never on the published site."
+        ),
         "yes": "yes",
         "no": "no",
         "stage_list": "Stages",

@@ -25,9 +25,12 @@ class Term:
 class Vocabulary:
     """A closed list of terms, looked up by code or by Chinese label."""
 
-    def __init__(self, name: str, terms: list[Term]):
+    def __init__(self, name: str, terms: list[Term], near_miss: bool = True):
         self.name = name
         self.terms = terms
+        # A near-miss (学习讨伦) may be read as the closest term, with a warning; not where a
+        # guess could change meaning (a retention period, a secrecy grade).
+        self.near_miss = near_miss
         self._lookup = {t.code: t for t in terms} | {t.zh: t for t in terms}
 
     def get(self, value: object) -> Term | None:
@@ -72,7 +75,9 @@ STATUSES = Vocabulary(
 )
 
 # Only non-secret material may live here; secret grades are listed so they can be refused.
-SECRECY = Vocabulary("secrecy", [Term("公开", "公开", "Public"), Term("内部", "内部", "Internal")])
+SECRECY = Vocabulary(
+    "secrecy", [Term("公开", "公开", "Public"), Term("内部", "内部", "Internal")], near_miss=False
+)
 SECRET_GRADES = ("绝密", "机密", "秘密")
 
 # 保管期限 and the code DA/T 22 puts in the 档号.
@@ -83,6 +88,7 @@ RETENTION = Vocabulary(
         Term("30年", "30年", "30 years"),
         Term("10年", "10年", "10 years"),
     ],
+    near_miss=False,
 )
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
 

@@ -12,6 +12,8 @@ import difflib
 import re
 from datetime import date, datetime
 
+import yaml
+
 from . import frontmatter
 from .frontmatter import FrontMatter, InvalidScalar, SourceError
 from .problems import Problems
@@ -20,8 +22,8 @@ from .registry import Registry
 from .schema import (
     FIELDS,
     RETENTION_CODES,
-    SECRET_GRADES,
     SECRECY,
+    SECRET_GRADES,
     TRANSLATABLE_FIELDS,
     TYPES,
     FieldSpec,
@@ -51,11 +53,14 @@ def did_you_mean(value: str, choices: list[str]) -> str | None:
 
 
 def fmt(value: object) -> str:
+    """A value as staff wrote it (YAML flow style), for "got ..." in messages."""
     if isinstance(value, str):
         return value if value else "an empty string"
     if value is None:
         return "nothing"
-    return repr(value) if not isinstance(value, (date, int, float)) else str(value)
+    if isinstance(value, (list, dict)):
+        return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1000).strip()
+    return str(value)
 
 
 def secret_grade(value: str) -> str | None:
@@ -213,7 +218,7 @@ class _RecordChecker:
         term = vocabulary.get(value)
         if term:
             return term.code
-        if isinstance(value, str):
+        if isinstance(value, str) and vocabulary.near_miss:
             hint = did_you_mean(value, vocabulary.spellings())
             if hint:
                 read_as = vocabulary.get(hint).code
@@ -243,7 +248,9 @@ class _RecordChecker:
             self.error(name, f"expected a date YYYY-MM-DD, got {fmt(value)}")
             return None
         if name == "date" and value > self.today:
-            self.error(name, f"date is after the build date {self.today} (expected a date that has passed, got {value})")
+            self.error(
+                name, f"date is after the build date {self.today} (expected a date that has passed, got {value})"
+            )
             return None
         return value
 
@@ -271,50 +278,53 @@ class _RecordChecker:
             return None
         stages: list[Stage] = []
         ok = True
+
+        def item_error(i: int, message: str) -> None:
+            nonlocal ok
+            ok = False
+            line = self.fm.lines.get(f"{name}[{i}]", self.line(name))
+            self.problems.error(self.path, line, f"{name}[{i}]", message)
+
         for i, item in enumerate(value):
-            where = f"{name}[{i}]"
             if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
-                self.error(name, f"{where}: expected {{name, start, end}} with a stage name, got {fmt(item)}")
-                ok = False
+                item_error(i, f"expected {{name, start, end}} with a stage name, got {fmt(item)}")
                 continue
             extra = set(item) - {"name", "start", "end"}
             if extra:
-                self.warning(name, f"{where}: unknown key {', '.join(sorted(extra))} (expected name, start, end)")
+                line = self.fm.lines.get(f"{name}[{i}]", self.line(name))
+                self.problems.warning(
+                    self.path, line, f"{name}[{i}]",
+                    f"unknown key {', '.join(sorted(extra))} (expected name, start, end)",
+                )
             dates = []
             for key in ("start", "end"):
                 day = item.get(key)
-                if day is None:
-                    dates.append(None)
-                    continue
                 if isinstance(day, str):
                     try:
                         day = date.fromisoformat(day)
                     except ValueError:
-                        day = None
-                if not isinstance(day, date) or isinstance(day, datetime):
-                    self.error(name, f"{where}.{key}: expected a date YYYY-MM-DD, got {fmt(item.get(key))}")
-                    ok = False
+                        pass
+                if day is not None and (not isinstance(day, date) or isinstance(day, datetime)):
+                    item_error(i, f"{key}: expected a date YYYY-MM-DD, got {fmt(item.get(key))}")
                     day = None
                 dates.append(day)
             start, end = dates
             if start and end and start > end:
-                self.error(name, f"{where}: stage {item['name']} ends before it starts ({start} > {end})")
-                ok = False
+                item_error(i, f"stage {item['name']} ends before it starts ({start} > {end})")
             stages.append(Stage(item["name"].strip(), start, end))
-        names = [s.name for s in stages]
-        for dup in sorted({n for n in names if names.count(n) > 1}):
-            self.error(name, f"stage name {dup} appears more than once (names must be unique)")
-            ok = False
-        previous = None
-        for stage in stages:
-            if previous and previous.end and stage.start and stage.start <= previous.end:
-                self.error(
-                    name,
+        seen: dict[str, int] = {}
+        for i, stage in enumerate(stages):
+            if stage.name in seen:
+                item_error(i, f"stage name {stage.name} appears more than once (names must be unique)")
+            seen.setdefault(stage.name, i)
+        for i in range(1, len(stages)):
+            previous, stage = stages[i - 1], stages[i]
+            if previous.end and stage.start and stage.start <= previous.end:
+                item_error(
+                    i,
                     f"stage {stage.name} starts {stage.start}, before {previous.name} ends "
                     f"{previous.end} (stages must be in order and must not overlap)",
                 )
-                ok = False
-            previous = stage
         return stages if ok else None
 
     # --- rules that span fields ----------------------------------------------------------
@@ -475,7 +485,7 @@ def validate_translation(
                 problems.warning(path, fm.lines[key], key, f"unknown field{suggestion}")
     title = raw.get("title")
     if not isinstance(title, str) or not title.strip():
-        problems.error(path, fm.lines.get("title", 1), "title", f"required field is missing (expected text, got {fmt(title)})")
+        problems.error(path, fm.lines.get("title", 1), "title", "required field is missing (expected text)")
     keywords = raw.get("keywords", [])
     if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
         problems.error(path, fm.lines.get("keywords", 1), "keywords", f"expected a list of text, got {fmt(keywords)}")
@@ -541,14 +551,14 @@ def validate_archive(
 def check_plan_and_stage(record: Record, by_id: dict[str, Record], problems: Problems) -> None:
     plan = by_id.get(record.plan)
     if plan is None or plan.type != "plan":
-        plans = [r.id for r in by_id.values() if r.type == "plan" and r.unit == record.unit]
-        hint = did_you_mean(record.plan, plans)
+        plans = sorted(r.id for r in by_id.values() if r.type == "plan" and r.unit == record.unit)
         what = "is not a plan record" if plan else "is not the id of any record"
-        suggestion = f"; did you mean {hint}?" if hint else ""
-        problems.error(
-            record.path, record.line("plan"), "plan",
-            f"{record.plan} {what} (expected the id of a plan of {record.unit}{suggestion})",
-        )
+        if plans:
+            shown = " | ".join(plans[:5]) + (" | …" if len(plans) > 5 else "")
+            expected = f"the id of a plan of {record.unit}: {shown}"
+        else:
+            expected = f"the id of a plan record; {record.unit} has none yet"
+        problems.error(record.path, record.line("plan"), "plan", f"{record.plan} {what} (expected {expected})")
         return
     if plan.unit != record.unit:
         problems.error(

@@ -1,0 +1,137 @@
+"""Shared fixtures: temporary projects built from the repository's real configuration.
+
+Rules are tested on the package directly (fast); a few real `mkdocs build` runs are shared
+per session.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BUILD_DATE = "2026-11-30"  # injected so results do not depend on the day the tests run
+SEED = REPO.parent / "shared" / "seed" / "000_2a4daaa1ed56f328.txt"
+
+REGISTRY = """\
+fonds: Z001
+fonds_name: 测试全宗
+records_dir: archive
+units:
+  - code: AAA
+    name: 甲镇党委
+    name_en: Jia Town Party Committee
+    kind: town
+  - code: BBB
+    name: 乙中学党支部
+    name_en: Yi Middle School Party Branch
+    kind: school
+stages: [宣传动员, 学习讨论, 调查研究, 总结]
+"""
+
+
+def record_text(body: str = "正文。\n", **fields) -> str:
+    """A record file: front-matter from ``fields`` in the given order, then ``body``."""
+    lines = ["---"]
+    for key, value in fields.items():
+        lines.append(f"{key}: {value}")
+    lines.append("---")
+    return "\n".join(lines) + "\n" + body
+
+
+class Project:
+    """A throwaway archive project using the repository's mkdocs.yml, hooks and overrides."""
+
+    def __init__(self, root: Path, registry: str = REGISTRY, with_site_files: bool = True):
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "archive.yml").write_text(registry, encoding="utf-8")
+        (root / "docs" / "archive").mkdir(parents=True, exist_ok=True)
+        if with_site_files:
+            for name in ("mkdocs.yml",):
+                shutil.copy(REPO / name, root / name)
+            for folder in ("hooks", "overrides"):
+                shutil.copytree(REPO / folder, root / folder, dirs_exist_ok=True)
+            for page in (REPO / "docs").glob("*.md"):
+                shutil.copy(page, root / "docs" / page.name)
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def record(self, rel: str, body: str = "正文。\n", **fields) -> Path:
+        return self.write(f"docs/archive/{rel}", record_text(body, **fields))
+
+    def run(self, *args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+        full_env = {**os.environ, "ARCHIVE_BUILD_DATE": BUILD_DATE, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+        return subprocess.run(
+            list(args), cwd=self.root, env=full_env, capture_output=True, text=True, timeout=timeout
+        )
+
+    def build(self, *extra: str, strict: bool = True) -> subprocess.CompletedProcess:
+        args = [sys.executable, "-m", "mkdocs", "build"] + (["--strict"] if strict else []) + list(extra)
+        return self.run(*args)
+
+    def archive(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        return self.run(sys.executable, "-m", "filing_archive", *args, env=env)
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+
+def minimal(**overrides) -> dict:
+    """The front-matter of a valid published study record, with overrides."""
+    fields = {
+        "title": "集中学习记录",
+        "type": "study",
+        "unit": "AAA",
+        "date": "2025-03-12",
+        "status": "published",
+        "form": "集中学习",
+    }
+    fields.update(overrides)
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project(tmp_path / "proj", with_site_files=False)
+
+
+@pytest.fixture
+def site_project(tmp_path: Path) -> Project:
+    return Project(tmp_path / "proj")
+
+
+def copy_sample(dest: Path) -> Path:
+    """A copy of the repository's own sample archive (what the README's first command builds)."""
+    ignore = shutil.ignore_patterns("site", ".venv", ".git", "__pycache__", "*.egg-info", ".pytest_cache")
+    shutil.copytree(REPO, dest, ignore=ignore)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The sample archive built once with `mkdocs build --strict` in a temporary folder."""
+    root = copy_sample(tmp_path_factory.mktemp("sample") / "proj")
+    proj = Project.__new__(Project)
+    proj.root = root
+    result = proj.build()
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")

@@ -1,0 +1,157 @@
+"""Real `mkdocs build` runs: the sample archive, bad input, drafts and secrets."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from conftest import Project, minimal
+
+
+def site_text(site: Path) -> str:
+    return "\n".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in site.rglob("*")
+        if p.is_file() and p.suffix in {".html", ".json", ".xml", ".csv", ".js", ".txt"}
+    )
+
+
+def test_sample_archive_builds_strict_in_both_languages(sample_site):
+    zh = (sample_site / "archive/QSZ/2025/2025-06-26-qsz-analysis/index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh"' in zh
+    assert '<th scope="row">档号</th>' in zh and "Z001-WS·2025-D30-QSZ-0001" in zh
+    assert '<th scope="row">保管期限</th>' in zh
+    en = (sample_site / "en/archive/QSZ/2025/2025-02-20-qsz-plan/index.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in en
+    assert "Qingshi Town Party Committee 2025 Ideological Work Plan" in en
+    assert '<th scope="row">Type</th>' in en and "Work plan" in en
+    assert '<th scope="row">Unit</th>' in en and "Qingshi Town Party Committee" in en
+    assert (sample_site / "en/index.html").exists()
+
+
+def test_untranslated_records_are_not_built_twice(sample_site):
+    assert (sample_site / "archive/QSZ/2025/2025-03-12-qsz-study/index.html").exists()
+    assert not (sample_site / "en/archive/QSZ/2025/2025-03-12-qsz-study/index.html").exists()
+
+
+def test_drafts_never_reach_the_built_site(sample_site):
+    assert not (sample_site / "archive/YMY/2026/2026-11-20-ymy-study").exists()
+    assert "雨苗草稿专用测试句" not in site_text(sample_site)
+
+
+def test_no_request_leaves_the_site(sample_site):
+    external = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.I)
+    css_import = re.compile(r"""url\(\s*["']?(?:https?:)?//|@import\s+["']?(?:https?:)?//""", re.I)
+    offenders = []
+    for page in sample_site.rglob("*"):
+        if page.suffix in {".html", ".css"}:
+            text = page.read_text(encoding="utf-8", errors="replace")
+            # <a href> to another site is a link, not a request: only loading tags count
+            for tag in re.findall(r"<(?:link|script|img|iframe|source|video|audio)\b[^>]*>", text, re.I):
+                if external.search(tag):
+                    offenders.append((page, tag))
+            if css_import.search(text if page.suffix == ".css" else "".join(re.findall(r"<style.*?</style>", text, re.S))):
+                offenders.append((page, "css url"))
+    assert offenders == []
+
+
+def test_bad_input_fails_the_build_naming_file_line_and_field(site_project):
+    site_project.record("AAA/2025/a.md", **minimal(date="2025-02-30"))
+    site_project.record("AAA/2025/b.md", **minimal(doc_no="甲党发[2025]第05号", titel="x"))
+    site_project.write("docs/archive/AAA/2025/c.md", "---\ntitle: 记录\ntype: study\n".encode("gbk"))
+    site_project.write("docs/archive/AAA/2025/d.md", "---\ntitle: [记录\n---\n")
+    result = site_project.build()
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    for line in [
+        "docs/archive/AAA/2025/a.md:5: date: not a real calendar date (expected YYYY-MM-DD, got 2025-02-30)",
+        "docs/archive/AAA/2025/b.md:8: doc_no: 文号 is not in GB/T 9704 form: write 甲党发〔2025〕5号",
+        "docs/archive/AAA/2025/b.md:9: warning: titel: unknown field (not in the front-matter contract; did you mean title?)",
+        "docs/archive/AAA/2025/c.md:2: file is not UTF-8 (it looks like GBK",
+        "docs/archive/AAA/2025/d.md:3: YAML syntax error",
+        "4 error(s) in the archive: nothing was published",
+    ]:
+        assert line in result.stderr
+    assert not (site_project.site / "archive").exists()
+
+
+def test_warnings_fail_only_under_strict(site_project):
+    site_project.record("AAA/2025/a.md", **minimal(titel="x"))
+    strict = site_project.build(strict=True)
+    assert strict.returncode == 1
+    assert "docs/archive/AAA/2025/a.md:8: warning: titel: unknown field" in strict.stderr
+    relaxed = site_project.build(strict=False)
+    assert relaxed.returncode == 0, relaxed.stderr
+    assert (site_project.site / "archive/AAA/2025/a/index.html").exists()
+
+
+def test_secret_record_stops_the_build_and_never_reaches_the_site(site_project):
+    site_project.record("AAA/2025/ok.md", **minimal())
+    site_project.record("AAA/2025/s1.md", body="这份文件含有绝不可发布的句子甲。\n", **minimal(secrecy="机密★10年"))
+    site_project.record("AAA/2025/s2.md", body="秘密★1年\n\n绝不可发布的句子乙。\n", **minimal())
+    result = site_project.build(strict=False)
+    assert result.returncode == 1
+    assert "docs/archive/AAA/2025/s1.md:8: secrecy: secret material (机密)" in result.stderr
+    assert "docs/archive/AAA/2025/s2.md:9: secrecy: the text is marked 秘密★1年" in result.stderr
+    if site_project.site.exists():
+        text = site_text(site_project.site)
+        assert "绝不可发布的句子" not in text
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() + str(p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_build_never_writes_into_docs(tmp_path):
+    from conftest import copy_sample
+
+    root = copy_sample(tmp_path / "proj")
+    before = tree_digest(root / "docs")
+    proj = Project.__new__(Project)
+    proj.root = root
+    assert proj.build().returncode == 0
+    assert tree_digest(root / "docs") == before
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_shows_drafts_with_a_banner(site_project):
+    site_project.record("AAA/2025/pub.md", **minimal())
+    site_project.record("AAA/2025/dr.md", body="草稿正文。\n", **minimal(status="draft", title="草稿记录"))
+    port = free_port()
+    env = {"ARCHIVE_BUILD_DATE": "2026-11-30", "NO_MKDOCS_2_WARNING": "1"}
+    import os
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=site_project.root, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        html = None
+        deadline = time.time() + 60
+        while time.time() < deadline and html is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/archive/AAA/2025/dr/", timeout=2) as r:
+                    html = r.read().decode("utf-8")
+            except OSError:
+                time.sleep(0.3)
+        assert html is not None, "mkdocs serve did not answer"
+        assert '<div class="archive-draft" role="alert">草稿：此记录尚未发布' in html
+        assert "草稿正文。" in html
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
