@@ -17,10 +17,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .archive import DEFAULT_LANGUAGE, Archive, load_archive
-from .labels import UI
+from .indexes import ArchiveIndex
+from .labels import UI, lang_prefix
+from .pages import GeneratedFile, GeneratedPage, archive_pages
 from .problems import ArchiveError
 from .records import Record
-from .views import RecordView, panel_rows
+from .views import RecordView, panel_rows, record_link, stage_anchor, stage_range
 
 log = logging.getLogger("mkdocs.archive")
 
@@ -32,6 +34,9 @@ class ArchiveSite:
         self.lang = DEFAULT_LANGUAGE
         self.by_src: dict[str, Record] = {}
         self.translations: dict[str, tuple[Record, str]] = {}
+        self.index: ArchiveIndex | None = None
+        self.pages: dict[str, GeneratedPage] = {}  # src_uri -> page, the same for every language
+        self.site_files: list[GeneratedFile] = []
 
     # --- events -------------------------------------------------------------------------
     def start(self, command: str) -> None:
@@ -60,15 +65,29 @@ class ArchiveSite:
         self.translations = {
             t.src_uri: (r, lang) for r in archive.records for lang, t in r.translations.items()
         }
+        # Drafts reach the indexes only in a preview (mkdocs serve), marked as drafts.
+        self.index = ArchiveIndex(archive.published(include_drafts=self.serving), archive.registry)
+        pages, self.site_files = archive_pages(self.index)
+        self.pages = {page.src_uri: page for page in pages}
         return archive
 
     def files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Keep drafts out of a build (MkDocs' DRAFT level: shown by serve, never built)."""
+        """Keep drafts out of a build (MkDocs' DRAFT level: shown by serve, never built) and add
+        the generated pages of this language, and once the generated data files."""
         for file in files:
             record = self.record_of(file)
             if record is None:
                 continue
             file.inclusion = InclusionLevel.DRAFT if record.is_draft else InclusionLevel.NOT_IN_NAV
+        prefix = lang_prefix(self.lang)
+        for src_uri in self.pages:
+            file = File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+            if prefix:
+                file.dest_uri = prefix + file.dest_uri
+            files.append(file)
+        if self.lang == DEFAULT_LANGUAGE:
+            for item in self.site_files:
+                files.append(File.generated(config, item.src_uri, content=item.content))
         return files
 
     def page_source(self, page: Page) -> str | None:
@@ -80,9 +99,15 @@ class ArchiveSite:
         return "\n" + body if body.startswith("---") else body
 
     def page_markdown(self, markdown: str, page: Page) -> str:
+        # Material prints meta titles unescaped: escape hostile titles here, once.
+        generated = self.generated_page(page.file)
+        if generated is not None:
+            page.meta["title"] = Markup(escape(generated.title(self.lang)))
+            page.meta["template"] = generated.template
+            page.meta["hide"] = ["navigation", "toc"]  # wide tables need the width
+            return markdown
         record, translation = self.record_and_translation(page.file)
         if record is not None:
-            # Material prints meta titles unescaped: escape hostile titles here, once.
             page.meta["title"] = Markup(escape(translation.title if translation else record.title))
             page.meta["template"] = "archive/record.html"
         return markdown
@@ -90,6 +115,10 @@ class ArchiveSite:
     def page_context(self, context: dict, page: Page) -> dict:
         context["archive_ui"] = UI[self.lang]
         context["archive_lang"] = self.lang
+        generated = self.generated_page(page.file)
+        if generated is not None:
+            context["archive_page"] = generated.context(self.lang)
+            return context
         record, _ = self.record_and_translation(page.file)
         if record is not None:
             context["archive_record"] = self.record_view(record)
@@ -110,7 +139,23 @@ class ArchiveSite:
             return record, record.translations[lang]
         return None, None
 
+    def generated_page(self, file: File) -> GeneratedPage | None:
+        return self.pages.get(file.src_uri) if file.generated_by else None
+
     def record_view(self, record: Record) -> RecordView:
-        assert self.archive is not None
+        assert self.archive is not None and self.index is not None
+        registry = self.archive.registry
         plan = self.archive.by_id.get(record.plan) if record.plan else None
-        return RecordView(record=record, rows=panel_rows(record, self.archive.registry, self.lang, plan))
+        view = RecordView(record=record, rows=panel_rows(record, registry, self.lang, plan))
+        before, after = self.index.neighbours(record)
+        view.previous = record_link(before, self.lang) if before else None
+        view.next = record_link(after, self.lang) if after else None
+        plan_index = self.index.plan_by_id.get(record.id)
+        if plan_index is not None:
+            base = f"{lang_prefix(self.lang)}archive/by-stage/{record.id}/"
+            view.stage_counts = [
+                (registry.stage_label(g.stage.name, self.lang), stage_range(g.stage.start, g.stage.end),
+                 len(g.records), f"{base}#{stage_anchor(g.stage.name)}")
+                for g in plan_index.stages
+            ]
+        return view

@@ -21,7 +21,7 @@ UNIT_CODE_RE = re.compile(r"^[A-Z0-9]{3}$")
 RECORDS_DIR_RE = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$")
 KNOWN_KEYS = {
     "fonds", "fonds_name", "fonds_name_en", "records_dir", "docs_dir", "units", "stages",
-    "cadence", "exemptions",
+    "cadence", "exemptions", "stage_names_en",
 }
 UNIT_KEYS = {"code", "name", "name_en", "kind"}
 
@@ -47,6 +47,7 @@ class Registry:
     units: dict[str, Unit]
     stages: list[str]
     path: str = REGISTRY_FILE
+    stage_names_en: dict[str, str] = field(default_factory=dict)  # English names of stages, optional
     raw: dict = field(default_factory=dict)  # the parsed YAML, for later sections (cadence)
     lines: dict = field(default_factory=dict)  # dotted key -> line, for error messages
 
@@ -60,6 +61,9 @@ class Registry:
             if unit.name == value:
                 return unit
         return None
+
+    def stage_label(self, name: str, lang: str) -> str:
+        return self.stage_names_en.get(name, name) if lang == "en" else name
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 0)
@@ -185,6 +189,13 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
     elif len(set(stages)) != len(stages):
         err("stages", "stage names must be unique")
 
+    stage_names_en = data.get("stage_names_en", {})
+    if not isinstance(stage_names_en, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in stage_names_en.items()
+    ):
+        err("stage_names_en", f"expected a mapping such as {{宣传动员: Mobilisation}}, got {stage_names_en!r}")
+        stage_names_en = {}
+
     if len(problems.errors) > errors_before:
         return None
     return Registry(
@@ -196,6 +207,7 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
         units=units,
         stages=list(stages),
         path=rel,
+        stage_names_en=dict(stage_names_en),
         raw=data,
         lines=lines,
     )

@@ -1,0 +1,169 @@
+"""The 归档文件目录 (DA/T 22 catalogue) of filed records, and its CSV, XLSX and JSON exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+from .indexes import ArchiveIndex, archive_no_key
+from .records import Record
+from .registry import Registry
+from .schema import TYPES
+
+CATALOGUE_COLUMNS = ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "备注"]
+CATALOGUE_COLUMNS_EN = ["No.", "Archival no.", "Document no.", "Unit", "Title", "Date", "Classification", "Remarks"]
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Withdrawal:
+    """A filed record taken out of publication; it keeps its line in the catalogue."""
+
+    archive_no: str
+    unit: str
+    title: str
+    date: str  # YYYYMMDD of the record
+    doc_no: str
+    secrecy: str
+    remark: str
+
+
+@dataclass
+class CatalogueRow:
+    number: int  # 序号, running within the unit's section
+    archive_no: str
+    doc_no: str
+    unit_name: str
+    title: str
+    date: str  # YYYYMMDD
+    secrecy: str
+    remark: str
+    record: Record | None  # None for a withdrawn record: no page to link to
+
+    def cells(self) -> list[str]:
+        return [str(self.number), self.archive_no, self.doc_no, self.unit_name, self.title, self.date,
+                self.secrecy, self.remark]
+
+
+def catalogue_rows(
+    index: ArchiveIndex,
+    year: int,
+    remarks: dict[str, str] | None = None,
+    withdrawn: list[Withdrawal] = (),
+) -> dict[str, list[CatalogueRow]]:
+    """The catalogue of one year: unit code -> rows ordered by 档号, 序号 from 1 in each unit.
+
+    ``remarks`` maps a record path to its 备注 (amendments); withdrawn records keep their line.
+    """
+    registry = index.registry
+    remarks = remarks or {}
+    entries: list[tuple[tuple, str, CatalogueRow]] = []
+    for record in index.filed_by_year.get(year, []):
+        row = CatalogueRow(
+            0, record.archive_no or "", record.doc_no or "", registry.units[record.unit].name, record.title,
+            record.date.strftime("%Y%m%d"), record.secrecy, remarks.get(record.path, ""), record,
+        )
+        entries.append((archive_no_key(row.archive_no), record.unit, row))
+    for item in withdrawn:
+        if item.date[:4] == str(year):
+            unit = registry.units.get(item.unit)
+            row = CatalogueRow(0, item.archive_no, item.doc_no, unit.name if unit else item.unit, item.title,
+                               item.date, item.secrecy, item.remark, None)
+            entries.append((archive_no_key(item.archive_no), item.unit, row))
+    by_unit: dict[str, list[CatalogueRow]] = {}
+    for _, unit, row in sorted(entries, key=lambda e: e[0]):
+        by_unit.setdefault(unit, []).append(row)
+    ordered = {code: by_unit[code] for code in registry.units if code in by_unit}
+    for rows in ordered.values():
+        for i, row in enumerate(rows, 1):
+            row.number = i
+    return ordered
+
+
+def catalogue_years(index: ArchiveIndex, withdrawn: list[Withdrawal] = ()) -> list[int]:
+    years = set(index.filed_by_year) | {int(w.date[:4]) for w in withdrawn}
+    return sorted(years, reverse=True)
+
+
+def neutralise(cell: str) -> str:
+    """Keep a spreadsheet from reading a cell as a formula (=, +, -, @ at the start)."""
+    return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
+
+
+def catalogue_csv(rows_by_unit: dict[str, list[CatalogueRow]]) -> bytes:
+    """UTF-8 with BOM so Excel opens the Chinese intact; formula-looking cells neutralised."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CATALOGUE_COLUMNS)
+    for rows in rows_by_unit.values():
+        for row in rows:
+            writer.writerow([neutralise(cell) for cell in row.cells()])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def catalogue_xlsx(rows_by_unit: dict[str, list[CatalogueRow]], year: int, fonds_name: str) -> bytes:
+    """The same rows as an Excel workbook, every cell stored as text (never a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"{year}年归档文件目录"
+    sheet.append([f"{fonds_name} {year}年 归档文件目录"])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(CATALOGUE_COLUMNS)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for rows in rows_by_unit.values():
+        for row in rows:
+            sheet.append([None] * len(CATALOGUE_COLUMNS))
+            for column, value in enumerate(row.cells(), 1):
+                cell = sheet.cell(row=sheet.max_row, column=column)
+                cell.value = value
+                cell.data_type = "s"  # text, even when it starts with =
+    for column, width in zip("ABCDEFGH", (6, 28, 22, 20, 50, 10, 8, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A3"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def record_json(record: Record, registry: Registry) -> dict:
+    unit = registry.units[record.unit]
+    stage = record.stage
+    return {
+        "id": record.id,
+        "title": record.title,
+        "title_en": record.translations["en"].title if "en" in record.translations else None,
+        "type": record.type,
+        "type_label": TYPES[record.type].zh,
+        "unit": unit.code,
+        "unit_name": unit.name,
+        "unit_name_en": unit.name_en or None,
+        "date": record.date.isoformat(),
+        "status": record.status,
+        "secrecy": record.secrecy,
+        "doc_no": record.doc_no,
+        "archive_no": record.archive_no,
+        "retention": record.retention,
+        "responsible": record.responsible,
+        "keywords": record.keywords,
+        "plan": record.plan,
+        "stage": stage,
+        "url": record.url,  # relative to the site root
+        "url_en": record.url_in("en"),
+    }
+
+
+def records_json(index: ArchiveIndex) -> bytes:
+    """The machine-readable catalogue: every published record's metadata and URL."""
+    data = {
+        "fonds": index.registry.fonds,
+        "fonds_name": index.registry.fonds_name,
+        "count": len(index.records),
+        "records": [record_json(r, index.registry) for r in index.records],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")

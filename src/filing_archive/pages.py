@@ -1,0 +1,390 @@
+"""The generated pages: one small class per kind of page, each giving its data per language.
+
+A page knows its source path (where MkDocs pretends it lives), its template in
+``overrides/archive/`` and its title; ``context(lang)`` returns what the template lays out.
+URLs are relative to the site root; templates pass them through MkDocs' ``url`` filter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .catalogue import CATALOGUE_COLUMNS, CATALOGUE_COLUMNS_EN, Withdrawal, catalogue_rows, catalogue_years
+from .indexes import ArchiveIndex, PlanIndex, group_by_month, group_by_type, group_by_year
+from .labels import lang_prefix, month_label, term_label, ui
+from .records import Record
+from .schema import TYPES, UNIT_KINDS
+from .views import stage_anchor, stage_range
+
+
+@dataclass
+class Row:
+    """One record in a listing."""
+
+    title: str
+    href: str
+    date: str
+    unit: str
+    type: str
+    doc_no: str
+    archive_no: str
+    stage: str
+    draft: bool
+    original_language: bool
+
+
+@dataclass
+class Section:
+    title: str
+    anchor: str
+    rows: list[Row] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)  # one level of nesting (unit: year > type)
+    note: str = ""
+
+
+@dataclass
+class Count:
+    label: str
+    count: int
+    href: str
+
+
+class GeneratedPage:
+    """Base: subclasses set ``src_uri`` and ``template`` and implement title() and context()."""
+
+    src_uri: str = ""
+    template: str = ""
+
+    def __init__(self, index: ArchiveIndex):
+        self.index = index
+        self.registry = index.registry
+
+    def title(self, lang: str) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def context(self, lang: str) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @property
+    def url(self) -> str:
+        return self.src_uri.removesuffix("index.md").removesuffix(".md").rstrip("/") + "/"
+
+    # --- shared helpers -------------------------------------------------------------
+    def row(self, record: Record, lang: str) -> Row:
+        stage = self.registry.stage_label(record.stage, lang) if record.stage else ""
+        return Row(
+            title=record.title_in(lang),
+            href=record.url_in(lang),
+            date=record.date.isoformat(),
+            unit=self.registry.units[record.unit].label(lang),
+            type=term_label("type", record.type, lang),
+            doc_no=record.doc_no or "",
+            archive_no=record.archive_no or "",
+            stage=stage,
+            draft=record.is_draft,
+            original_language=lang != "zh" and lang not in record.translations,
+        )
+
+    def rows(self, records: list[Record], lang: str) -> list[Row]:
+        return [self.row(r, lang) for r in records]
+
+    @staticmethod
+    def href(lang: str, path: str) -> str:
+        return lang_prefix(lang) + path
+
+
+# --- overview ----------------------------------------------------------------------------
+class OverviewPage(GeneratedPage):
+    src_uri = "archive/index.md"
+    template = "archive/overview.html"
+
+    def title(self, lang: str) -> str:
+        return ui(lang, "overview")
+
+    def context(self, lang: str) -> dict:
+        idx = self.index
+        return {
+            "total": len(idx.records),
+            "by_type": [Count(term_label("type", t, lang), len(idx.by_type[t]), self.href(lang, f"archive/by-type/{t}/"))
+                        for t in idx.types],
+            "by_unit": [Count(self.registry.units[u].label(lang), len(idx.by_unit[u]),
+                              self.href(lang, f"archive/by-unit/{u}/")) for u in idx.units],
+            "by_year": [Count(str(y), len(idx.by_year[y]), self.href(lang, f"archive/by-date/{y}/")) for y in idx.years],
+            "newest": self.rows(idx.newest(20), lang),
+            "links": index_links(lang),
+        }
+
+
+def index_links(lang: str) -> list[Count]:
+    """Every index, for the overview and the navigation."""
+    paths = [
+        ("by_date", "archive/by-date/"), ("by_stage", "archive/by-stage/"), ("by_type", "archive/by-type/"),
+        ("by_unit", "archive/by-unit/"), ("catalogue", "archive/catalogue/"),
+    ]
+    return [Count(ui(lang, key), 0, lang_prefix(lang) + path) for key, path in paths]
+
+
+# --- by date -------------------------------------------------------------------------------
+class DateIndexPage(GeneratedPage):
+    src_uri = "archive/by-date/index.md"
+    template = "archive/counts.html"
+
+    def title(self, lang: str) -> str:
+        return ui(lang, "by_date")
+
+    def context(self, lang: str) -> dict:
+        return {
+            "heading": ui(lang, "year"),
+            "counts": [Count(str(y), len(self.index.by_year[y]), self.href(lang, f"archive/by-date/{y}/"))
+                       for y in self.index.years],
+        }
+
+
+class YearPage(GeneratedPage):
+    template = "archive/sections.html"
+
+    def __init__(self, index: ArchiveIndex, year: int):
+        super().__init__(index)
+        self.year = year
+        self.src_uri = f"archive/by-date/{year}.md"
+
+    def title(self, lang: str) -> str:
+        return ui(lang, "year_title").format(year=self.year)
+
+    def context(self, lang: str) -> dict:
+        sections = [
+            Section(month_label(m, lang), f"m{m:02d}", self.rows(records, lang))
+            for m, records in group_by_month(self.index.by_year[self.year])
+        ]
+        return {"sections": sections, "count": len(self.index.by_year[self.year])}
+
+
+# --- by stage ------------------------------------------------------------------------------
+class StageIndexPage(GeneratedPage):
+    src_uri = "archive/by-stage/index.md"
+    template = "archive/plans.html"
+
+    def title(self, lang: str) -> str:
+        return ui(lang, "by_stage")
+
+    def context(self, lang: str) -> dict:
+        return {"plans": [plan_summary(self, p, lang) for p in sorted_plans(self.index.plans)]}
+
+
+def sorted_plans(plans: list[PlanIndex]) -> list[PlanIndex]:
+    return sorted(plans, key=lambda p: (p.plan.date, p.plan.id), reverse=True)
+
+
+def plan_summary(page: GeneratedPage, plan: PlanIndex, lang: str) -> dict:
+    base = page.href(lang, f"archive/by-stage/{plan.plan.id}/")
+    return {
+        "title": plan.plan.title_in(lang),
+        "href": base,
+        "record_href": plan.plan.url_in(lang),
+        "unit": page.registry.units[plan.plan.unit].label(lang),
+        "date": plan.plan.date.isoformat(),
+        "count": plan.count,
+        "stages": [
+            Count(f"{page.registry.stage_label(g.stage.name, lang)}", len(g.records),
+                  f"{base}#{stage_anchor(g.stage.name)}")
+            for g in plan.stages
+        ],
+        "ranges": [stage_range(g.stage.start, g.stage.end) for g in plan.stages],
+    }
+
+
+class PlanPage(GeneratedPage):
+    template = "archive/plan.html"
+
+    def __init__(self, index: ArchiveIndex, plan: PlanIndex):
+        super().__init__(index)
+        self.plan = plan
+        self.src_uri = f"archive/by-stage/{plan.plan.id}.md"
+
+    def title(self, lang: str) -> str:
+        return ui(lang, "plan_title").format(plan=self.plan.plan.title_in(lang))
+
+    def context(self, lang: str) -> dict:
+        stages = [
+            Section(
+                self.registry.stage_label(g.stage.name, lang),
+                stage_anchor(g.stage.name),
+                self.rows(g.records, lang),
+                note=stage_range(g.stage.start, g.stage.end),
+            )
+            for g in self.plan.stages
+        ]
+        return {"plan": self.row(self.plan.plan, lang), "stages": stages}
+
+
+# --- by type ---------------------------------------------------------------------------------
+class TypeIndexPage(GeneratedPage):
+    src_uri = "archive/by-type/index.md"
+    template = "archive/counts.html"
+
+    def title(self, lang: str) -> str:
+        return ui(lang, "by_type")
+
+    def context(self, lang: str) -> dict:
+        return {
+            "heading": ui(lang, "type"),
+            "counts": [Count(term_label("type", t, lang), len(self.index.by_type[t]),
+                             self.href(lang, f"archive/by-type/{t}/")) for t in self.index.types],
+        }
+
+
+class TypePage(GeneratedPage):
+    template = "archive/sections.html"
+
+    def __init__(self, index: ArchiveIndex, type_code: str):
+        super().__init__(index)
+        self.type_code = type_code
+        self.src_uri = f"archive/by-type/{type_code}.md"
+
+    def title(self, lang: str) -> str:
+        return TYPES[self.type_code].label(lang)
+
+    def context(self, lang: str) -> dict:
+        records = self.index.by_type[self.type_code]
+        sections = [Section(str(y), f"y{y}", self.rows(rs, lang)) for y, rs in group_by_year(records)]
+        return {"sections": sections, "count": len(records)}
+
+
+# --- by unit ---------------------------------------------------------------------------------
+class UnitIndexPage(GeneratedPage):
+    src_uri = "archive/by-unit/index.md"
+    template = "archive/counts.html"
+
+    def title(self, lang: str) -> str:
+        return ui(lang, "by_unit")
+
+    def context(self, lang: str) -> dict:
+        units = self.registry.units
+        return {
+            "heading": ui(lang, "unit"),
+            "counts": [
+                Count(f"{units[u].label(lang)}（{UNIT_KINDS[units[u].kind].label(lang)}）" if lang == "zh"
+                      else f"{units[u].label(lang)} ({UNIT_KINDS[units[u].kind].label(lang)})",
+                      len(self.index.by_unit[u]), self.href(lang, f"archive/by-unit/{u}/"))
+                for u in self.index.units
+            ],
+        }
+
+
+class UnitPage(GeneratedPage):
+    template = "archive/unit.html"
+
+    def __init__(self, index: ArchiveIndex, unit_code: str):
+        super().__init__(index)
+        self.unit_code = unit_code
+        self.src_uri = f"archive/by-unit/{unit_code}.md"
+        self.extra: dict = {}  # other concerns' summaries (compliance), keyed by name
+
+    def title(self, lang: str) -> str:
+        return self.registry.units[self.unit_code].label(lang)
+
+    def context(self, lang: str) -> dict:
+        records = self.index.by_unit[self.unit_code]
+        years = []
+        for year, in_year in group_by_year(records):
+            types = [Section(term_label("type", t, lang), f"y{year}-{t}", self.rows(rs, lang))
+                     for t, rs in group_by_type(in_year)]
+            years.append(Section(str(year), f"y{year}", sections=types))
+        return {
+            "unit": self.registry.units[self.unit_code],
+            "kind": UNIT_KINDS[self.registry.units[self.unit_code].kind].label(lang),
+            "plans": [plan_summary(self, p, lang) for p in sorted_plans(self.index.plans_of(self.unit_code))],
+            "years": years,
+            "count": len(records),
+            "extra": {name: fn(lang) for name, fn in self.extra.items()},
+        }
+
+
+# --- catalogue -------------------------------------------------------------------------------
+class CatalogueIndexPage(GeneratedPage):
+    src_uri = "archive/catalogue/index.md"
+    template = "archive/catalogue-index.html"
+
+    def __init__(self, index: ArchiveIndex, years: list[int], counts: dict[int, int]):
+        super().__init__(index)
+        self.years = years
+        self.counts = counts
+
+    def title(self, lang: str) -> str:
+        return ui(lang, "catalogue")
+
+    def context(self, lang: str) -> dict:
+        return {
+            "years": [
+                {"year": y, "count": self.counts[y], "href": self.href(lang, f"archive/catalogue/{y}/"),
+                 "csv": f"archive/catalogue/{y}.csv", "xlsx": f"archive/catalogue/{y}.xlsx"}
+                for y in self.years
+            ]
+        }
+
+
+class CataloguePage(GeneratedPage):
+    template = "archive/catalogue.html"
+
+    def __init__(self, index: ArchiveIndex, year: int, rows_by_unit: dict):
+        super().__init__(index)
+        self.year = year
+        self.rows_by_unit = rows_by_unit
+        self.src_uri = f"archive/catalogue/{year}.md"
+
+    def title(self, lang: str) -> str:
+        return ui(lang, "catalogue_title").format(year=self.year)
+
+    def context(self, lang: str) -> dict:
+        units = []
+        for code, rows in self.rows_by_unit.items():
+            units.append({
+                "title": self.registry.units[code].label(lang),
+                "anchor": f"unit-{code}",
+                "rows": [
+                    {"cells": row.cells(), "href": row.record.url_in(lang) if row.record else None}
+                    for row in rows
+                ],
+            })
+        return {
+            "columns": CATALOGUE_COLUMNS if lang == "zh" else CATALOGUE_COLUMNS_EN,
+            "units": units,
+            "csv": f"archive/catalogue/{self.year}.csv",
+            "xlsx": f"archive/catalogue/{self.year}.xlsx",
+        }
+
+
+@dataclass
+class GeneratedFile:
+    """A file of the site that is not a page (CSV, XLSX, JSON): written once, not per language."""
+
+    src_uri: str
+    content: bytes
+
+
+def archive_pages(
+    index: ArchiveIndex, remarks: dict[str, str] | None = None, withdrawn: list[Withdrawal] = ()
+) -> tuple[list[GeneratedPage], list[GeneratedFile]]:
+    """Every generated page and file of the archive. Empty years, types and units get none."""
+    from .catalogue import catalogue_csv, catalogue_xlsx, records_json
+
+    pages: list[GeneratedPage] = [
+        OverviewPage(index), DateIndexPage(index), StageIndexPage(index), TypeIndexPage(index),
+        UnitIndexPage(index),
+    ]
+    pages += [YearPage(index, y) for y in index.years]
+    pages += [PlanPage(index, p) for p in index.plans]
+    pages += [TypePage(index, t) for t in index.types]
+    pages += [UnitPage(index, u) for u in index.units]
+    files = [GeneratedFile("archive/records.json", records_json(index))]
+    years = catalogue_years(index, withdrawn)
+    counts = {}
+    for year in years:
+        rows = catalogue_rows(index, year, remarks, withdrawn)
+        counts[year] = sum(len(r) for r in rows.values())
+        pages.append(CataloguePage(index, year, rows))
+        files.append(GeneratedFile(f"archive/catalogue/{year}.csv", catalogue_csv(rows)))
+        files.append(GeneratedFile(f"archive/catalogue/{year}.xlsx",
+                                   catalogue_xlsx(rows, year, index.registry.fonds_name)))
+    pages.append(CatalogueIndexPage(index, years, counts))
+    return pages, files
