@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from . import frontmatter
 from .schema import FIELDS
 
 
@@ -118,16 +119,75 @@ def yaml_value(value: object) -> str:
     return text.removesuffix("\n...\n").strip()
 
 
-def front_matter_text(fields: dict[str, object]) -> str:
-    """A front-matter block, fields in contract order then any others, one per line."""
+def front_matter_text(fields: dict[str, object], comments: dict[str, str] | None = None) -> str:
+    """A front-matter block, fields in contract order then any others, one per line.
+
+    ``comments`` adds a YAML comment after a field's value (``form: 集中学习  # 集中学习 | 个人自学``)."""
+    comments = comments or {}
     order = [name for name in FIELDS if name in fields] + [name for name in fields if name not in FIELDS]
     lines = ["---"]
     for name in order:
         value = fields[name]
+        comment = f"  # {comments[name]}" if comments.get(name) else ""
         if name == "stages" and isinstance(value, list):
-            lines.append("stages:")
+            lines.append(f"stages:{comment}")
             lines.extend(f"  - {yaml_value(item)}" for item in value)
         else:
-            lines.append(f"{name}: {yaml_value(value)}")
+            lines.append(f"{name}: {yaml_value(value)}{comment}")
     lines.append("---")
     return "\n".join(lines) + "\n"
+
+
+def edit_front_matter(data: bytes, updates: dict[str, object]) -> bytes:
+    """``data`` with the front-matter fields in ``updates`` set, every other byte unchanged.
+
+    A field that exists has its line (and any indented continuation lines) replaced; a new
+    field is inserted after the nearest field that precedes it in contract order (before the
+    closing ``---`` when there is none). The BOM, line ends (LF, CRLF or CR), the other
+    lines and the body stay byte-identical. Raises ``frontmatter.SourceError`` for a file
+    without readable front-matter.
+    """
+    fm = frontmatter.parse(data)  # the same reader validation uses: the same key lines
+    lines = data.splitlines(keepends=True)  # splits on LF, CRLF and CR, as decode_source does
+    first = lines[0]
+    eol = first[len(first.rstrip(b"\r\n")):] or b"\n"
+    top = {key: line for key, line in fm.lines.items() if "[" not in key}
+    starts = set(top.values())
+
+    def extent(key: str) -> tuple[int, int]:
+        """0-based [start, stop) of a field's lines: its key line and continuation lines."""
+        start = top[key] - 1
+        stop = start + 1
+        while stop < fm.end_line - 1 and stop + 1 not in starts and lines[stop][:1] in (b" ", b"\t", b"-"):
+            stop += 1
+        return start, stop
+
+    replaced: dict[int, tuple[int, bytes]] = {}
+    inserted: dict[int, list[bytes]] = {}
+    contract = list(FIELDS)
+    ordered = sorted(updates, key=lambda k: contract.index(k) if k in contract else len(contract))
+    for key in ordered:
+        text = f"{key}: {yaml_value(updates[key])}".encode() + eol
+        if key in top:
+            start, stop = extent(key)
+            replaced[start] = (stop, text)
+            continue
+        before = contract[: contract.index(key)] if key in contract else contract
+        anchors = [name for name in before if name in top]
+        position = extent(anchors[-1])[1] if anchors else fm.end_line - 1
+        inserted.setdefault(position, []).append(text)
+
+    out: list[bytes] = []
+    i = 0
+    while i < len(lines):
+        out.extend(inserted.pop(i, []))
+        if i in replaced:
+            stop, text = replaced[i]
+            out.append(text)
+            i = stop
+            continue
+        out.append(lines[i])
+        i += 1
+    for rest in inserted.values():  # pragma: no cover - positions are always inside the file
+        out.extend(rest)
+    return b"".join(out)
