@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
+from . import filing
 from .archive import load_archive
 from .registry import REGISTRY_FILE
 
@@ -62,6 +64,132 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- filing: new, file, amend, withdraw, verify (see filing.py) ------------------------------
+def _filing_call(fn, *args, **kwargs):
+    """Run a filing operation; an impossible request is a usage error (exit 2)."""
+    try:
+        return fn(*args, **kwargs)
+    except filing.ArgumentProblem as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _print_result(result: filing.Result) -> None:
+    for outcome in result.outcomes:
+        digest = filing.short(outcome.digest)
+        if outcome.action == "filed":
+            print(f"{outcome.path}: 已归档 filed as {outcome.archive_no} (sha256 {digest})")
+        elif outcome.action == "completed":
+            print(f"{outcome.path}: 已补完归档 finished an interrupted filing as {outcome.archive_no} "
+                  f"(sha256 {digest})")
+        elif outcome.action == "already":
+            print(f"{outcome.path}: {outcome.archive_no}: "
+                  f"{outcome.note or '已归档 already filed: nothing to do'}")
+        elif outcome.action == "amended":
+            print(f"{outcome.path}: 已记录修改 amended {outcome.archive_no}: "
+                  f"sha256 {filing.short(outcome.note)} -> {digest}")
+        elif outcome.action == "withdrawn":
+            note = f" ({outcome.note})" if outcome.note else ""
+            print(f"{outcome.path}: 已撤出 withdrawn {outcome.archive_no}{note}")
+            for removed in outcome.removed:
+                print(f"  已删除 removed {removed}")
+            if outcome.manifest_removed:
+                print(f"  已从 {filing.MANIFEST_FILE} 删去 / removed from the manifest")
+            print(f"  {filing.LOG_FILE} 保留撤出记录 / keeps the withdrawal for good")
+    for problem in result.problems:
+        print(problem)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    root = find_root(Path(args.root).resolve())
+    day = None
+    if args.date:
+        try:
+            day = date.fromisoformat(args.date)
+        except ValueError:
+            raise UsageError(f"--date: expected a real date YYYY-MM-DD, got {args.date}") from None
+    path = _filing_call(filing.new_record, root, args.type, args.unit, args.title, day, args.plan, args.stage)
+    print(path.relative_to(root).as_posix())
+    return EXIT_OK
+
+
+def cmd_file(args: argparse.Namespace) -> int:
+    root = find_root(Path(args.root).resolve())
+    result = _filing_call(filing.file_records, root, args.paths, args.retention)
+    _print_result(result)
+    done = sum(1 for o in result.outcomes if o.action != "already")
+    errors = len(result.problems.errors)
+    print(f"归档 {done} 件 / filed {done} records: {errors} 个错误 errors")
+    return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def cmd_amend(args: argparse.Namespace) -> int:
+    root = find_root(Path(args.root).resolve())
+    result = _filing_call(filing.amend_record, root, args.path, args.reason)
+    _print_result(result)
+    return EXIT_PROBLEMS if result.problems.errors else EXIT_OK
+
+
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    root = find_root(Path(args.root).resolve())
+    result = _filing_call(filing.withdraw_record, root, args.path, args.reason, args.approval)
+    _print_result(result)
+    return EXIT_PROBLEMS if result.problems.errors else EXIT_OK
+
+
+def _number_ranges(numbers: list[int]) -> str:
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]:04d}" if len(r) == 1 else f"{r[0]:04d}–{r[-1]:04d}" for r in runs)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    root = find_root(Path(args.root).resolve())
+    report = filing.verify(root)
+    if args.json or args.format == "json":
+        json.dump(
+            {
+                "ok": report.ok,
+                "fonds": report.fonds,
+                "records": report.records,
+                "filed": report.filed,
+                "withdrawn": report.withdrawn,
+                "manifest_lines": report.manifest_lines,
+                "log_entries": report.log_entries,
+                "log_intact": report.log_intact,
+                "log_head": report.log_head,
+                "classes": report.classes,
+                "findings": [p.as_dict() for p in report.findings],
+            },
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        print()
+        return EXIT_OK if report.ok else EXIT_PROBLEMS
+    chain = "链完整 chain intact" if report.log_intact else "链断裂 CHAIN BROKEN"
+    print(f"档案核验 / archive verify: {report.fonds}")
+    print(f"  记录 records: {report.records}; 已归档 filed: {report.filed}; 已撤出 withdrawn: {report.withdrawn}")
+    print(f"  清单 {filing.MANIFEST_FILE}: {report.manifest_lines} 行 lines")
+    print(f"  日志 {filing.LOG_FILE}: {report.log_entries} 条 entries, {chain}; head sha256 {report.log_head}")
+    if report.classes:
+        print("  件号 by class:")
+        width = max(len(c) for c in report.classes)
+        for cls, numbers in report.classes.items():
+            print(f"    {cls:<{width}}  {_number_ranges(numbers)} ({len(numbers)} 件)")
+    for problem in report.findings:
+        print(problem)
+    if report.ok:
+        print("结论 result: 通过 OK — every filed record is present and unchanged, the log chain is intact, "
+              "档号 are unique and 件号 run without gaps")
+        return EXIT_OK
+    print(f"结论 result: {len(report.findings)} 个问题 findings")
+    return EXIT_PROBLEMS
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="archive",
@@ -80,6 +208,67 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json"], default="text")
     check.add_argument("--strict", action="store_true", help="warnings count as problems (exit 1)")
     check.set_defaults(func=cmd_check)
+
+    new = sub.add_parser(
+        "new",
+        help="新建草稿 / create a draft record with every field its type needs",
+        description="Create a draft record at docs/<records_dir>/<unit>/<year>/<date>-<slug>.md and print its "
+        "path. Never replaces a file: a taken name gets -2, -3 ...",
+    )
+    new.add_argument("type", metavar="TYPE", help="材料类型: plan study briefing summary report analysis opinion "
+                     "minutes duty notice (or the Chinese label, e.g. 学习记录)")
+    new.add_argument("--unit", required=True, help="机构代码 from archive.yml (or the unit's Chinese name)")
+    new.add_argument("--title", help="题名 (default: unit name + type)")
+    new.add_argument("--date", help="成文日期 YYYY-MM-DD (default: today)")
+    new.add_argument("--plan", help="所属方案: the id of a plan of the same unit (with --stage)")
+    new.add_argument("--stage", help="阶段: one of the plan's stages (with --plan)")
+    new.set_defaults(func=cmd_new)
+
+    file_ = sub.add_parser(
+        "file",
+        help="归档 / file records: assign 档号, record digests in the manifest and the log",
+        description="File published records: validate each, give it the next 件号 of its class (fonds, year, "
+        "retention, unit) in date order, write archive_no and status: filed into its front-matter, record its "
+        "SHA-256 in manifest-sha256.txt and append an entry to filing-log.jsonl. Re-running on a record whose "
+        "filing was interrupted finishes it with the same 档号.",
+    )
+    file_.add_argument("paths", nargs="+", metavar="PATH", help="record files to file")
+    file_.add_argument("--retention", required=True, choices=list(filing.RETENTION_CODES),
+                       help="保管期限: 永久 | 30年 | 10年")
+    file_.set_defaults(func=cmd_file)
+
+    amend = sub.add_parser(
+        "amend",
+        help="登记修改 / record a change to a filed record (new digest, old digest, reason)",
+        description="For a filed record that had to change: record its new SHA-256 in the manifest and an amend "
+        "entry (old digest, new digest, reason) in filing-log.jsonl. The 档号 and status stay.",
+    )
+    amend.add_argument("path", metavar="PATH", help="the filed record")
+    amend.add_argument("--reason", required=True, help="修改原因: why it changed (shown in the 备考表)")
+    amend.set_defaults(func=cmd_amend)
+
+    withdraw = sub.add_parser(
+        "withdraw",
+        help="撤出 / take a filed record out of publication (销毁 with approval)",
+        description="Take a filed record out of publication: append a withdraw entry to filing-log.jsonl "
+        "(kept for good), remove its manifest line, delete the record file and its translations (and say so). "
+        "Its 档号 is never given again; the catalogue's 备注 records the withdrawal.",
+    )
+    withdraw.add_argument("path", metavar="PATH", help="the filed record")
+    withdraw.add_argument("--reason", required=True, help="撤出原因, e.g. 保管期满销毁")
+    withdraw.add_argument("--approval", required=True, help="审批: the approval reference, e.g. 销毁审批〔2026〕2号")
+    withdraw.set_defaults(func=cmd_withdraw)
+
+    verify = sub.add_parser(
+        "verify",
+        help="核验 / recompute digests and check manifest, log chain, 档号 and 件号",
+        description="Recompute every filed record's SHA-256 and check: every filed record is present and "
+        "unchanged; no record claims filed without a manifest entry; the filing log's hash chain is intact; "
+        "档号 are unique and agree with their fields; 件号 run without gaps in each class. Exit 1 on any finding.",
+    )
+    verify.add_argument("--json", action="store_true", help="the report as JSON")
+    verify.add_argument("--format", choices=["text", "json"], default="text")
+    verify.set_defaults(func=cmd_verify)
     return parser
 
 

@@ -200,6 +200,7 @@ def read_log(root: Path) -> FilingLog:
             "the last line has no line end (an interrupted write?): restore filing-log.jsonl from git",
         ))
     expected_prev = ZERO_DIGEST
+    expected_seq = 1
     for number, raw in enumerate(raw_lines, start=1):
         log.count = number
 
@@ -211,10 +212,12 @@ def read_log(root: Path) -> FilingLog:
         except (UnicodeDecodeError, ValueError):
             problem("", "not a JSON object on one line (the line was edited or damaged)")
             expected_prev = sha256_hex(raw)
+            expected_seq += 1
             continue
         if not isinstance(entry, dict):
             problem("", "not a JSON object on one line (the line was edited or damaged)")
             expected_prev = sha256_hex(raw)
+            expected_seq += 1
             continue
         missing = [k for k in REQUIRED_LOG_KEYS if k not in entry]
         if missing:
@@ -227,9 +230,11 @@ def read_log(root: Path) -> FilingLog:
                         f"(line {number - 1} was edited, or lines were deleted or moved)")
             got = short(str(entry.get("prev")))
             problem("prev", f"chain broken: {what}; expected {short(expected_prev)}, got {got}")
-        if entry.get("seq") != number:
-            problem("seq", f"sequence number {entry.get('seq')} on line {number} (expected {number}: "
+        if entry.get("seq") != expected_seq:
+            problem("seq", f"sequence number {entry.get('seq')} follows {expected_seq - 1} (expected {expected_seq}: "
                            f"lines were deleted, added or moved)")
+        seq = entry.get("seq")
+        expected_seq = seq + 1 if isinstance(seq, int) and not isinstance(seq, bool) else expected_seq + 1
         if entry.get("action") not in ACTIONS:
             problem("action", f"unknown action {entry.get('action')!r} (expected {' | '.join(ACTIONS)})")
         if "time" in entry and parse_time(entry.get("time")) is None:
@@ -480,6 +485,7 @@ class Outcome:
     digest: str = ""
     removed: list[str] = field(default_factory=list)
     note: str = ""
+    manifest_removed: bool = False
 
 
 @dataclass
@@ -742,7 +748,8 @@ def withdraw_record(root: Path, path: str, reason: str, approval: str, today: da
             }
             append_log(root, log, entry)
         removed: list[str] = []
-        if rel in manifest.digests:
+        manifest_removed = rel in manifest.digests
+        if manifest_removed:
             del manifest.digests[rel]
             write_manifest(root, manifest.digests)
         if file.exists():
@@ -755,8 +762,13 @@ def withdraw_record(root: Path, path: str, reason: str, approval: str, today: da
             for item in removed:
                 (root / item).unlink()
             storage.fsync_dir(file.parent)
-        note = "" if not state.withdrawn else "finished an earlier withdrawal"
-        result.outcomes.append(Outcome(rel, "withdrawn", state.archive_no, state.digest, removed, note))
+        if state.withdrawn and not removed and not manifest_removed:
+            action, note = "already", f"already withdrawn ({LOG_FILE} line {state.line}): nothing to do"
+        else:
+            action, note = "withdrawn", "finished an earlier withdrawal" if state.withdrawn else ""
+        result.outcomes.append(
+            Outcome(rel, action, state.archive_no, state.digest, removed, note, manifest_removed)
+        )
     return result
 
 
@@ -834,6 +846,7 @@ class VerifyReport:
     log_head: str
     log_intact: bool
     classes: dict[str, list[int]]  # class -> sorted 件号
+    fonds: str = ""
 
     @property
     def ok(self) -> bool:
@@ -927,8 +940,13 @@ def integrity_findings(archive: Archive, manifest: Manifest | None = None, log: 
     for rel in sorted(manifest.digests):
         state = states.get(rel)
         if state is None:
-            hint = (f"an interrupted archive file? re-run archive file {rel} --retention "
-                    f"{claims_filed[rel].get('retention') or '…'}") if rel in claims_filed else "a line added by hand?"
+            if not log.intact:
+                hint = f"the {LOG_FILE} chain is broken: was its entry deleted?"
+            elif rel in claims_filed:
+                hint = (f"an interrupted archive file? re-run archive file {rel} --retention "
+                        f"{claims_filed[rel].get('retention') or '…'}")
+            else:
+                hint = "a line added by hand?"
             add(MANIFEST_FILE, manifest.lines[rel], "", f"{rel} has no file entry in {LOG_FILE} ({hint})")
 
     for rel, claim in sorted(claims_filed.items()):
@@ -1018,5 +1036,6 @@ def verify(root: Path, today: date | None = None) -> VerifyReport:
         log_head=summary["log_head"],
         log_intact=summary["log_intact"],
         classes=summary["classes"],
+        fonds=f"{archive.registry.fonds} {archive.registry.fonds_name}".strip(),
     )
 
