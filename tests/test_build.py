@@ -155,3 +155,9 @@ def test_serve_shows_drafts_with_a_banner(site_project):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_sample_site_has_no_broken_links(sample_site):
+    from sitecheck import broken_links
+
+    assert broken_links(sample_site) == []

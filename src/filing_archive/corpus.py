@@ -25,7 +25,10 @@ UNIT_NAMES = {
     "clinic": ("卫生院党支部", "Health Centre Party Branch"),
 }
 PLACE = "青石红星雨苗杏花白沙东岭西河南山北湖金桥柳塘松岗梅林竹园桃源莲花"
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文"
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜"
+    "戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文"
+)
 GIVEN = "明华静建国晓燕思远立新志强秀英海波丽娟文军红梅国庆春生玉兰德胜永刚慧敏晓东卫东振华淑珍子涵欣怡浩然宇轩梓萱"
 TYPE_WEIGHTS = [
     ("study", 30), ("briefing", 12), ("minutes", 10), ("analysis", 8), ("opinion", 8),
@@ -76,7 +79,8 @@ class CorpusSpec:
 
 
 def registry_text(units: list[tuple[str, str, str, str]], fonds: str = "Z001") -> str:
-    lines = [f"fonds: {fonds}", "fonds_name: 基准测试全宗", "fonds_name_en: Benchmark fonds", "records_dir: archive", "units:"]
+    lines = [f"fonds: {fonds}", "fonds_name: 基准测试全宗", "fonds_name_en: Benchmark fonds", "records_dir: archive"]
+    lines.append("units:")
     for code, name, name_en, kind in units:
         lines += [f"  - code: {code}", f"    name: {name}", f"    name_en: {name_en}", f"    kind: {kind}"]
     lines.append("stages: [宣传动员, 学习讨论, 调查研究, 总结]")
@@ -103,7 +107,8 @@ class TextMaker:
 
     def rare(self) -> str:
         """A string found in very few records: search must still find it."""
-        return "".join(self.rng.choice(RARE_CHARS) for _ in range(3)) + self.rng.choice(("工作法", "示范点", "台账", "计划"))
+        chars = "".join(self.rng.choice(RARE_CHARS) for _ in range(3))
+        return chars + self.rng.choice(("工作法", "示范点", "台账", "计划"))
 
     def paragraph(self, chars: int) -> str:
         out, size = [], 0
@@ -145,7 +150,7 @@ def generate(root: Path, spec: CorpusSpec) -> list[Path]:
     plans: dict[tuple[str, int], tuple[str, list[tuple[str, date, date]]]] = {}
 
     # One plan per unit and year, four stages a quarter each.
-    for code, name, _, _ in units:
+    for code, _, _, _ in units:
         for year in spec.years:
             stages = [
                 ("宣传动员", date(year, 1, 1), date(year, 3, 31)),
@@ -182,7 +187,8 @@ def generate(root: Path, spec: CorpusSpec) -> list[Path]:
             "plan": plan_id, "stage": stage, "keywords": [topic],
         }
         if type_code == "study":
-            fields.update(form=form, host=text.person(), attendees=rng.randint(5, 80), hours=rng.choice((1, 1.5, 2, 3)))
+            fields.update(form=form, host=text.person(), attendees=rng.randint(5, 80),
+                          hours=rng.choice((1, 1.5, 2, 3)))
         if type_code == "briefing":
             issues[(code, year)] = issues.get((code, year), 0) + 1
             fields["issue"] = issues[(code, year)]

@@ -105,11 +105,12 @@ class OverviewPage(GeneratedPage):
         idx = self.index
         return {
             "total": len(idx.records),
-            "by_type": [Count(term_label("type", t, lang), len(idx.by_type[t]), self.href(lang, f"archive/by-type/{t}/"))
-                        for t in idx.types],
+            "by_type": [Count(term_label("type", t, lang), len(idx.by_type[t]),
+                              self.href(lang, f"archive/by-type/{t}/")) for t in idx.types],
             "by_unit": [Count(self.registry.units[u].label(lang), len(idx.by_unit[u]),
                               self.href(lang, f"archive/by-unit/{u}/")) for u in idx.units],
-            "by_year": [Count(str(y), len(idx.by_year[y]), self.href(lang, f"archive/by-date/{y}/")) for y in idx.years],
+            "by_year": [Count(str(y), len(idx.by_year[y]), self.href(lang, f"archive/by-date/{y}/"))
+                        for y in idx.years],
             "newest": self.rows(idx.newest(20), lang),
             "links": index_links(lang),
         }
