@@ -249,15 +249,21 @@ def log_line(entry: dict) -> str:
     return json.dumps(entry, ensure_ascii=False, separators=(", ", ": "))
 
 
-def append_log(root: Path, log: FilingLog, entry: dict) -> LogEntry:
-    """Append ``entry`` with the next ``seq`` and ``prev``; fsynced. Updates ``log`` in place."""
-    ordered = {"seq": log.count + 1, "time": utc_now().isoformat().replace("+00:00", "Z"), **entry, "prev": log.head}
-    line = log_line(ordered)
-    storage.append_line(Path(root) / LOG_FILE, line)
-    log.count += 1
-    log.head = sha256_hex(line.encode("utf-8"))
-    appended = LogEntry(log.count, ordered)
-    log.entries.append(appended)
+def append_log(root: Path, log: FilingLog, *entries: dict) -> list[LogEntry]:
+    """Append ``entries``, each with the next ``seq`` and the ``prev`` of the line before, in one
+    fsynced write. Updates ``log`` in place."""
+    time = utc_now().isoformat().replace("+00:00", "Z")
+    lines, appended = [], []
+    for entry in entries:
+        ordered = {"seq": log.count + 1, "time": time, **entry, "prev": log.head}
+        line = log_line(ordered)
+        lines.append(line)
+        log.count += 1
+        log.head = sha256_hex(line.encode("utf-8"))
+        appended.append(LogEntry(log.count, ordered))
+    if lines:
+        storage.append_lines(Path(root) / LOG_FILE, lines)
+    log.entries.extend(appended)
     return appended
 
 
@@ -563,15 +569,38 @@ def file_records(root: Path, paths: list[str], retention: str, today: date | Non
                 targets.append(by_path[rel])
         targets.sort(key=lambda r: (r.date, r.id, r.path))
 
-        for record in targets:
-            _file_one(root, archive, record, retention, manifest, log, states, claims, result)
+        # Write order: every record, then the manifest once, then the log lines. A run cut short
+        # anywhere leaves records that say filed without a log entry: verify names them and
+        # re-running `archive file` finishes them with the numbers they already carry.
+        prepared = [p for p in (_prepare_one(root, archive, r, retention, manifest, states, claims, result)
+                                for r in targets) if p]
+        changed = False
+        for rel, _action, _no, digest, _title in prepared:
+            if manifest.digests.get(rel) != digest:
+                manifest.digests[rel] = digest
+                changed = True
+        if changed:
+            write_manifest(root, manifest.digests)
+        if prepared:
+            _crash_point("manifest")
+        author = git_author(root) if prepared else None
+        entries = [
+            {"action": "file", "path": rel, "archive_no": no, "digest": digest, "retention": retention,
+             "title": title, "author": author}
+            for rel, _action, no, digest, title in prepared
+        ]
+        append_log(root, log, *entries)
+        for rel, action, no, digest, _title in prepared:
+            result.outcomes.append(Outcome(rel, action, no, digest))
     return result
 
 
-def _file_one(
-    root: Path, archive: Archive, record: Record, retention: str, manifest: Manifest, log: FilingLog,
+def _prepare_one(
+    root: Path, archive: Archive, record: Record, retention: str, manifest: Manifest,
     states: dict[str, RecordHistory], claims: dict[str, dict[int, list[str]]], result: Result,
-) -> None:
+) -> tuple[str, str, str, str, str] | None:
+    """Number and write one record; (path, action, 档号, digest, title) for the manifest and log,
+    or None when there is nothing to write (already filed, or refused with a problem)."""
     rel = record.path
     state = states.get(rel)
     data = (root / rel).read_bytes()
@@ -590,11 +619,11 @@ def _file_one(
                    f"{LOG_FILE} line {state.line}: run archive verify")
         else:
             result.outcomes.append(Outcome(rel, "already", state.archive_no, digest))
-        return
+        return None
 
     if record.is_draft:
         refuse("a draft cannot be filed: set status: published when the record is final, then file it")
-        return
+        return None
 
     if record.is_filed:
         # Half-filed: an earlier run wrote the record (and maybe the manifest) but not the log.
@@ -604,46 +633,29 @@ def _file_one(
             refuse(f"this record was numbered {archive_no} with retention {record.retention}: "
                    f"re-run with --retention {record.retention} to finish filing it", "retention",
                    record.line("retention"))
-            return
+            return None
         parsed = class_of(archive_no)
         others = [p for p in claims.get(parsed[0], {}).get(parsed[1], []) if p != rel] if parsed else []
         if others:
             refuse(f"档号 {archive_no} is already given to {others[0]}: set status: published and remove "
                    f"archive_no, then file it again", "archive_no", record.line("archive_no"))
-            return
-        action = "completed"
-    else:
-        registry = archive.registry
-        probe = expected_archive_no(registry.fonds, record.year, retention, record.unit, 1)
-        cls = probe.rsplit("-", 1)[0]
-        used = claims.setdefault(cls, {})
-        number = max(used, default=0) + 1
-        archive_no = expected_archive_no(registry.fonds, record.year, retention, record.unit, number)
-        new_data = storage.edit_front_matter(
-            data, {"status": "filed", "retention": retention, "archive_no": archive_no}
-        )
-        errors = _validate_bytes(root, rel, new_data, registry, archive.today)
-        if errors:  # pragma: no cover - the record was valid and only these three lines changed
-            result.problems.extend(errors)
-            return
-        storage.atomic_write(root / rel, new_data)
-        used[number] = [rel]
-        data, digest = new_data, sha256_hex(new_data)
-        _crash_point("record")
-        action = "filed"
+            return None
+        return rel, "completed", archive_no, digest, record.title
 
-    if manifest.digests.get(rel) != digest:
-        manifest.digests[rel] = digest
-        write_manifest(root, manifest.digests)
-    _crash_point("manifest")
-    entry = {
-        "action": "file", "path": rel, "archive_no": archive_no, "digest": digest,
-        "retention": retention, "title": record.title, "author": git_author(root),
-    }
-    appended = append_log(root, log, entry)
-    states[rel] = RecordHistory(rel, archive_no, digest, appended.time, retention, record.title,
-                                line=appended.line, filed_line=appended.line)
-    result.outcomes.append(Outcome(rel, action, archive_no, digest))
+    registry = archive.registry
+    cls = expected_archive_no(registry.fonds, record.year, retention, record.unit, 1).rsplit("-", 1)[0]
+    used = claims.setdefault(cls, {})
+    number = max(used, default=0) + 1
+    archive_no = expected_archive_no(registry.fonds, record.year, retention, record.unit, number)
+    new_data = storage.edit_front_matter(data, {"status": "filed", "retention": retention, "archive_no": archive_no})
+    errors = _validate_bytes(root, rel, new_data, registry, archive.today)
+    if errors:  # pragma: no cover - the record was valid and only these three lines changed
+        result.problems.extend(errors)
+        return None
+    storage.atomic_write(root / rel, new_data)
+    used[number] = [rel]
+    _crash_point("record")
+    return rel, "filed", archive_no, sha256_hex(new_data), record.title
 
 
 # --- archive amend ---------------------------------------------------------------------------

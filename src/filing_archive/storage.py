@@ -80,6 +80,15 @@ def append_line(path: Path, line: str) -> None:
         os.fsync(fh.fileno())
 
 
+def append_lines(path: Path, lines: list[str]) -> None:
+    """Append several lines in one write and one fsync (a batch of filing-log entries)."""
+    data = b"".join(line.rstrip("\n").encode("utf-8") + b"\n" for line in lines)
+    with open(path, "ab") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
 def slugify(title: str | None, fallback: str) -> str:
     """A file-name-safe slug: ASCII words of the title, else ``fallback`` (Chinese titles)."""
     text = unicodedata.normalize("NFKD", title or "").encode("ascii", "ignore").decode()
@@ -88,13 +97,21 @@ def slugify(title: str | None, fallback: str) -> str:
     return slug or fallback
 
 
+UNDATED = "undated"  # the year folder of a record whose date is not known yet (an import)
+
+
+def record_stem(day: date | None, slug: str) -> str:
+    """The conventional file name without ``.md``: ``<date>-<slug>``, or ``<slug>`` without a date."""
+    return f"{day.isoformat()}-{slug}" if day else slug
+
+
 def new_record_path(
-    docs_root: Path, records_dir: str, unit: str, day: date, slug: str, taken_ids: set[str]
+    docs_root: Path, records_dir: str, unit: str, day: date | None, slug: str, taken_ids: set[str]
 ) -> Path:
     """``docs/<records_dir>/<unit>/<year>/<date>-<slug>.md``, numbered -2, -3 … until the name
-    is free on disk and as an id across the archive."""
-    folder = docs_root / records_dir / unit / str(day.year)
-    stem = f"{day.isoformat()}-{slug}"
+    is free on disk and as an id across the archive. Without a date: ``<unit>/undated/<slug>.md``."""
+    folder = docs_root / records_dir / unit / (str(day.year) if day else UNDATED)
+    stem = record_stem(day, slug)
     candidate, n = stem, 1
     while candidate in taken_ids or (folder / f"{candidate}.md").exists():
         n += 1
