@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .cadence import CELL_STATUSES, PERIODS
 from .schema import FIELDS, RETENTION, SECRECY, STATUSES, STUDY_FORMS, TYPES, Vocabulary
 
 UI: dict[str, dict[str, str]] = {
@@ -31,6 +32,7 @@ UI: dict[str, dict[str, str]] = {
         "date": "日期",
         "withdrawn": "已撤出",
         "archive": "档案",
+        "git_dates": "版本库记录：首次提交 {created}，最后修改 {updated}",
         "overview": "档案总览",
         "title": "题名",
         "doc_no": "文号",
@@ -100,6 +102,7 @@ UI: dict[str, dict[str, str]] = {
         "date": "Date",
         "withdrawn": "Withdrawn",
         "archive": "Archive",
+        "git_dates": "In the repository: first committed {created}, last changed {updated}",
         "overview": "Archive overview",
         "title": "Title",
         "doc_no": "Document no.",
@@ -149,6 +152,8 @@ VOCABULARIES: dict[str, Vocabulary] = {
     "secrecy": SECRECY,
     "retention": RETENTION,
     "form": STUDY_FORMS,
+    "compliance": CELL_STATUSES,  # met 达标 | missing 缺失 | exempt 豁免 | in_progress 进行中
+    "per": PERIODS,
 }
 
 

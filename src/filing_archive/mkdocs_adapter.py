@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .archive import DEFAULT_LANGUAGE, Archive, load_archive
+from .gitdates import commit_dates
 from .indexes import ArchiveIndex
 from .labels import UI, lang_prefix
 from .pages import GeneratedFile, GeneratedPage, archive_pages
@@ -37,6 +38,7 @@ class ArchiveSite:
         self.index: ArchiveIndex | None = None
         self.pages: dict[str, GeneratedPage] = {}  # src_uri -> page, the same for every language
         self.site_files: list[GeneratedFile] = []
+        self.git_dates: dict = {}
 
     # --- events -------------------------------------------------------------------------
     def start(self, command: str) -> None:
@@ -69,6 +71,7 @@ class ArchiveSite:
         self.index = ArchiveIndex(archive.published(include_drafts=self.serving), archive.registry)
         pages, self.site_files = archive_pages(self.index)
         self.pages = {page.src_uri: page for page in pages}
+        self.git_dates = commit_dates(root, f"{archive.registry.docs_dir}/{archive.registry.records_dir}")
         return archive
 
     def files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -148,6 +151,9 @@ class ArchiveSite:
         plan = self.archive.by_id.get(record.plan) if record.plan else None
         view = RecordView(record=record, rows=panel_rows(record, registry, self.lang, plan))
         before, after = self.index.neighbours(record)
+        dates = self.git_dates.get(record.path)
+        if dates:
+            view.git_dates = (dates[0].date().isoformat(), dates[1].date().isoformat())
         view.previous = record_link(before, self.lang) if before else None
         view.next = record_link(after, self.lang) if after else None
         plan_index = self.index.plan_by_id.get(record.id)

@@ -37,6 +37,7 @@ class RecordView:
     next: RecordLink | None = None
     stage_counts: list[tuple[str, str, int, str]] = field(default_factory=list)  # name, range, count, href
     fixity: dict | None = None
+    git_dates: tuple[str, str] | None = None  # first and last commit of the file, if in git
 
 
 def record_link(record: Record, lang: str) -> RecordLink:
