@@ -190,6 +190,31 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from . import importer
+    from .problems import Problems
+    from .registry import load_registry
+
+    root = find_root(Path(args.root).resolve())
+    problems = Problems()
+    registry = load_registry(root, problems)
+    if registry is None or problems.errors:
+        for problem in problems.sorted():
+            print(problem)
+        return EXIT_PROBLEMS
+    try:
+        unit, type_code, pattern, paths = importer.check_arguments(
+            registry, args.unit, args.type, args.split, args.files
+        )
+    except importer.ImportUsageError as exc:
+        raise UsageError(str(exc)) from None
+    show_progress = sys.stderr.isatty() or len(paths) > importer.PROGRESS_MIN_FILES
+    progress = importer.Progress() if show_progress else None
+    result = importer.import_files(root, registry, paths, unit, type_code, pattern, args.dry_run, progress)
+    print(importer.format_report(result))
+    return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="archive",
@@ -269,6 +294,26 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", action="store_true", help="the report as JSON")
     verify.add_argument("--format", choices=["text", "json"], default="text")
     verify.set_defaults(func=cmd_verify)
+
+    import_ = sub.add_parser(
+        "import",
+        help="导入 / bring Word (.docx), text (.txt) and Markdown (.md) files in as draft records",
+        description="Convert each file to Markdown (一、 → ##, （一） → ###, 1. → a numbered list, Word headings, "
+        "tables, lists and bold kept) and write it as a draft record at docs/<records_dir>/<unit>/<year>/"
+        "<date>-<slug>.md with the title, date and type it could infer. A field it could not infer is written "
+        "as 待填写：… and archive check fails until it is filled in. Never replaces a file; a text already "
+        "imported is skipped. Text files may be UTF-8 (with or without BOM), GBK or GB18030.",
+    )
+    import_.add_argument("files", nargs="+", metavar="FILE", help=".docx, .txt or .md files")
+    import_.add_argument("--unit", required=True, help="机构代码 from archive.yml (or the unit's Chinese name)")
+    import_.add_argument("--type", help="材料类型 for every record (default: from each title, e.g. …方案 → plan)")
+    import_.add_argument(
+        "--split", metavar="REGEX",
+        help="cut a compilation into one record per line matching REGEX in full, e.g. '意识形态工作方案\\(篇\\d+\\)'; "
+        "that line is the record's title and text before the first one is dropped",
+    )
+    import_.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
+    import_.set_defaults(func=cmd_import)
     return parser
 
 

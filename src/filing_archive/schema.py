@@ -159,8 +159,13 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("attendees", "参加人数", "Attendees", "int", only_types=("study",), minimum=0),
         FieldSpec("hours", "学时", "Hours", "number", only_types=("study",), minimum=0),
         FieldSpec("issue", "期号", "Issue", "int", only_types=("briefing",), minimum=1),
+        # Set by `archive import`: SHA-256 of the imported title and body, so a re-import is skipped.
+        FieldSpec("import_digest", "导入摘要", "Import digest", "text"),
     ]
 }
+
+# `archive import` writes a field it could not infer as "待填写：<label>"; validation rejects it.
+PLACEHOLDER = "待填写"
 
 # Fields a type cannot do without, beyond the ones every record needs.
 REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {

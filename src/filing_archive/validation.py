@@ -21,6 +21,7 @@ from .records import Record, Stage, Translation, expected_archive_no
 from .registry import Registry
 from .schema import (
     FIELDS,
+    PLACEHOLDER,
     RETENTION_CODES,
     SECRECY,
     SECRET_GRADES,
@@ -145,6 +146,9 @@ class _RecordChecker:
     def check_value(self, spec: FieldSpec, value: object) -> object | None:
         name = spec.name
         kind = spec.kind
+        if isinstance(value, str) and value.startswith(PLACEHOLDER):
+            self.error(name, f"placeholder left by archive import: fill it in (expected {self.expectation(spec)})")
+            return None
         if isinstance(value, InvalidScalar):
             if kind == "date":
                 self.error(name, f"not a real calendar date (expected YYYY-MM-DD, got {value.text})")
