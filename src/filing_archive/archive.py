@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .cadence import check_cadence
 from .problems import ArchiveError, Problems
 from .records import Record
 from .registry import Registry, load_registry
@@ -104,6 +105,7 @@ def load_archive(root: Path | str, today: date | None = None) -> Archive:
             broken_ids.add(declared_id(file.stem, data))
 
     validate_archive(records, registry, problems, broken_ids)
+    check_cadence(registry, records, problems)
     by_src = {r.src_uri: r for r in records}
     for translation in translations:
         original_uri = translation.src_uri.replace(f".{translation.lang}.md", ".md")

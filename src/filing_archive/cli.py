@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import filing
 from .archive import load_archive
+from .cadence import evaluate, gap_line
 from .registry import REGISTRY_FILE
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -40,12 +41,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         problems = [p for p in problems if p.path in wanted or p.path == REGISTRY_FILE or p.path.startswith(folders)]
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
+    cadence = args.cadence or args.fail_on_gaps
+    gaps = evaluate(archive, archive.today).gaps if cadence else []
     if args.format == "json":
         json.dump(
             {
                 "records": len(archive.records),
                 "errors": [p.as_dict() for p in errors],
                 "warnings": [p.as_dict() for p in warnings],
+                **({"gaps": [g.as_dict() for g in gaps]} if cadence else {}),
             },
             sys.stdout,
             ensure_ascii=False,
@@ -59,7 +63,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"检查了 {len(archive.records)} 件记录 / checked {len(archive.records)} records: "
             f"{len(errors)} 个错误 errors, {len(warnings)} 个警告 warnings"
         )
-    if errors or (args.strict and warnings):
+        if cadence:
+            for gap in gaps:
+                print(gap_line(gap, archive.registry.units))
+            print(f"频次检查 / cadence as of {archive.today}: {len(gaps)} 处缺失 gaps")
+    if errors or (args.strict and warnings) or (args.fail_on_gaps and gaps):
         return EXIT_PROBLEMS
     return EXIT_OK
 
@@ -232,6 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", help="only report these files or folders")
     check.add_argument("--format", choices=["text", "json"], default="text")
     check.add_argument("--strict", action="store_true", help="warnings count as problems (exit 1)")
+    check.add_argument("--cadence", action="store_true", help="also list cadence gaps (unit | rule | period | n/min)")
+    check.add_argument("--fail-on-gaps", action="store_true", help="cadence gaps count as problems (exit 1)")
     check.set_defaults(func=cmd_check)
 
     new = sub.add_parser(

@@ -53,6 +53,7 @@ class Record:
     plan: str | None = None
     stage: str | None = None
     stages: list[Stage] = field(default_factory=list)
+    cadence: list = field(default_factory=list)  # a plan's own cadence rules (cadence.Rule)
     form: str | None = None
     host: str | None = None
     attendees: int | None = None

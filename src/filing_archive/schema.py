@@ -124,7 +124,7 @@ class FieldSpec:
     name: str
     zh: str
     en: str
-    kind: str  # text | date | int | number | text_list | vocab | stages | id | doc_no | archive_no
+    kind: str  # text | date | int | number | text_list | vocab | stages | cadence | id | doc_no | archive_no
     vocabulary: Vocabulary | None = None
     required: bool = False
     only_types: tuple[str, ...] = ()
@@ -154,6 +154,7 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("plan", "所属方案", "Plan", "id"),
         FieldSpec("stage", "阶段", "Stage", "text"),
         FieldSpec("stages", "阶段安排", "Stages", "stages", only_types=("plan",)),
+        FieldSpec("cadence", "频次要求", "Cadence", "cadence", only_types=("plan",)),  # see cadence.py
         FieldSpec("form", "学习形式", "Form", "vocab", STUDY_FORMS, only_types=("study",)),
         FieldSpec("host", "主持人", "Host", "text", only_types=("study",)),
         FieldSpec("attendees", "参加人数", "Attendees", "int", only_types=("study",), minimum=0),

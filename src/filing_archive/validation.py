@@ -141,6 +141,7 @@ class _RecordChecker:
             "doc_no": "<机关代字>〔YYYY〕N号 such as 老城党发〔2023〕5号",
             "archive_no": "a 档号 such as Z001-WS·2023-Y-LCZ-0001",
             "stages": "a list of {name, start, end}",
+            "cadence": "a list of rules {id, name, type, per, min}",
         }[spec.kind]
 
     def check_value(self, spec: FieldSpec, value: object) -> object | None:
@@ -216,6 +217,10 @@ class _RecordChecker:
             return value
         if kind == "stages":
             return self.check_stages(name, value)
+        if kind == "cadence":
+            from .cadence import parse_plan_cadence  # imported here: cadence.py imports this module
+
+            return parse_plan_cadence(value, self.fm.lines, self.path, self.problems)
         raise AssertionError(kind)  # pragma: no cover
 
     def check_vocab(self, name: str, vocabulary: Vocabulary, value: object) -> str | None:
@@ -451,6 +456,7 @@ def validate_record(
         plan=v.get("plan"),
         stage=v.get("stage"),
         stages=stages or [],
+        cadence=v.get("cadence", []),
         form=v.get("form"),
         host=v.get("host"),
         attendees=v.get("attendees"),
