@@ -11,7 +11,7 @@ import json
 from datetime import date
 
 import pytest
-from conftest import REGISTRY, Project, minimal
+from conftest import REGISTRY, REPO, Project, minimal
 
 from filing_archive.archive import load_archive
 from filing_archive.cadence import (
@@ -558,3 +558,13 @@ def test_rule_errors_fail_check(project):
     assert result.stdout.splitlines()[0] == (
         "archive.yml:15: cadence[0].per: expected month 月 | quarter 季度 | half 半年 | year 年, got week"
     )
+
+
+def test_sample_archive_shows_every_status():
+    archive = load_archive(REPO, date(2026, 11, 30))
+    assert archive.problems.errors == []
+    compliance = evaluate(archive, date(2026, 11, 30))
+    statuses = {cell.status for m in compliance.matrices for cell in m.cells.values()}
+    assert statuses == {"met", "missing", "exempt", "in_progress"}
+    assert any(m.rule.plan for m in compliance.matrices)  # a plan's own rule too
+    assert {m.rule.source for m in compliance.matrices if not m.rule.plan} == {"篇1", "篇2", "篇8", "篇9"}
