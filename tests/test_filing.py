@@ -310,6 +310,7 @@ def test_verify_passes_on_an_untouched_archive(filed):
         "  记录 records: 4; 已归档 filed: 4; 已撤出 withdrawn: 0",
         "  清单 manifest-sha256.txt: 4 行 lines",
         f"  日志 filing-log.jsonl: 4 条 entries, 链完整 chain intact; head sha256 {head}",
+        "  git: not committed in git",
         "  件号 by class:",
         "    Z001-WS·2025-D10-BBB  0001 (1 件)",
         "    Z001-WS·2025-Y-AAA    0001–0003 (3 件)",
@@ -396,6 +397,32 @@ def test_edited_last_log_line_digest(filed):
         f"{D}:6: status: changed after filing: use archive amend (filed {short('f' * 64)}, file now {short(real)})",
         f"manifest-sha256.txt:4: digest of {D} differs from filing-log.jsonl line 4 (manifest {short(real)}, "
         f"log {short('f' * 64)}): the manifest line was edited, or an amend was interrupted",
+    ])
+
+
+def test_edited_last_log_line_is_caught_by_the_committed_log(filed):
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=filed.root, check=True, capture_output=True,
+                       env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, **AUTHOR,
+                            "GIT_COMMITTER_NAME": "x", "GIT_COMMITTER_EMAIL": "x@example.org"})
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "filed")
+    filed.record("AAA/2025/e.md", **minimal(date="2025-09-01"))
+    assert file_(filed, "docs/archive/AAA/2025/e.md").returncode == 0  # appending is what a log is for
+    verify = filed.archive("verify")
+    assert verify.returncode == 0, verify.stdout
+    assert "  git: the 4 lines committed in git are unchanged" in verify.stdout.splitlines()
+    lines = log_lines(filed)
+    entry = json.loads(lines[3])
+    entry["title"] = "改过的题名"  # no later prev covers line 4 once line 5 is gone, but git does
+    write_log_lines(filed, [*lines[:3], json.dumps(entry, ensure_ascii=False, separators=(", ", ": ")) + "\n"])
+    assert_detected(filed, [
+        "filing-log.jsonl:4: line 4 differs from the version committed in git (HEAD): the log is append-only; "
+        "restore it with git checkout -- filing-log.jsonl",
+        "manifest-sha256.txt:4: docs/archive/AAA/2025/e.md has no file entry in filing-log.jsonl (an interrupted "
+        "archive file? re-run archive file docs/archive/AAA/2025/e.md --retention 永久)",
     ])
 
 

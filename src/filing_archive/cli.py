@@ -169,6 +169,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 "log_entries": report.log_entries,
                 "log_intact": report.log_intact,
                 "log_head": report.log_head,
+                "git": report.git,
                 "classes": report.classes,
                 "findings": [p.as_dict() for p in report.findings],
             },
@@ -183,6 +184,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     print(f"  记录 records: {report.records}; 已归档 filed: {report.filed}; 已撤出 withdrawn: {report.withdrawn}")
     print(f"  清单 {filing.MANIFEST_FILE}: {report.manifest_lines} 行 lines")
     print(f"  日志 {filing.LOG_FILE}: {report.log_entries} 条 entries, {chain}; head sha256 {report.log_head}")
+    print(f"  git: {report.git}")
     if report.classes:
         print("  件号 by class:")
         width = max(len(c) for c in report.classes)

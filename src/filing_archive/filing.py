@@ -859,6 +859,7 @@ class VerifyReport:
     log_intact: bool
     classes: dict[str, list[int]]  # class -> sorted 件号
     fonds: str = ""
+    git: str = ""  # what comparing the log with the version committed in git found
 
     @property
     def ok(self) -> bool:
@@ -876,6 +877,31 @@ def _status_of_broken(root: Path, rel: str) -> dict:
             "retention": values.get("retention")}
 
 
+def committed_log_problems(root: Path) -> tuple[list[Problem], str]:
+    """The log is append-only: the lines committed in git (``HEAD:filing-log.jsonl``) must still
+    open the file, byte for byte. This also covers the last line, which no later ``prev`` protects.
+
+    Returns (problems, what was checked); outside git, or before the log is committed, nothing.
+    """
+    path = Path(root) / LOG_FILE
+    try:
+        shown = subprocess.run(["git", "show", f"HEAD:./{LOG_FILE}"], cwd=root, capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return [], "git not available"
+    if shown.returncode != 0:
+        return [], "not committed in git"
+    committed = shown.stdout
+    current = path.read_bytes() if path.exists() else b""
+    if current.startswith(committed):
+        lines = committed.count(b"\n")
+        return [], f"the {lines} lines committed in git are unchanged"
+    old_lines, new_lines = committed.split(b"\n"), current.split(b"\n")
+    line = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=False), start=1) if a != b),
+                min(len(old_lines), len(new_lines)))
+    return [Problem(LOG_FILE, line, "", f"line {line} differs from the version committed in git (HEAD): the log is "
+                                        f"append-only; restore it with git checkout -- {LOG_FILE}")], "changed"
+
+
 def integrity_findings(archive: Archive, manifest: Manifest | None = None, log: FilingLog | None = None,
                        ) -> tuple[list[Problem], dict]:
     """Everything about fixity and the log that record validation does not already report."""
@@ -883,6 +909,8 @@ def integrity_findings(archive: Archive, manifest: Manifest | None = None, log: 
     manifest = manifest if manifest is not None else read_manifest(root)
     log = log if log is not None else read_log(root)
     findings: list[Problem] = list(manifest.problems) + list(log.problems)
+    committed, committed_note = committed_log_problems(root)
+    findings.extend(committed)
     states, order_problems = replay(log)
     findings.extend(order_problems)
 
@@ -1007,7 +1035,7 @@ def integrity_findings(archive: Archive, manifest: Manifest | None = None, log: 
                 f"{', '.join(f'{k:04d}' for k in present)})")
     summary = {
         "states": states, "classes": classes, "manifest_lines": len(manifest.digests),
-        "log_entries": log.count, "log_head": log.head, "log_intact": log.intact,
+        "log_entries": log.count, "log_head": log.head, "log_intact": log.intact, "git": committed_note,
     }
     return findings, summary
 
@@ -1047,6 +1075,7 @@ def verify(root: Path, today: date | None = None) -> VerifyReport:
         log_entries=summary["log_entries"],
         log_head=summary["log_head"],
         log_intact=summary["log_intact"],
+        git=summary["git"],
         classes=summary["classes"],
         fonds=f"{archive.registry.fonds} {archive.registry.fonds_name}".strip(),
     )
