@@ -329,6 +329,15 @@ def test_edited_filed_record(filed):
     ])
 
 
+def test_filed_record_edited_into_an_invalid_one(filed):
+    path = filed.root / A
+    old = sha(path)
+    path.write_text(path.read_text("utf-8").replace("date: 2025-03-12", "date: 2025-02-30"), encoding="utf-8")
+    assert_detected(filed, [
+        f"{A}:6: status: changed after filing: use archive amend (filed {short(old)}, file now {short(sha(path))})",
+    ])
+
+
 def test_filed_record_set_back_to_published(filed):
     path = filed.root / A
     old = sha(path)

@@ -869,12 +869,12 @@ class VerifyReport:
 def _status_of_broken(root: Path, rel: str) -> dict:
     """Status and 档号 of a record that failed validation (read with the same front-matter reader)."""
     try:
-        values = frontmatter.parse((root / rel).read_bytes()).values
+        fm = frontmatter.parse((root / rel).read_bytes())
     except (OSError, SourceError):
         return {}
-    status = STATUSES.get(values.get("status"))
-    return {"status": status.code if status else None, "archive_no": values.get("archive_no"),
-            "retention": values.get("retention")}
+    status = STATUSES.get(fm.values.get("status"))
+    return {"status": status.code if status else None, "archive_no": fm.values.get("archive_no"),
+            "retention": fm.values.get("retention"), "line": fm.lines.get("status", 1)}
 
 
 def committed_log_problems(root: Path) -> tuple[list[Problem], str]:
@@ -931,7 +931,7 @@ def integrity_findings(archive: Archive, manifest: Manifest | None = None, log: 
                 continue
             info = _status_of_broken(root, rel)
             if info.get("status") == "filed":
-                claims_filed[rel] = {**info, "line": 1}
+                claims_filed[rel] = info
 
     digests: dict[str, str] = {}
 
