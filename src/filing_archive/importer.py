@@ -567,17 +567,15 @@ def classify(blocks: list[Block]) -> list[Block]:
     it) would renumber it from 1.
     """
     out: list[Block] = []
-    last_number: int | None = None  # the number of the numbered item in progress
+    last_number: int | None = None  # the number of the numbered list in progress (paragraphs may follow it)
     for k, block in enumerate(blocks):
-        if out and out[-1].kind == "item" and out[-1].ordered:
-            last_number = out[-1].number
-        elif out and out[-1].kind != "para":
-            last_number = None
+        text = block.text
+        marker = outline_marker(text) if block.kind == "line" else None
+        if marker != "num" and (block.kind != "line" or marker is not None):
+            last_number = None  # a heading, table, bullet … ends the numbered list
         if block.kind != "line":
             out.append(block)
             continue
-        text = block.text
-        marker = outline_marker(text)
         plain_md = block.md == escape_md(text)
         if marker in ("h2", "h3"):
             level = 2 if marker == "h2" else 3
@@ -595,15 +593,18 @@ def classify(blocks: list[Block]) -> list[Block]:
             m = NUM_RE.match(text)
             nxt = blocks[k + 1] if k + 1 < len(blocks) else None
             heads_section = nxt is not None and nxt.kind == "line" and outline_marker(nxt.text) is None
+            number = int(m.group(1))
             if heading_like(text) and heads_section:
                 out.append(Block("heading", text, text, block.where, level=4))
+                last_number = None
                 continue
-            number = int(m.group(1))
             if number != 1 and last_number != number - 1:
                 out.append(Block("para", text, block.md, block.where))
+                last_number = None
                 continue
             md = _strip_marker_md(block.md, text, m.end())
             out.append(Block("item", text, md, block.where, ordered=True, number=number))
+            last_number = number
         elif marker == "bullet":
             m = BULLET_RE.match(text)
             out.append(Block("item", text, _strip_marker_md(block.md, text, m.end()), block.where))
@@ -657,9 +658,12 @@ def render(blocks: list[Block]) -> str:
         elif block.kind == "item":
             lines: list[str] = []
             ordered = block.ordered
+            counters: dict[int, int] = {}  # Word-numbered items carry no number: count them per level
             while i < n and blocks[i].kind == "item" and blocks[i].ordered == ordered:
                 item = blocks[i]
-                bullet = f"{item.number if item.number is not None else 1}." if ordered else "-"
+                counters = {lvl: c for lvl, c in counters.items() if lvl <= item.level}
+                counters[item.level] = counters.get(item.level, 0) + 1
+                bullet = f"{item.number if item.number is not None else counters[item.level]}." if ordered else "-"
                 indent = "    " * item.level
                 lines.append(indent + bullet + " " + _indent(item.md, indent + "    ").lstrip())
                 i += 1
