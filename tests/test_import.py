@@ -361,6 +361,14 @@ def test_unreadable_files_exit_1_and_the_others_are_imported(project):
     assert "2 个文件出错 files with errors" in out
 
 
+def test_an_empty_file_exits_1(project):
+    project.write("empty.txt", "搜索\n\n\n")
+    result = project.archive("import", "empty.txt", "--unit", "AAA")
+    assert result.returncode == 1
+    assert "错误 error: 没有正文 no text left to import (empty, or page chrome only); nothing imported" in result.stdout
+    assert records(project) == {}
+
+
 def test_split_that_matches_nothing_exits_1(project):
     project.write("a.txt", "第一篇\n\n正文。\n")
     result = project.archive("import", "a.txt", "--unit", "AAA", "--split", "篇")
@@ -453,11 +461,28 @@ def test_type_from_title(title, expected):
 
 
 def test_chrome_lines_and_trailing_blocks_are_dropped():
-    blocks = importer.text_blocks("搜索\n发布时间：2024-01-02 来源：本站\n正文第一段。\n相关阅读\n另一篇文章\n")
+    blocks = importer.text_blocks("搜索\n发布时间：2024-01-02 来源：本站\n正文第一段。\n相关阅读\n另一篇文章\n2024-05-06\n")
     kept, dropped = importer.remove_chrome(blocks)
     assert [b.text for b in kept] == ["正文第一段。"]
     assert [(d.where, d.text) for d in dropped] == [
         ("line 1", "搜索"), ("line 2", "发布时间：2024-01-02 来源：本站"), ("line 4", "相关阅读"), ("line 5", "另一篇文章"),
+        ("line 6", "2024-05-06"),
     ]
+    # the date of another page listed under 相关阅读 is not this record's date
     assert importer.choose_date(blocks)[0] == date(2024, 1, 2)
+
+
+def test_title_placeholder_when_the_text_opens_with_a_sentence(project):
+    project.write("a.txt", "为进一步加强学习，现将有关事项通知如下。\n\n2025年3月12日\n")
+    project.write("b.txt", "为进一步加强学习，现将有关事项通知如下。\n\n2025年3月12日\n")
+    result = project.archive("import", "a.txt", "b.txt", "--unit", "AAA", "--type", "notice")
+    assert result.returncode == 0
+    path = "docs/archive/AAA/2025/2025-03-12-aaa-notice.md"
+    assert list(records(project)) == [path]
+    assert front(records(project)[path])["title"] == "待填写：题名"
+    assert f"跳过 skipped (无题名 untitled, line 1): 与本次导入的另一篇相同 same text as {path}" in result.stdout
+    check = project.archive("check")
+    assert [line for line in check.stdout.splitlines() if line.startswith("docs/")] == [
+        f"{path}:2: title: placeholder left by archive import: fill it in (expected text)"
+    ]
 

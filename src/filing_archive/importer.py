@@ -130,6 +130,12 @@ class Draft:
     path: Path | None = None
     taken_name: str = ""  # the conventional name that was already taken
     skipped_as: str = ""  # path of the record it was already imported as
+    duplicate: bool = False  # the same text as another part of this run
+
+    @property
+    def shown(self) -> str:
+        """The title for the report: the inferred one, else where the text started."""
+        return self.title if "title" in self.inferred else f"(无题名 untitled, {self.source_where})"
 
 
 @dataclass
@@ -423,15 +429,14 @@ def remove_chrome(blocks: list[Block]) -> tuple[list[Block], list[Dropped]]:
     延伸阅读-style line to the end."""
     kept: list[Block] = []
     dropped: list[Dropped] = []
-    for k, block in enumerate(blocks):
-        if block.kind in ("line", "heading") and len(block.text) <= CHROME_MAX and CHROME_TAIL_RE.search(block.text):
-            for rest in blocks[k:]:
-                dropped.append(Dropped(rest.where, _shown(rest), "页面附加内容 trailing page chrome"))
-            break
+    head = before_tail(blocks)
+    for block in head:
         if block.kind == "line" and is_chrome(block.text):
             dropped.append(Dropped(block.where, block.text, "页面杂项 page chrome"))
             continue
         kept.append(block)
+    for rest in blocks[len(head) :]:
+        dropped.append(Dropped(rest.where, _shown(rest), "页面附加内容 trailing page chrome"))
     return kept, dropped
 
 
@@ -491,10 +496,18 @@ def date_candidates(blocks: list[Block]) -> tuple[list[tuple[date, Block]], list
     return own, published
 
 
+def before_tail(blocks: list[Block]) -> list[Block]:
+    """The blocks before a trailing 延伸阅读-style block (whose dates belong to other pages)."""
+    for k, block in enumerate(blocks):
+        if block.kind in ("line", "heading") and len(block.text) <= CHROME_MAX and CHROME_TAIL_RE.search(block.text):
+            return blocks[:k]
+    return blocks
+
+
 def choose_date(*groups: list[Block]) -> tuple[date, Block] | None:
     """The record's date: its own last date line, else its 发布时间, else the same in the groups after."""
     for blocks in groups:
-        own, published = date_candidates(blocks)
+        own, published = date_candidates(before_tail(blocks))
         if own:
             return own[-1]
         if published:
@@ -869,7 +882,10 @@ def plan_file(path: Path, name: str, unit: str, type_code: str | None, pattern: 
         title, rest = take_title(kept)
         if title and isinstance(meta.get("title"), str) and title != meta["title"].strip():
             title, rest = None, kept  # the front-matter names the title; the first line stays text
-        title_where = kept[0].where if title else ""
+        if not kept:
+            report.problem = "没有正文 no text left to import (empty, or page chrome only); nothing imported"
+            return report
+        title_where = kept[0].where
         day = choose_date(blocks)
         report.drafts.append(make_draft(title, title_where, shift_headings(rest), unit, type_code, day, meta))
         return report
@@ -908,6 +924,7 @@ def import_files(
     """Import ``files`` as draft records of ``unit``; with ``dry_run`` plan them and write nothing."""
     docs_root = root / registry.docs_dir
     digests, taken = existing_records(docs_root / registry.records_dir)
+    this_run: set[str] = set()
     taken_before = set(taken)
     result = ImportResult(root, [], dry_run)
     for count, path in enumerate(files, 1):
@@ -918,6 +935,7 @@ def import_files(
         for draft in report.drafts:
             if draft.digest in digests:
                 draft.skipped_as = _relative(Path(digests[draft.digest]), root)
+                draft.duplicate = draft.digest in this_run
                 continue
             day = draft.fields["date"] if isinstance(draft.fields.get("date"), date) else None
             kind = draft.fields["type"] if "type" not in draft.placeholders else "import"
@@ -935,6 +953,7 @@ def import_files(
                 draft.taken_name = base + ".md"
             taken.add(target.stem)
             digests[draft.digest] = str(target)
+            this_run.add(draft.digest)
             draft.path = target
     return result
 
@@ -977,7 +996,8 @@ def format_report(result: ImportResult) -> str:
             out.append(f"  删除 dropped {d.where}: {_short(d.text)} — {d.reason}")
         for draft in report.drafts:
             if draft.skipped_as:
-                out.append(f"  跳过 skipped {draft.title}: 已导入 already imported as {draft.skipped_as}")
+                why = "与本次导入的另一篇相同 same text as" if draft.duplicate else "已导入 already imported as"
+                out.append(f"  跳过 skipped {draft.shown}: {why} {draft.skipped_as}")
                 continue
             path = _relative(draft.path, result.root)
             notes = [f"推断 inferred {', '.join(draft.inferred) or '—'}"]
@@ -987,7 +1007,7 @@ def format_report(result: ImportResult) -> str:
                 notes.append(f"待填写 placeholders {', '.join(draft.placeholders)}")
             if draft.taken_name:
                 notes.append(f"{draft.taken_name} exists: new name")
-            out.append(f"  {verb} {path} ← {draft.title} ({'; '.join(notes)})")
+            out.append(f"  {verb} {path} ← {draft.shown} ({'; '.join(notes)})")
     out.append("")
     header = ["文件 file", "编码 encoding", "写入 written", "跳过 skipped", "推断 inferred", "待填写 placeholders",
               "删除 dropped"]
