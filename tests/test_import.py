@@ -69,6 +69,7 @@ def test_seed_imports_into_ten_draft_plans(project):
     assert re.search(r"删除 dropped line \d+: \"意识形态工作方案\"延伸阅读 — 页面附加内容 trailing page chrome", result.stdout)
     assert "date from line 5: 发布时间: 2023.08.06" in result.stdout
     assert "编码 encoding UTF-8" in result.stdout
+    assert "exists: new name" not in result.stdout  # parts 2–10 are numbered, nothing was in the way
     # the drafts are complete: they pass check
     check = project.archive("check")
     assert check.returncode == 0, check.stdout

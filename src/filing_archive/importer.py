@@ -128,7 +128,7 @@ class Draft:
     source_where: str
     date_note: str = ""
     path: Path | None = None
-    taken_name: str = ""  # the conventional name that was already taken
+    taken_name: str = ""  # the conventional name, taken before this run
     skipped_as: str = ""  # path of the record it was already imported as
     duplicate: bool = False  # the same text as another part of this run
 
@@ -358,19 +358,14 @@ def _list_format(paragraph, numbering) -> tuple[bool, int] | None:
             return True, 0
         return None
     ilvl = num_pr.ilvl.val if num_pr.ilvl is not None else 0
-    fmt = "decimal"
+    fmt = []
     if numbering is not None:
-        num = numbering.num_having_numId(num_pr.numId.val) if _has_num(numbering, num_pr.numId.val) else None
-        if num is not None:
-            found = numbering.xpath(
-                f'./w:abstractNum[@w:abstractNumId="{num.abstractNumId.val}"]/w:lvl[@w:ilvl="{ilvl}"]/w:numFmt/@w:val'
+        abstract = numbering.xpath(f'./w:num[@w:numId="{num_pr.numId.val}"]/w:abstractNumId/@w:val')
+        if abstract:
+            fmt = numbering.xpath(
+                f'./w:abstractNum[@w:abstractNumId="{abstract[0]}"]/w:lvl[@w:ilvl="{ilvl}"]/w:numFmt/@w:val'
             )
-            fmt = found[0] if found else fmt
-    return fmt != "bullet", ilvl
-
-
-def _has_num(numbering, num_id: int) -> bool:
-    return bool(numbering.xpath(f'./w:num[@w:numId="{num_id}"]'))
+    return (fmt[0] if fmt else "decimal") != "bullet", ilvl
 
 
 HEADING_STYLE_RE = re.compile(r"^(?:Heading|标题)\s*(\d)$", re.IGNORECASE)
@@ -949,7 +944,7 @@ def import_files(
                     break
                 taken.add(target.stem)  # created by someone else meanwhile: next name
             base = record_stem(day, slug)
-            if target.stem != base and (base in taken_before or (target.parent / f"{base}.md").exists()):
+            if target.stem != base and base in taken_before:  # not when an earlier part of this run took it
                 draft.taken_name = base + ".md"
             taken.add(target.stem)
             digests[draft.digest] = str(target)
