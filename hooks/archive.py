@@ -34,4 +34,13 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_context(context, page, config, nav):
-    return site.page_context(context, page)
+    return site.page_context(context, page, config)
+
+
+@event_priority(-120)  # after mkdocs-static-i18n has built the other languages
+def on_post_build(config):
+    site.finish(config)
+
+
+def on_build_error(error):
+    site.abort()

@@ -81,7 +81,8 @@ def main() -> None:
         "| ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for n, seconds, rss, size, pages in rows:
-        lines.append(f"| {n} | {seconds:.1f} | {seconds / n * 1000:.1f} ms | {rss / 2**20:.0f} | {size / 2**20:.0f} | {pages} |")
+        per_record = f"{seconds / n * 1000:.1f} ms"
+        lines.append(f"| {n} | {seconds:.1f} | {per_record} | {rss / 2**20:.0f} | {size / 2**20:.0f} | {pages} |")
     if len(rows) >= 2:
         (n1, s1, *_), (n2, s2, *_) = rows[0], rows[-1]
         lines += ["", f"Time ratio {n2}/{n1}: {s2 / s1:.2f} (records ratio {n2 / n1:.1f})."]

@@ -33,6 +33,19 @@ UI: dict[str, dict[str, str]] = {
         "withdrawn": "已撤出",
         "archive": "档案",
         "git_dates": "版本库记录：首次提交 {created}，最后修改 {updated}",
+        "search": "检索",
+        "search_title": "档案检索",
+        "search_placeholder": "检索档案：词语、文号、档号、人名…",
+        "search_label": "检索档案",
+        "search_button": "检索",
+        "search_intro": "输入检索词并按需选择条件；检索条件保存在地址中，可以收藏或发给他人。",
+        "any": "全部",
+        "sort": "排序",
+        "sort_relevance": "相关度",
+        "sort_newest": "日期（新→旧）",
+        "sort_oldest": "日期（旧→新）",
+        "query": "检索词",
+        "more_results": "更多结果",
         "overview": "档案总览",
         "title": "题名",
         "doc_no": "文号",
@@ -103,6 +116,21 @@ UI: dict[str, dict[str, str]] = {
         "withdrawn": "Withdrawn",
         "archive": "Archive",
         "git_dates": "In the repository: first committed {created}, last changed {updated}",
+        "search": "Search",
+        "search_title": "Search the archive",
+        "search_placeholder": "Search: words, document no., archival no., names…",
+        "search_label": "Search the archive",
+        "search_button": "Search",
+        "search_intro": (
+            "Type what you look for and narrow it down; the search is kept in the address, to bookmark or share."
+        ),
+        "any": "Any",
+        "sort": "Sort",
+        "sort_relevance": "Relevance",
+        "sort_newest": "Date (newest first)",
+        "sort_oldest": "Date (oldest first)",
+        "query": "Search for",
+        "more_results": "More results",
         "overview": "Archive overview",
         "title": "Title",
         "doc_no": "Document no.",
@@ -168,6 +196,23 @@ def field_label(name: str, lang: str) -> str:
 def term_label(vocabulary: str, code: str, lang: str) -> str:
     return VOCABULARIES[vocabulary][code].label(lang)
 
+
+# What search.js says, per language (sent to the page as JSON).
+SEARCH_STRINGS = {
+    "zh": {
+        "results": "约 {n} 条结果", "no_results": "没有找到包含该检索词的记录。", "advanced": "高级检索与更多结果 →",
+        "failed": "检索失败：", "showing": "显示 {shown} 条，共约 {n} 条", "searching": "正在检索…",
+        "prompt": "请输入检索词或选择条件。", "draft": "草稿", "archive_no": "档号", "doc_no": "文号", "unit": "单位",
+        "date": "日期",
+    },
+    "en": {
+        "results": "About {n} results", "no_results": "No record contains what you searched for.",
+        "advanced": "Advanced search and more results →", "failed": "Search failed:",
+        "showing": "Showing {shown} of about {n}", "searching": "Searching…",
+        "prompt": "Type a query or choose filters.",
+        "draft": "draft", "archive_no": "Archival no.", "doc_no": "Document no.", "unit": "Unit", "date": "Date",
+    },
+}
 
 MONTHS_EN = [
     "January", "February", "March", "April", "May", "June",

@@ -8,6 +8,9 @@ first one; the archive is read and validated once, in the first (Chinese) build.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -19,10 +22,11 @@ from mkdocs.structure.pages import Page
 from .archive import DEFAULT_LANGUAGE, Archive, load_archive
 from .gitdates import commit_dates
 from .indexes import ArchiveIndex
-from .labels import UI, lang_prefix
+from .labels import SEARCH_STRINGS, UI, lang_prefix
 from .pages import GeneratedFile, GeneratedPage, archive_pages
 from .problems import ArchiveError
 from .records import Record
+from .search import build_index_in
 from .views import RecordView, panel_rows, record_link, stage_anchor, stage_range
 
 log = logging.getLogger("mkdocs.archive")
@@ -39,6 +43,10 @@ class ArchiveSite:
         self.pages: dict[str, GeneratedPage] = {}  # src_uri -> page, the same for every language
         self.site_files: list[GeneratedFile] = []
         self.git_dates: dict = {}
+        self.search_enabled = True
+        self.search_job: Future | None = None
+        self.search_pool: ProcessPoolExecutor | None = None
+        self.depth = 0  # nesting of MkDocs builds: mkdocs-static-i18n runs each language inside the first
 
     # --- events -------------------------------------------------------------------------
     def start(self, command: str) -> None:
@@ -47,7 +55,9 @@ class ArchiveSite:
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
         i18n = config.plugins.get("i18n")
         self.lang = getattr(i18n, "current_language", None) or DEFAULT_LANGUAGE
+        self.depth += 1
         if self.archive is None:
+            self.search_enabled = bool(config.extra.get("archive_search", True))
             self.archive = self.load(config)
         return config
 
@@ -91,7 +101,55 @@ class ArchiveSite:
         if self.lang == DEFAULT_LANGUAGE:
             for item in self.site_files:
                 files.append(File.generated(config, item.src_uri, content=item.content))
+            if self.search_enabled and self.search_job is None:
+                self.start_search_index(config)
         return files
+
+    def abort(self) -> None:
+        """A failed build: stop the search worker too."""
+        if self.search_pool is not None:
+            self.search_pool.shutdown(cancel_futures=True)
+            self.search_pool = self.search_job = None
+
+    def start_search_index(self, config: MkDocsConfig) -> None:
+        """Build the search index in a second process while MkDocs renders pages in this one."""
+        assert self.index is not None
+        self.search_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        out = os.path.join(config.site_dir, "search")
+        self.search_job = self.search_pool.submit(build_index_in, self.index.records, self.index.registry, out)
+
+    def finish(self, config: MkDocsConfig) -> None:
+        """After the last language (the outermost build ends last): wait for the search index."""
+        self.depth -= 1
+        if self.depth > 0:
+            return
+        self.copy_sitemaps(config)
+        if self.search_job is None:
+            return
+        try:
+            figures = self.search_job.result()
+        except Exception as exc:  # the worker's traceback is of no use to staff
+            raise PluginError(f"the search index could not be built: {exc}") from exc
+        finally:
+            assert self.search_pool is not None
+            self.search_pool.shutdown()
+            self.search_job = None
+        log.info(
+            f"search index: {figures['documents']} documents, {figures['shards']} shards, "
+            f"{figures['posting_bytes'] / 2**20:.1f} MB of postings"
+        )
+
+    @staticmethod
+    def copy_sitemaps(config: MkDocsConfig) -> None:
+        """Material's language switch looks for sitemap.xml under each language's root."""
+        sitemap = Path(config.site_dir) / "sitemap.xml"
+        i18n = config.plugins.get("i18n")
+        if not sitemap.exists() or i18n is None:
+            return
+        for lang in i18n.build_languages:
+            target = Path(config.site_dir) / lang_prefix(lang) / "sitemap.xml"
+            if lang != DEFAULT_LANGUAGE and not target.exists():
+                target.write_bytes(sitemap.read_bytes())
 
     def page_source(self, page: Page) -> str | None:
         """Record bodies were read and validated already; hand MkDocs the body, not the file."""
@@ -115,12 +173,16 @@ class ArchiveSite:
             page.meta["template"] = "archive/record.html"
         return markdown
 
-    def page_context(self, context: dict, page: Page) -> dict:
+    def page_context(self, context: dict, page: Page, config: MkDocsConfig) -> dict:
         context["archive_ui"] = UI[self.lang]
         context["archive_lang"] = self.lang
+        if self.search_enabled:
+            context["archive_search"] = {"page": f"{lang_prefix(self.lang)}archive/search/",
+                                         "strings": SEARCH_STRINGS[self.lang]}
         generated = self.generated_page(page.file)
         if generated is not None:
             context["archive_page"] = generated.context(self.lang)
+            self.link_alternates(config, generated)
             return context
         record, _ = self.record_and_translation(page.file)
         if record is not None:
@@ -141,6 +203,17 @@ class ArchiveSite:
             record, lang = pair
             return record, record.translations[lang]
         return None, None
+
+    @staticmethod
+    def link_alternates(config: MkDocsConfig, generated: GeneratedPage) -> None:
+        """The language switch of a generated page leads to the same page in the other language
+        (mkdocs-static-i18n only knows the pages it read from docs/)."""
+        alternates = config.extra.get("alternate")
+        if alternates:
+            links = [{**alt, "link": lang_prefix(alt["lang"]) + generated.url} for alt in alternates]
+            # mkdocs-static-i18n sets it as an attribute, which shadows the mapping: set both
+            config.extra["alternate"] = links
+            config.extra.alternate = links
 
     def generated_page(self, file: File) -> GeneratedPage | None:
         return self.pages.get(file.src_uri) if file.generated_by else None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .catalogue import CATALOGUE_COLUMNS, CATALOGUE_COLUMNS_EN, Withdrawal, catalogue_rows, catalogue_years
 from .indexes import ArchiveIndex, PlanIndex, group_by_month, group_by_type, group_by_year
-from .labels import lang_prefix, month_label, term_label, ui
+from .labels import field_label, lang_prefix, month_label, term_label, ui
 from .records import Record
 from .schema import TYPES, UNIT_KINDS
 from .views import stage_anchor, stage_range
@@ -355,6 +355,36 @@ class CataloguePage(GeneratedPage):
         }
 
 
+# --- search ------------------------------------------------------------------------------------
+class SearchPage(GeneratedPage):
+    """The advanced search form; its filter choices come from the archive, results from search.js."""
+
+    src_uri = "archive/search.md"
+    template = "archive/search.html"
+
+    def title(self, lang: str) -> str:
+        return ui(lang, "search_title")
+
+    def context(self, lang: str) -> dict:
+        idx = self.index
+        units = self.registry.units
+        order = {name: i for i, name in enumerate(self.registry.stages)}  # the registry's stages first
+        stages = sorted({r.stage for r in idx.records if r.stage}, key=lambda s: (order.get(s, len(order)), s))
+        statuses = sorted({r.status for r in idx.records}, key=["published", "filed", "draft"].index)
+        return {
+            "filters": [
+                ("unit", ui(lang, "unit"), [(u, units[u].label(lang)) for u in idx.units]),
+                ("type", ui(lang, "type"), [(t, term_label("type", t, lang)) for t in idx.types]),
+                ("plan", ui(lang, "plan"), [(p.plan.id, p.plan.title_in(lang)) for p in sorted_plans(idx.plans)]),
+                ("stage", ui(lang, "stage"), [(s, self.registry.stage_label(s, lang)) for s in stages]),
+                ("year", ui(lang, "year"), [(str(y), str(y)) for y in idx.years]),
+                ("status", field_label("status", lang), [(s, term_label("status", s, lang)) for s in statuses]),
+                ("sort", ui(lang, "sort"), [("", ui(lang, "sort_relevance")), ("newest", ui(lang, "sort_newest")),
+                                            ("oldest", ui(lang, "sort_oldest"))]),
+            ]
+        }
+
+
 @dataclass
 class GeneratedFile:
     """A file of the site that is not a page (CSV, XLSX, JSON): written once, not per language."""
@@ -371,7 +401,7 @@ def archive_pages(
 
     pages: list[GeneratedPage] = [
         OverviewPage(index), DateIndexPage(index), StageIndexPage(index), TypeIndexPage(index),
-        UnitIndexPage(index),
+        UnitIndexPage(index), SearchPage(index),
     ]
     pages += [YearPage(index, y) for y in index.years]
     pages += [PlanPage(index, p) for p in index.plans]

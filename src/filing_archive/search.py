@@ -1,0 +1,273 @@
+"""The search index: character bigrams of normalised text, sharded so a query fetches little.
+
+Why bigrams: Chinese has no spaces, and any segmenter cuts a query differently from the text it
+was indexed with (the cause of both Material's and Pagefind's misses). Indexing every pair of
+adjacent characters and cutting the query the same way makes index time and query time agree
+by construction; a one-character query uses single characters. The browser (search.js)
+intersects the postings of the query's bigrams to get candidates, then confirms each candidate
+against the record's text, so every result really contains what was typed.
+
+Layout under ``search/`` in the site (JSON, no compression needed by the server):
+
+- ``meta.json``               shard count, document count, format version
+- ``docs.<lang>.json``        per language: the records a reader of that language sees (one
+                              document per record), with the filter columns and their labels
+- ``p/<shard>.json``          ``{token: [doc delta, weight, doc delta, weight, ...]}``
+- ``h/<chunk>.json``          display data (title, URL, 档号, 文号, date) of 64 documents
+- ``t/<bucket>/<doc>.txt``    the document's plain text, for confirming matches and snippets
+
+Weight = occurrences in the text, plus TITLE_WEIGHT per occurrence in the title.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+import os
+import re
+import shutil
+import unicodedata
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .labels import term_label
+from .records import Record
+from .registry import Registry
+from .schema import TYPES
+
+FORMAT = 1
+TITLE_WEIGHT = 20
+MAX_WEIGHT = 65535
+HEADER_CHUNK = 64
+TEXT_BUCKET = 1000
+LANGUAGES = ("zh", "en")
+
+# Variants people type for the same character in 文号 and 档号: 〔2023〕 [2023] （2023） ; · ・ •
+_OPEN, _CLOSE, _DOTS, _INVISIBLE = "〔【[（(｛{〈《", "〕】]）)｝}〉》", "・•‧∙⋅･", "\u200b\u200c\u200d\ufeff"
+_SPACE = re.compile(r"\s+")
+_HAN_BREAK = re.compile(r"(?<=[\u3400-\u9fff])\n(?=[\u3400-\u9fff])")
+
+
+def normalize_char(ch: str) -> str:
+    """One character's searchable form: NFKC, lower case, one bracket and one middle dot."""
+    out = []
+    for c in unicodedata.normalize("NFKC", ch).lower():
+        if c in _OPEN:
+            out.append("(")
+        elif c in _CLOSE:
+            out.append(")")
+        elif c in _DOTS:
+            out.append("·")
+        elif c in _INVISIBLE:
+            continue
+        elif c.isspace():
+            out.append(" ")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+# Character by character (not whole-string NFKC), so search.js gets the same result and can map
+# every normalised position back to the original text for snippets. Built once: ~30 ms.
+_TABLE = {
+    cp: normalize_char(chr(cp))
+    for cp in range(0x10000)
+    if not 0xD800 <= cp <= 0xDFFF and normalize_char(chr(cp)) != chr(cp)
+}
+
+
+def normalize(text: str) -> str:
+    """The searchable form of a text; search.js applies the same rules to queries and texts."""
+    return _SPACE.sub(" ", text.translate(_TABLE))
+
+
+def tokens(text: str) -> Counter:
+    """Bigrams and single characters of normalised text (none containing a space)."""
+    counts = Counter(map(operator.add, text, text[1:]))
+    counts.update(text)
+    for token in [t for t in counts if " " in t]:
+        del counts[token]
+    return counts
+
+
+# Markdown to plain text, enough for searching: markup characters go, words stay.
+_MD_RULES = [
+    (re.compile(r"<[^>]+>"), " "),  # inline HTML tags
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images: alt text
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links: their text
+    (re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+", re.M), ""),  # heading, quote and list markers
+    (re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.M), ""),  # table rules and horizontal rules
+    (re.compile(r"[*_`~|]+"), " "),  # emphasis, code and table pipes
+]
+
+
+def plain_text(markdown: str) -> str:
+    text = markdown
+    for pattern, replacement in _MD_RULES:
+        text = pattern.sub(replacement, text)
+    return _HAN_BREAK.sub("", text)
+
+
+@dataclass
+class SearchDoc:
+    """One searchable document: a record as a reader of some language sees it."""
+
+    url: str
+    title: str
+    text: str  # plain text: title, metadata line, body
+    header: dict
+
+
+@dataclass
+class LanguageTable:
+    """What a reader of one language can find: one document per record, with filter columns."""
+
+    lang: str
+    doc: list[int] = field(default_factory=list)
+    unit: list[int] = field(default_factory=list)
+    type: list[int] = field(default_factory=list)
+    date: list[int] = field(default_factory=list)  # yyyymmdd
+    status: list[int] = field(default_factory=list)
+    plan: list[int] = field(default_factory=list)  # -1: none
+    stage: list[int] = field(default_factory=list)  # -1: none
+    labels: dict = field(default_factory=dict)
+
+
+def metadata_line(record: Record, registry: Registry) -> str:
+    unit = registry.units[record.unit]
+    parts = [record.doc_no, record.archive_no, unit.name, unit.name_en, record.responsible, record.host,
+             " ".join(record.keywords)]
+    return " ".join(p for p in parts if p)
+
+
+def search_documents(records: list[Record], registry: Registry) -> tuple[list[SearchDoc], list[LanguageTable]]:
+    """The documents to index and, per language, the records its readers see."""
+    docs: list[SearchDoc] = []
+    zh_doc: dict[str, int] = {}
+    for record in records:
+        meta = metadata_line(record, registry)
+        zh_doc[record.id] = len(docs)
+        docs.append(SearchDoc(record.url, record.title, f"{record.title}\n{meta}\n{plain_text(record.body)}",
+                              header(record, record.title, record.url)))
+    en_doc: dict[str, int] = {}
+    for record in records:
+        translation = record.translations.get("en")
+        if translation:
+            # The English copy is also found by the Chinese text: readers type Chinese on English pages.
+            original = docs[zh_doc[record.id]].text
+            text = f"{translation.title}\n{plain_text(translation.body)}\n{original}"
+            en_doc[record.id] = len(docs)
+            url = record.url_in("en")
+            docs.append(SearchDoc(url, translation.title, text, header(record, translation.title, url)))
+    tables = []
+    for lang in LANGUAGES:
+        table = LanguageTable(lang)
+        units = {code: i for i, code in enumerate(registry.units)}
+        plans = {r.id: i for i, r in enumerate(r for r in records if r.type == "plan")}
+        stage_names = sorted({r.stage for r in records if r.stage})
+        stages = {name: i for i, name in enumerate(stage_names)}
+        types = [t.code for t in TYPES]
+        statuses = ["draft", "published", "filed"]
+        for record in records:
+            table.doc.append(en_doc.get(record.id, zh_doc[record.id]) if lang == "en" else zh_doc[record.id])
+            table.unit.append(units[record.unit])
+            table.type.append(types.index(record.type))
+            table.date.append(int(record.date.strftime("%Y%m%d")))
+            table.status.append(statuses.index(record.status))
+            table.plan.append(plans.get(record.plan, -1) if record.plan else -1)
+            table.stage.append(stages[record.stage] if record.stage else -1)
+        plan_records = [r for r in records if r.type == "plan"]
+        table.labels = {
+            "unit": [[code, registry.units[code].label(lang)] for code in registry.units],
+            "type": [[code, term_label("type", code, lang)] for code in types],
+            "status": [[code, term_label("status", code, lang)] for code in statuses],
+            "plan": [[r.id, r.title_in(lang), r.unit] for r in plan_records],
+            "stage": [[name, registry.stage_label(name, lang)] for name in stage_names],
+        }
+        tables.append(table)
+    return docs, tables
+
+
+def header(record: Record, title: str, url: str) -> dict:
+    return {"url": url, "title": title, "archive_no": record.archive_no or "", "doc_no": record.doc_no or "",
+            "date": record.date.isoformat(), "draft": record.is_draft}
+
+
+def shard_of(token: str, shards: int) -> int:
+    """FNV-1a over the token's code points; search.js computes the same."""
+    h = 0x811C9DC5
+    for ch in token:
+        h ^= ord(ch)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+def shard_count(distinct_tokens: int) -> int:
+    """About 50 tokens a shard, a power of two between 16 and 8192."""
+    n = 16
+    while n < 8192 and n * 50 < distinct_tokens:
+        n *= 2
+    return n
+
+
+def build_index(docs: list[SearchDoc], tables: list[LanguageTable], out: Path) -> dict:
+    """Write the index under ``out`` (replacing it). Returns figures for the build log."""
+    postings: dict[str, list] = {}  # token -> [last doc, array of (delta, weight)]
+    for doc_id, doc in enumerate(docs):
+        counts = tokens(normalize(doc.text))
+        for token, n in tokens(normalize(doc.title)).items():
+            counts[token] += n * (TITLE_WEIGHT - 1)  # the title is in the text once already
+        for token, weight in counts.items():
+            entry = postings.get(token)
+            if entry is None:
+                entry = postings[token] = [0, array("l")]
+            entry[1].append(doc_id - entry[0])
+            entry[1].append(min(weight, MAX_WEIGHT))
+            entry[0] = doc_id
+
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "p").mkdir(parents=True)
+    shards = shard_count(len(postings))
+    by_shard: list[list[str]] = [[] for _ in range(shards)]
+    for token, (_, values) in postings.items():
+        entry = f"{json.dumps(token, ensure_ascii=False)}:[{','.join(map(str, values))}]"
+        by_shard[shard_of(token, shards)].append(entry)
+    posting_bytes = 0
+    for i, items in enumerate(by_shard):
+        data = ("{" + ",".join(items) + "}").encode("utf-8")
+        posting_bytes += len(data)
+        (out / "p" / f"{i}.json").write_bytes(data)
+    del postings, by_shard
+
+    (out / "h").mkdir()
+    for start in range(0, len(docs), HEADER_CHUNK):
+        chunk = [d.header for d in docs[start : start + HEADER_CHUNK]]
+        write_json(out / "h" / f"{start // HEADER_CHUNK}.json", chunk)
+    for doc_id, doc in enumerate(docs):
+        folder = out / "t" / str(doc_id // TEXT_BUCKET)
+        if doc_id % TEXT_BUCKET == 0:
+            folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{doc_id}.txt").write_text(doc.text, encoding="utf-8")
+    for table in tables:
+        data = {k: v for k, v in table.__dict__.items() if k != "lang"}
+        write_json(out / f"docs.{table.lang}.json", data)
+    meta = {"format": FORMAT, "shards": shards, "docs": len(docs), "title_weight": TITLE_WEIGHT,
+            "header_chunk": HEADER_CHUNK, "text_bucket": TEXT_BUCKET}
+    write_json(out / "meta.json", meta)
+    return {"documents": len(docs), "shards": shards, "posting_bytes": posting_bytes}
+
+
+def write_json(path: Path, data: object) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+
+
+def build_index_in(records: list[Record], registry: Registry, out: str) -> dict:
+    """Entry point for a worker process: everything it needs is picklable."""
+    docs, tables = search_documents(records, registry)
+    result = build_index(docs, tables, Path(out))
+    result["pid"] = os.getpid()
+    return result
