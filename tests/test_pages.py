@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
@@ -26,6 +27,7 @@ PLAN_STAGES = """
 HOSTILE_SCRIPT = "<script>alert(1)</script>"
 HOSTILE_IMG = '"><img src=x onerror=alert(1)>'
 HOSTILE_FORMULA = '=HYPERLINK("http://x","点我")'
+WITHDRAWN = f"已撤出 {datetime.now(UTC).date().isoformat()}：保管期满销毁（批准：销毁审批〔2025〕1号）"
 
 
 def stage(name: str) -> dict:
@@ -33,8 +35,29 @@ def stage(name: str) -> dict:
 
 
 def filed(retention: str, number: str, year: str = "2025", unit: str = "AAA") -> dict:
-    code = {"永久": "Y", "30年": "D30", "10年": "D10"}[retention]
-    return {"status": "filed", "retention": retention, "archive_no": f"Z001-WS·{year}-{code}-{unit}-{number}"}
+    """Written as published; ``file_fixture`` files them for real, which gives these numbers."""
+    return {"status": "published", "keywords": f"[归档{retention}{number}]"}
+
+
+TO_FILE = {  # retention -> records, filed in this order (件号 follow dates within each class)
+    "永久": ["AAA/2025/a4.md", "AAA/2025/a5.md"],
+    "30年": ["AAA/2024/a6.md", "BBB/2025/b2.md", "AAA/2025/a11.md"],
+    "10年": ["AAA/2025/a8.md"],
+}
+
+
+def file_fixture(proj: Project) -> None:
+    """File, amend and withdraw with the real filing commands, as staff would."""
+    from filing_archive.filing import amend_record, file_records, withdraw_record
+
+    for retention, paths in TO_FILE.items():
+        result = file_records(proj.root, [str(proj.root / "docs/archive" / p) for p in paths], retention)
+        assert not result.problems, result.problems
+    a5 = proj.root / "docs/archive/AAA/2025/a5.md"
+    a5.write_text(a5.read_text(encoding="utf-8") + "\n（补充落款）甲镇党委\n", encoding="utf-8")
+    assert not amend_record(proj.root, str(a5), "补充落款").problems
+    a11 = str(proj.root / "docs/archive/AAA/2025/a11.md")
+    assert not withdraw_record(proj.root, a11, "保管期满销毁", "销毁审批〔2025〕1号").problems
 
 
 def q(text: str) -> str:
@@ -64,6 +87,9 @@ def write_fixture(proj: Project) -> None:
     proj.write("docs/archive/BBB/2025/b1.en.md", "---\ntitle: Yi school group study\n---\nText.\n")
     proj.record("BBB/2025/b2.md", **minimal(title="乙校风险研判", type="analysis", unit="BBB", date="2025-03-27",
                                             **filed("30年", "0001", unit="BBB"), **no_form))
+    proj.record("AAA/2025/a11.md", **minimal(title="已销毁的通报", type="notice", date="2025-07-07",
+                                             **filed("30年", "0001"), **no_form))
+    file_fixture(proj)
 
 
 @pytest.fixture(scope="session")
@@ -145,11 +171,15 @@ def test_catalogue_per_unit_ordered_by_archive_no(site):
     rows = [[[td.text_content() for td in tr.xpath("td")] for tr in t.xpath(".//tbody/tr")] for t in tables]
     assert rows == [
         [["1", "Z001-WS·2025-Y-AAA-0001", "甲党发〔2025〕7号", "甲镇党委", "上半年专题汇报", "20250628", "公开", ""],
-         ["2", "Z001-WS·2025-Y-AAA-0002", "", "甲镇党委", "年度总结", "20251220", "公开", ""],
-         ["3", "Z001-WS·2025-D10-AAA-0001", "", "甲镇党委", HOSTILE_FORMULA, "20250105", "公开", ""]],
+         ["2", "Z001-WS·2025-Y-AAA-0002", "", "甲镇党委", "年度总结", "20251220", "公开", "归档后修改 1 次（见备考表）"],
+         ["3", "Z001-WS·2025-D30-AAA-0001", "", "甲镇党委", "已销毁的通报", "20250707", "", WITHDRAWN],
+         ["4", "Z001-WS·2025-D10-AAA-0001", "", "甲镇党委", HOSTILE_FORMULA, "20250105", "公开", ""]],
         [["1", "Z001-WS·2025-D30-BBB-0001", "", "乙中学党支部", "乙校风险研判", "20250327", "公开", ""]],
     ]
     assert section_titles(doc) == ["甲镇党委", "乙中学党支部"]
+    links = [tr.xpath("td[5]/a/@href") for tr in tables[0].xpath(".//tbody/tr")]
+    assert links == [["../../AAA/2025/a4/"], ["../../AAA/2025/a5/"], [], ["../../AAA/2025/a8/"]]  # withdrawn: no page
+    assert not (site / "archive/AAA/2025/a11").exists()
 
 
 def test_catalogue_csv_round_trips_with_bom_and_neutralised_formulas(site):
@@ -159,8 +189,9 @@ def test_catalogue_csv_round_trips_with_bom_and_neutralised_formulas(site):
     assert rows == [
         ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "备注"],
         ["1", "Z001-WS·2025-Y-AAA-0001", "甲党发〔2025〕7号", "甲镇党委", "上半年专题汇报", "20250628", "公开", ""],
-        ["2", "Z001-WS·2025-Y-AAA-0002", "", "甲镇党委", "年度总结", "20251220", "公开", ""],
-        ["3", "Z001-WS·2025-D10-AAA-0001", "", "甲镇党委", "'" + HOSTILE_FORMULA, "20250105", "公开", ""],
+        ["2", "Z001-WS·2025-Y-AAA-0002", "", "甲镇党委", "年度总结", "20251220", "公开", "归档后修改 1 次（见备考表）"],
+        ["3", "Z001-WS·2025-D30-AAA-0001", "", "甲镇党委", "已销毁的通报", "20250707", "", WITHDRAWN],
+        ["4", "Z001-WS·2025-D10-AAA-0001", "", "甲镇党委", "'" + HOSTILE_FORMULA, "20250105", "公开", ""],
         ["1", "Z001-WS·2025-D30-BBB-0001", "", "乙中学党支部", "乙校风险研判", "20250327", "公开", ""],
     ]
 
@@ -169,8 +200,8 @@ def test_catalogue_xlsx_holds_the_same_rows_as_text(site):
     sheet = openpyxl.load_workbook(site / "archive/catalogue/2025.xlsx").active
     rows = [[c.value or "" for c in row] for row in sheet.iter_rows(min_row=2)]
     assert rows[0] == ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "备注"]
-    assert rows[3] == ["3", "Z001-WS·2025-D10-AAA-0001", "", "甲镇党委", HOSTILE_FORMULA, "20250105", "公开", ""]
-    assert sheet.cell(row=5, column=5).data_type == "s"  # stored as text, never a formula
+    assert rows[4] == ["4", "Z001-WS·2025-D10-AAA-0001", "", "甲镇党委", HOSTILE_FORMULA, "20250105", "公开", ""]
+    assert sheet.cell(row=6, column=5).data_type == "s"  # stored as text, never a formula
 
 
 def test_records_json_is_the_machine_readable_catalogue(site):
@@ -269,3 +300,44 @@ def test_adding_a_record_to_a_stage_changes_exactly_the_pages_that_list_it(pages
     stages = page(copy.site, "archive/by-stage/p-aaa-2025/").xpath('//section[@class="archive-stage"]')
     assert listed_titles(stages[2]) == ["新增调研记录"]
     assert "新增调研记录" in json.dumps(json.loads((copy.site / "archive/records.json").read_text()), ensure_ascii=False)
+
+
+def test_filed_record_page_shows_digest_filing_date_and_amendments(pages_project, site):
+    from filing_archive.filing import read_manifest
+
+    digest = read_manifest(pages_project.root).digests["docs/archive/AAA/2025/a5.md"]
+    doc = page(site, "archive/AAA/2025/a5/")
+    rows = {tr.get("data-field"): tr.xpath("td")[0].text_content() for tr in doc.xpath("//tr[@data-field]")}
+    today = datetime.now(UTC).date().isoformat()
+    assert rows["digest"] == digest and rows["filed_on"] == today
+    amendments = [[td.text_content() for td in tr.xpath("td")] for tr in doc.xpath('//div[@class="archive-amendments"]//tbody/tr')]
+    assert amendments == [[today, "补充落款"]]
+    assert "归档后未作修改。" in page(site, "archive/AAA/2025/a4/").text_content()
+
+
+def copy_of(pages_project: Project, dest: Path) -> Project:
+    copy = Project.__new__(Project)
+    copy.root = dest
+    shutil.copytree(pages_project.root, dest, ignore=shutil.ignore_patterns("site"))
+    return copy
+
+
+def test_build_refuses_a_filed_record_changed_after_filing(pages_project, tmp_path):
+    copy = copy_of(pages_project, tmp_path / "copy")
+    a4 = copy.root / "docs/archive/AAA/2025/a4.md"
+    a4.write_text(a4.read_text(encoding="utf-8").replace("正文。", "正文（改）。"), encoding="utf-8")
+    result = copy.build()
+    assert result.returncode == 1
+    assert "docs/archive/AAA/2025/a4.md:6: status: changed after filing: use archive amend" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_build_refuses_a_filed_record_missing_from_the_manifest(pages_project, tmp_path):
+    copy = copy_of(pages_project, tmp_path / "copy")
+    manifest = copy.root / "manifest-sha256.txt"
+    lines = [line for line in manifest.read_text().splitlines() if "BBB/2025/b2.md" not in line]
+    manifest.write_text("\n".join(lines) + "\n")
+    result = copy.build()
+    assert result.returncode == 1
+    assert ("manifest-sha256.txt: docs/archive/BBB/2025/b2.md is filed as Z001-WS·2025-D30-BBB-0001 "
+            "(filing-log.jsonl line 4) but missing from the manifest (a deleted manifest line?)") in result.stderr

@@ -7,6 +7,7 @@ import io
 import json
 from dataclasses import dataclass
 
+from .filing import RecordHistory, WithdrawnEntry
 from .indexes import ArchiveIndex, archive_no_key
 from .records import Record
 from .registry import Registry
@@ -15,19 +16,6 @@ from .schema import TYPES
 CATALOGUE_COLUMNS = ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "备注"]
 CATALOGUE_COLUMNS_EN = ["No.", "Archival no.", "Document no.", "Unit", "Title", "Date", "Classification", "Remarks"]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass
-class Withdrawal:
-    """A filed record taken out of publication; it keeps its line in the catalogue."""
-
-    archive_no: str
-    unit: str
-    title: str
-    date: str  # YYYYMMDD of the record
-    doc_no: str
-    secrecy: str
-    remark: str
 
 
 @dataclass
@@ -47,30 +35,48 @@ class CatalogueRow:
                 self.secrecy, self.remark]
 
 
+def remark(history: RecordHistory | None) -> str:
+    """备注: amendments after filing, or the withdrawal with its approval."""
+    if history is None:
+        return ""
+    if history.withdrawal:
+        w = history.withdrawal
+        return f"已撤出 {w.date.isoformat()}：{w.reason}（批准：{w.approval}）"
+    if history.amendments:
+        return f"归档后修改 {len(history.amendments)} 次（见备考表）"
+    return ""
+
+
+def archive_no_year(archive_no: str) -> int | None:
+    _, _, rest = archive_no.partition("-WS·")
+    return int(rest[:4]) if rest[:4].isdigit() else None
+
+
 def catalogue_rows(
     index: ArchiveIndex,
     year: int,
-    remarks: dict[str, str] | None = None,
-    withdrawn: list[Withdrawal] = (),
+    history: dict[str, RecordHistory] | None = None,
+    withdrawn: list[WithdrawnEntry] = (),
 ) -> dict[str, list[CatalogueRow]]:
     """The catalogue of one year: unit code -> rows ordered by 档号, 序号 from 1 in each unit.
 
-    ``remarks`` maps a record path to its 备注 (amendments); withdrawn records keep their line.
+    ``history`` (from the filing log) gives the 备注; withdrawn records keep their line, unlinked.
     """
     registry = index.registry
-    remarks = remarks or {}
+    history = history or {}
     entries: list[tuple[tuple, str, CatalogueRow]] = []
     for record in index.filed_by_year.get(year, []):
         row = CatalogueRow(
             0, record.archive_no or "", record.doc_no or "", registry.units[record.unit].name, record.title,
-            record.date.strftime("%Y%m%d"), record.secrecy, remarks.get(record.path, ""), record,
+            record.date.strftime("%Y%m%d"), record.secrecy, remark(history.get(record.path)), record,
         )
         entries.append((archive_no_key(row.archive_no), record.unit, row))
     for item in withdrawn:
-        if item.date[:4] == str(year):
+        if archive_no_year(item.archive_no) == year:
             unit = registry.units.get(item.unit)
-            row = CatalogueRow(0, item.archive_no, item.doc_no, unit.name if unit else item.unit, item.title,
-                               item.date, item.secrecy, item.remark, None)
+            day = item.record_date.strftime("%Y%m%d") if item.record_date else ""
+            row = CatalogueRow(0, item.archive_no, item.doc_no or "", unit.name if unit else item.unit, item.title,
+                               day, "", remark(history.get(item.path)) or f"已撤出：{item.reason}", None)
             entries.append((archive_no_key(item.archive_no), item.unit, row))
     by_unit: dict[str, list[CatalogueRow]] = {}
     for _, unit, row in sorted(entries, key=lambda e: e[0]):
@@ -82,9 +88,9 @@ def catalogue_rows(
     return ordered
 
 
-def catalogue_years(index: ArchiveIndex, withdrawn: list[Withdrawal] = ()) -> list[int]:
-    years = set(index.filed_by_year) | {int(w.date[:4]) for w in withdrawn}
-    return sorted(years, reverse=True)
+def catalogue_years(index: ArchiveIndex, withdrawn: list[WithdrawnEntry] = ()) -> list[int]:
+    years = set(index.filed_by_year) | {archive_no_year(w.archive_no) for w in withdrawn}
+    return sorted((y for y in years if y), reverse=True)
 
 
 def neutralise(cell: str) -> str:

@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .archive import DEFAULT_LANGUAGE, Archive, load_archive
+from .filing import fixity_problems, record_history, withdrawn_entries
 from .gitdates import commit_dates
 from .indexes import ArchiveIndex
 from .labels import SEARCH_STRINGS, UI, lang_prefix
@@ -43,6 +44,7 @@ class ArchiveSite:
         self.pages: dict[str, GeneratedPage] = {}  # src_uri -> page, the same for every language
         self.site_files: list[GeneratedFile] = []
         self.git_dates: dict = {}
+        self.history: dict = {}  # record path -> RecordHistory, from the filing log
         self.search_enabled = True
         self.search_job: Future | None = None
         self.search_pool: ProcessPoolExecutor | None = None
@@ -64,6 +66,8 @@ class ArchiveSite:
     def load(self, config: MkDocsConfig) -> Archive:
         root = Path(config.config_file_path).parent
         archive = load_archive(root)
+        if archive.registry.fonds:  # fixity needs a readable registry
+            archive.problems.extend(fixity_problems(archive))
         for problem in archive.problems.sorted():
             (log.error if problem.is_error else log.warning)(str(problem))
         try:
@@ -71,15 +75,16 @@ class ArchiveSite:
         except ArchiveError as exc:
             raise PluginError(
                 f"{len(archive.problems.errors)} error(s) in the archive: nothing was published "
-                f"(run 'archive check' to see them again)"
+                f"(run 'archive check' and 'archive verify' to see them again)"
             ) from exc
+        self.history = record_history(root)
         self.by_src = {r.src_uri: r for r in archive.records}
         self.translations = {
             t.src_uri: (r, lang) for r in archive.records for lang, t in r.translations.items()
         }
         # Drafts reach the indexes only in a preview (mkdocs serve), marked as drafts.
         self.index = ArchiveIndex(archive.published(include_drafts=self.serving), archive.registry)
-        pages, self.site_files = archive_pages(self.index)
+        pages, self.site_files = archive_pages(self.index, self.history, withdrawn_entries(root))
         self.pages = {page.src_uri: page for page in pages}
         self.git_dates = commit_dates(root, f"{archive.registry.docs_dir}/{archive.registry.records_dir}")
         return archive
@@ -224,6 +229,13 @@ class ArchiveSite:
         plan = self.archive.by_id.get(record.plan) if record.plan else None
         view = RecordView(record=record, rows=panel_rows(record, registry, self.lang, plan))
         before, after = self.index.neighbours(record)
+        filed = self.history.get(record.path)
+        if filed is not None and record.is_filed:
+            view.fixity = {
+                "digest": filed.digest,
+                "filed_on": filed.filed_on.isoformat() if filed.filed_on else "",
+                "amendments": [(a.date.isoformat(), a.reason) for a in filed.amendments],
+            }
         dates = self.git_dates.get(record.path)
         if dates:
             view.git_dates = (dates[0].date().isoformat(), dates[1].date().isoformat())

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .catalogue import CATALOGUE_COLUMNS, CATALOGUE_COLUMNS_EN, Withdrawal, catalogue_rows, catalogue_years
+from .catalogue import CATALOGUE_COLUMNS, CATALOGUE_COLUMNS_EN, catalogue_rows, catalogue_years
+from .filing import RecordHistory, WithdrawnEntry
 from .indexes import ArchiveIndex, PlanIndex, group_by_month, group_by_type, group_by_year
 from .labels import field_label, lang_prefix, month_label, term_label, ui
 from .records import Record
@@ -394,7 +395,7 @@ class GeneratedFile:
 
 
 def archive_pages(
-    index: ArchiveIndex, remarks: dict[str, str] | None = None, withdrawn: list[Withdrawal] = ()
+    index: ArchiveIndex, history: dict[str, RecordHistory] | None = None, withdrawn: list[WithdrawnEntry] = ()
 ) -> tuple[list[GeneratedPage], list[GeneratedFile]]:
     """Every generated page and file of the archive. Empty years, types and units get none."""
     from .catalogue import catalogue_csv, catalogue_xlsx, records_json
@@ -411,7 +412,7 @@ def archive_pages(
     years = catalogue_years(index, withdrawn)
     counts = {}
     for year in years:
-        rows = catalogue_rows(index, year, remarks, withdrawn)
+        rows = catalogue_rows(index, year, history, withdrawn)
         counts[year] = sum(len(r) for r in rows.values())
         pages.append(CataloguePage(index, year, rows))
         files.append(GeneratedFile(f"archive/catalogue/{year}.csv", catalogue_csv(rows)))
