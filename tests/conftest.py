@@ -79,9 +79,9 @@ class Project:
             list(args), cwd=self.root, env=full_env, capture_output=True, text=True, timeout=timeout
         )
 
-    def build(self, *extra: str, strict: bool = True) -> subprocess.CompletedProcess:
+    def build(self, *extra: str, strict: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
         args = [sys.executable, "-m", "mkdocs", "build"] + (["--strict"] if strict else []) + list(extra)
-        return self.run(*args)
+        return self.run(*args, env=env)
 
     def archive(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
         return self.run(sys.executable, "-m", "filing_archive", *args, env=env)

@@ -17,12 +17,12 @@ from filing_archive.archive import load_archive
 from filing_archive.cadence import (
     Rate,
     compliance_csv_rows,
-    csv_text,
     evaluate,
     parse_period,
     periods_between,
     unit_summary,
 )
+from filing_archive.catalogue import excel_csv
 from filing_archive.labels import term_label
 
 TODAY = date(2024, 7, 15)  # the injected build date: 2024-07 (month), 2024-Q3, 2024-H2, 2024 are in progress
@@ -259,7 +259,7 @@ def test_csv_in_english_and_as_text(compliance):
     first = next(r for r in rows if r[2] == "monthly-study" and r[4] == "2024-03")
     assert first[1:4] == ["Jia Town Party Committee", "monthly-study", "Group study at least twice a month"]
     assert first[7:11] == ["Missing", "1", "2", "1 short"]
-    text = csv_text(rows)
+    text = excel_csv(rows).decode("utf-8")
     assert text.startswith("\ufeffUnit code,Unit,")
     assert list(csv.reader(io.StringIO(text.removeprefix("\ufeff")))) == rows
 

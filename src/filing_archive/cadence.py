@@ -31,8 +31,6 @@ Definitions (the README repeats them for staff):
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
@@ -840,14 +838,6 @@ def compliance_csv_rows(compliance: Compliance, lang: str = "zh") -> list[list[s
                     str(cell.min), cell_note(cell, compliance.today, lang), "; ".join(cell.records),
                 ])
     return rows
-
-
-def csv_text(rows: list[list[str]]) -> str:
-    """CSV text as Excel opens it: UTF-8 with a BOM (write it with encoding="utf-8", newline="")."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue()
 
 
 def gap_line(gap: Gap, units: dict[str, Unit], lang: str = "zh") -> str:

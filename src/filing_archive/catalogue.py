@@ -98,15 +98,19 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
 
 
-def catalogue_csv(rows_by_unit: dict[str, list[CatalogueRow]]) -> bytes:
-    """UTF-8 with BOM so Excel opens the Chinese intact; formula-looking cells neutralised."""
+def excel_csv(rows: list[list[str]]) -> bytes:
+    """CSV as Excel opens it: UTF-8 with BOM (Chinese intact), CRLF, formula-looking cells neutralised.
+
+    Every CSV file of the site is written by this function."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CATALOGUE_COLUMNS)
-    for rows in rows_by_unit.values():
-        for row in rows:
-            writer.writerow([neutralise(cell) for cell in row.cells()])
+    for row in rows:
+        writer.writerow([neutralise(str(cell)) for cell in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def catalogue_csv(rows_by_unit: dict[str, list[CatalogueRow]]) -> bytes:
+    return excel_csv([CATALOGUE_COLUMNS] + [row.cells() for rows in rows_by_unit.values() for row in rows])
 
 
 def catalogue_xlsx(rows_by_unit: dict[str, list[CatalogueRow]], year: int, fonds_name: str) -> bytes:

@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .archive import DEFAULT_LANGUAGE, Archive, load_archive
+from .cadence import evaluate
 from .filing import fixity_problems, record_history, withdrawn_entries
 from .gitdates import commit_dates
 from .indexes import ArchiveIndex
@@ -84,7 +85,8 @@ class ArchiveSite:
         }
         # Drafts reach the indexes only in a preview (mkdocs serve), marked as drafts.
         self.index = ArchiveIndex(archive.published(include_drafts=self.serving), archive.registry)
-        pages, self.site_files = archive_pages(self.index, self.history, withdrawn_entries(root))
+        compliance = evaluate(archive, archive.today)
+        pages, self.site_files = archive_pages(self.index, self.history, withdrawn_entries(root), compliance)
         self.pages = {page.src_uri: page for page in pages}
         self.git_dates = commit_dates(root, f"{archive.registry.docs_dir}/{archive.registry.records_dir}")
         return archive

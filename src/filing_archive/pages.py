@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .catalogue import CATALOGUE_COLUMNS, CATALOGUE_COLUMNS_EN, catalogue_rows, catalogue_years
+from .cadence import Compliance, compliance_csv_rows, unit_summary
+from .catalogue import CATALOGUE_COLUMNS, CATALOGUE_COLUMNS_EN, catalogue_rows, catalogue_years, excel_csv
+from .charts import records_per_month_by_type, records_per_unit_per_year
 from .filing import RecordHistory, WithdrawnEntry
 from .indexes import ArchiveIndex, PlanIndex, group_by_month, group_by_type, group_by_year
 from .labels import field_label, lang_prefix, month_label, term_label, ui
@@ -276,11 +278,11 @@ class UnitIndexPage(GeneratedPage):
 class UnitPage(GeneratedPage):
     template = "archive/unit.html"
 
-    def __init__(self, index: ArchiveIndex, unit_code: str):
+    def __init__(self, index: ArchiveIndex, unit_code: str, compliance: Compliance | None = None):
         super().__init__(index)
         self.unit_code = unit_code
         self.src_uri = f"archive/by-unit/{unit_code}.md"
-        self.extra: dict = {}  # other concerns' summaries (compliance), keyed by name
+        self.compliance = compliance
 
     def title(self, lang: str) -> str:
         return self.registry.units[self.unit_code].label(lang)
@@ -298,7 +300,7 @@ class UnitPage(GeneratedPage):
             "plans": [plan_summary(self, p, lang) for p in sorted_plans(self.index.plans_of(self.unit_code))],
             "years": years,
             "count": len(records),
-            "extra": {name: fn(lang) for name, fn in self.extra.items()},
+            "compliance": unit_compliance(self.compliance, self.unit_code, lang) if self.compliance else None,
         }
 
 
@@ -386,6 +388,84 @@ class SearchPage(GeneratedPage):
         }
 
 
+# --- compliance and statistics ---------------------------------------------------------------------
+def cell_view(cell, compliance: Compliance, lang: str) -> dict:
+    """A matrix cell for the template: words, a status class for the colour, links to its records."""
+    links = [
+        {"href": compliance.records[rid].url_in(lang), "title": compliance.records[rid].title_in(lang)}
+        for rid in cell.records
+        if rid in compliance.records
+    ]
+    return {"status": cell.status, "text": cell.text(lang), "records": links}
+
+
+class CompliancePage(GeneratedPage):
+    src_uri = "archive/compliance.md"
+    template = "archive/compliance.html"
+
+    def __init__(self, index: ArchiveIndex, compliance: Compliance):
+        super().__init__(index)
+        self.compliance = compliance
+
+    def title(self, lang: str) -> str:
+        return ui(lang, "compliance_title")
+
+    def context(self, lang: str) -> dict:
+        c = self.compliance
+        units = self.registry.units
+        matrices = []
+        for m in c.matrices:
+            rows = []
+            for code in m.units:
+                cells = [cell_view(cell, c, lang) if cell else None for cell in m.row(code)]
+                rows.append({"unit": units[code].label(lang), "href": self.href(lang, f"archive/by-unit/{code}/")
+                             if code in self.index.by_unit else None, "cells": cells, "rate": m.rates[code].text()})
+            matrices.append({
+                "key": m.rule.key, "title": m.rule.label(lang), "requirement": m.rule.requirement(lang),
+                "source": m.rule.source or "", "anchor": f"rule-{m.rule.key}",
+                "periods": [p.label(lang) for p in m.periods], "rows": rows,
+            })
+        gaps = [
+            {"unit": units[g.unit].label(lang), "rule": g.rule.label(lang), "anchor": f"rule-{g.rule.key}",
+             "period": g.period.label(lang), "count": f"{g.cell.count}/{g.cell.min}"}
+            for g in c.gaps
+        ]
+        statuses = [(code, term_label("compliance", code, lang))
+                    for code in ("met", "missing", "exempt", "in_progress")]
+        return {"today": c.today.isoformat(), "matrices": matrices, "gaps": gaps, "statuses": statuses,
+                "csv": "archive/compliance.csv"}
+
+
+def unit_compliance(compliance: Compliance, unit_code: str, lang: str) -> dict | None:
+    """The compliance summary on a unit's page."""
+    if not any(unit_code in m.units for m in compliance.matrices):
+        return None
+    summary = unit_summary(compliance, unit_code)
+    return {
+        "rate": summary.rate.text(),
+        "rules": [
+            {"title": r.matrix.rule.label(lang), "requirement": r.matrix.rule.requirement(lang),
+             "anchor": f"rule-{r.matrix.rule.key}", "rate": r.rate.text(),
+             "cells": [{"period": p.label(lang), **cell_view(cell, compliance, lang)} for p, cell in r.cells]}
+            for r in summary.rules
+        ],
+        "gaps": len(summary.gaps),
+    }
+
+
+class StatsPage(GeneratedPage):
+    src_uri = "archive/stats.md"
+    template = "archive/stats.html"
+
+    def title(self, lang: str) -> str:
+        return ui(lang, "stats_title")
+
+    def context(self, lang: str) -> dict:
+        records = self.index.records
+        return {"charts": [records_per_month_by_type(records, lang),
+                           records_per_unit_per_year(records, self.registry, lang)]}
+
+
 @dataclass
 class GeneratedFile:
     """A file of the site that is not a page (CSV, XLSX, JSON): written once, not per language."""
@@ -395,20 +475,26 @@ class GeneratedFile:
 
 
 def archive_pages(
-    index: ArchiveIndex, history: dict[str, RecordHistory] | None = None, withdrawn: list[WithdrawnEntry] = ()
+    index: ArchiveIndex,
+    history: dict[str, RecordHistory] | None = None,
+    withdrawn: list[WithdrawnEntry] = (),
+    compliance: Compliance | None = None,
 ) -> tuple[list[GeneratedPage], list[GeneratedFile]]:
     """Every generated page and file of the archive. Empty years, types and units get none."""
     from .catalogue import catalogue_csv, catalogue_xlsx, records_json
 
     pages: list[GeneratedPage] = [
         OverviewPage(index), DateIndexPage(index), StageIndexPage(index), TypeIndexPage(index),
-        UnitIndexPage(index), SearchPage(index),
+        UnitIndexPage(index), SearchPage(index), StatsPage(index),
     ]
     pages += [YearPage(index, y) for y in index.years]
     pages += [PlanPage(index, p) for p in index.plans]
     pages += [TypePage(index, t) for t in index.types]
-    pages += [UnitPage(index, u) for u in index.units]
+    pages += [UnitPage(index, u, compliance) for u in index.units]
     files = [GeneratedFile("archive/records.json", records_json(index))]
+    if compliance is not None:
+        pages.append(CompliancePage(index, compliance))
+        files.append(GeneratedFile("archive/compliance.csv", excel_csv(compliance_csv_rows(compliance, "zh"))))
     years = catalogue_years(index, withdrawn)
     counts = {}
     for year in years:
