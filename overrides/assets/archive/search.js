@@ -20,6 +20,7 @@
 
   /* ---- normalisation: the rules of search.normalize(), character by character ---- */
   var OPEN = "〔【[（(｛{〈《", CLOSE = "〕】]）)｝}〉》", DOTS = "・•‧∙⋅･", INVISIBLE = "\u200b\u200c\u200d\ufeff";
+  var SPACE = /[\s\x1c-\x1f\x85]/;  // Python's str.isspace(): JavaScript's \s lacks \x1c-\x1f and \x85
   var charCache = new Map();
 
   function normalizeChar(ch) {
@@ -36,7 +37,7 @@
         else if (CLOSE.indexOf(c) >= 0) out += ")";
         else if (DOTS.indexOf(c) >= 0) out += "·";
         else if (INVISIBLE.indexOf(c) >= 0) continue;
-        else if (/\s/.test(c)) out += " ";
+        else if (SPACE.test(c)) out += " ";
         else out += c;
       }
     }
@@ -263,6 +264,7 @@
         if (self.checked >= self.candidates.length) {
           while (out.length < k && self.confirmed.length) { out.push(self.confirmed.shift()); self.handed++; }
           self.done = !self.confirmed.length;
+          self.total = self.handed + self.confirmed.length;  // every candidate confirmed: the count is exact
         }
         return Promise.resolve(out);
       }
@@ -445,13 +447,22 @@
     var moreButton = document.getElementById("archive-results-more");
     var current = null;
 
+    /* The form as the URL says, every field: one the URL lacks goes back to empty ("any", relevance),
+       so Back from a filtered search does not keep the newer search's filters. */
     function readUrl() {
       var params = new URLSearchParams(location.search);
       FIELDS.forEach(function (name) {
         var field = form.elements[name];
-        if (field && params.has(name)) field.value = params.get(name);
+        if (field) field.value = params.get(name) || "";
       });
       return FIELDS.some(function (name) { return params.get(name); });
+    }
+
+    function showPrompt() {
+      current = null;
+      output.textContent = "";
+      moreButton.hidden = true;
+      summary.textContent = strings.prompt;
     }
 
     function state() {
@@ -489,9 +500,9 @@
       var mine = current;
       mine.next(20).then(function (results) { if (mine === current) show(results); });
     });
-    window.addEventListener("popstate", function () { readUrl(); run(false); });
+    window.addEventListener("popstate", function () { if (readUrl()) run(false); else showPrompt(); });
     if (readUrl()) run(false);
-    else summary.textContent = strings.prompt;
+    else showPrompt();
   }
 
   document.querySelectorAll("form[data-archive-quick]").forEach(setupQuick);
