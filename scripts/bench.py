@@ -1,95 +1,481 @@
 #!/usr/bin/env python3
-"""Benchmark the archive build at several sizes and print a Markdown table.
+"""Benchmarks of the archive against plain Material, at archive scale.
 
-    .venv/bin/python scripts/bench.py --sizes 500 2000
+    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/python scripts/bench.py all --update-readme      # everything (about half an hour)
+    .venv/bin/python scripts/bench.py build --sizes 1250 5000   # one part
 
-For each N it generates N records with the corpus generator (fixed seed), copies this
-project's mkdocs.yml, hooks/ and overrides/ next to them, and times `mkdocs build` in a child
-process (wall time, peak RSS of the child, size of the site). Results go to stdout and to
-bench-out/results.md.
+Parts (each writes bench-out/<part>.json; `report` turns them into Markdown):
+
+- build    N records from the corpus generator (fixed seed, ~3,400 Han characters each, 20 %
+           filed): the full product (zh + en, every generated page, search), the same without
+           the English site, the same without search, and a bare Material build of the same
+           records (no hooks, built-in search with lang: zh and jieba, small nav, Chinese only).
+           Wall time, peak RSS (largest process), site size; `archive check` time.
+- search   recall@10 of this archive's search, Material's built-in search and plain Pagefind
+           (extended, Chinese segmentation) on the same generated archive, in headless Chromium.
+- scale    at N records: bytes fetched and time to results for each query of the query set.
+- preview  `archive preview` on N records: time from saving a record to the browser showing it.
+- huge     one full build of N records, to the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
+import http.server
+import json
 import os
 import platform
-import resource
+import re
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "bench-out"
+PY = sys.executable
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ARCHIVE_BUILD_DATE": "2026-11-30"}
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
 sys.path.insert(0, str(REPO / "src"))
 
 from filing_archive.corpus import CorpusSpec, generate  # noqa: E402
 
+BARE_CONFIG = """\
+site_name: bare
+docs_dir: docs
+theme:
+  name: material
+  language: zh
+  font: false
+plugins:
+  - search:
+      lang: zh
+nav:
+  - index.md
+"""
 
-def prepare(dest: Path, n: int) -> Path:
-    if dest.exists():
-        shutil.rmtree(dest)
-    generate(dest, CorpusSpec(records=n))
-    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-    for folder in ("hooks", "overrides"):
-        shutil.copytree(REPO / folder, dest / folder)
+
+# --- corpora and configurations -------------------------------------------------------------
+def corpus(n: int, work: Path) -> Path:
+    """A generated archive of n records with this project's configuration next to it (cached)."""
+    root = work / f"n{n}"
+    if (root / ".ready").exists():
+        return root
+    if root.exists():
+        shutil.rmtree(root)
+    generate(root, CorpusSpec(records=n, filed_share=0.2))
+    shutil.copytree(REPO / "hooks", root / "hooks")
+    shutil.copytree(REPO / "overrides", root / "overrides")
     for page in (REPO / "docs").glob("*.md"):
-        shutil.copy(page, dest / "docs" / page.name)
-    return dest
+        shutil.copy(page, root / "docs" / page.name)
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    zh_only = re.sub(r"(name: English\n\s+)build: true", r"\1build: false", config)
+    assert zh_only != config
+    (root / "mkdocs-zh.yml").write_text(zh_only, encoding="utf-8")
+    (root / "mkdocs-nosearch.yml").write_text(config + "\nextra:\n  archive_search: false\n", encoding="utf-8")
+    (root / "mkdocs-bare.yml").write_text(BARE_CONFIG, encoding="utf-8")
+    (root / ".ready").touch()
+    return root
 
 
-def timed(args: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of a child process."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ARCHIVE_BUILD_DATE": "2026-11-30"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def timed(args: list[str], cwd: Path) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS in bytes (the largest process of the run) and stderr."""
     start = time.perf_counter()
-    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", *args], cwd=cwd, env=ENV, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed in {cwd}:\n{result.stderr[-3000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the maximum over all children so far: run each size in order
-    return elapsed, max(peak, before) * 1024
+    peak_kb = int(result.stderr.strip().splitlines()[-1])
+    return elapsed, peak_kb * 1024, result.stderr
+
+
+def build(root: Path, config: str, site: str) -> dict:
+    seconds, rss, log = timed([PY, "-m", "mkdocs", "build", "-f", config, "-d", site], root)
+    m = re.search(r"search index: .*peak RSS (\d+) MB", log)
+    return {"seconds": round(seconds, 1), "rss_mb": round(rss / 2**20), "site_mb": round(folder_size(root / site) / 2**20),
+            "index_rss_mb": int(m.group(1)) if m else None}
 
 
 def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
+def save(part: str, data: object) -> None:
+    OUT.mkdir(exist_ok=True)
+    (OUT / f"{part}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def load(part: str) -> object | None:
+    path = OUT / f"{part}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+# --- build ----------------------------------------------------------------------------------------
+def run_build(sizes: list[int], work: Path, bare: bool = True) -> list[dict]:
+    rows = []
+    for n in sizes:
+        root = corpus(n, work)
+        row = {"n": n}
+        row["full"] = build(root, "mkdocs.yml", "site")
+        row["zh_only"] = build(root, "mkdocs-zh.yml", "site-zh")
+        row["no_search"] = build(root, "mkdocs-nosearch.yml", "site-nosearch")
+        if bare:
+            row["bare"] = build(root, "mkdocs-bare.yml", "site-bare")
+        check, _, _ = timed([PY, "-m", "filing_archive", "check"], root)
+        row["check_s"] = round(check, 2)
+        row["search_mb"] = round(folder_size(root / "site" / "search") / 2**20)
+        rows.append(row)
+        print(json.dumps(row), file=sys.stderr)
+    return rows
+
+
+# --- a static server and a browser ------------------------------------------------------------------
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path):
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@contextlib.contextmanager
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+# --- the query set ----------------------------------------------------------------------------------
+def record_texts(root: Path) -> list[dict]:
+    """Every published record's id, URL, title+body text (plain) and 档号, from the sources."""
+    from filing_archive.archive import load_archive
+    from filing_archive.search import plain_text
+
+    archive = load_archive(root)
+    return [{"id": r.id, "url": r.url, "text": r.title + "\n" + plain_text(r.body), "archive_no": r.archive_no or "",
+             "doc_no": r.doc_no or "", "host": r.host or "", "responsible": r.responsible or ""}
+            for r in archive.published()]
+
+
+def query_set(records: list[dict]) -> list[tuple[str, str]]:
+    """(group, query): at least 60 queries of 2 to 12 characters, drawn from the archive itself."""
+    from filing_archive.corpus import PHRASES, RARE_CHARS, TOPICS
+
+    queries: list[tuple[str, str]] = []
+    words = ["舆情", "意识形态", "师德师风", "台账", "评论员", "责任田", "话语权", "阵地", "督查", "正能量", "政治站位",
+             "主旋律"]
+    queries += [("word", w) for w in words]
+    phrases = ["意识形态工作责任制", "控辍保学风险学生台账", "网络意识形态阵地建设", "舆情监测处置机制", "一岗双责",
+               "走深走实", "风清气正的良好氛围", "审批备案", "领导权管理权话语权", "同部署同落实"]
+    queries += [("phrase", p) for p in phrases if any(p in x for x in PHRASES) or any(p in t for t in TOPICS)]
+    rare = sorted({m for r in records for m in re.findall(f"[{RARE_CHARS}]{{3}}(?:工作法|示范点|台账|计划)", r["text"])})
+    by_count = sorted(rare, key=lambda q: sum(q in r["text"] for r in records))
+    queries += [("rare", q) for q in by_count[:12]]
+    names = sorted({r["host"] for r in records if len(r["host"]) >= 2} | {r["responsible"] for r in records
+                                                                            if len(r["responsible"]) >= 2})
+    queries += [("name", q) for q in names[:: max(1, len(names) // 10)][:10]]
+    doc_nos = sorted({r["doc_no"] for r in records if r["doc_no"]})
+    for d in doc_nos[:: max(1, len(doc_nos) // 5)][:5]:
+        queries.append(("doc_no", d))
+        queries.append(("doc_no", d[d.index("〔"):]))
+    archive_nos = sorted({r["archive_no"] for r in records if r["archive_no"]})
+    for a in archive_nos[:: max(1, len(archive_nos) // 4)][:4]:
+        queries.append(("archive_no", a[:12]))  # Z001-WS·2023
+        queries.append(("archive_no", a))
+    seen, unique = set(), []
+    for group, q in queries:
+        if q not in seen and 2 <= len(q) <= 24:
+            seen.add(q)
+            unique.append((group, q))
+    return unique
+
+
+def relevant(records: list[dict], group: str, query: str) -> set[str]:
+    """Ground truth: the records whose title + text contain the query (档号: whose 档号 does)."""
+    if group == "archive_no":
+        return {r["url"] for r in records if query in r["archive_no"]}
+    return {r["url"] for r in records if query in r["text"]}
+
+
+def recall_at_10(found: list[str], rel: set[str]) -> float:
+    if not rel:
+        return 1.0 if not found else 0.0
+    return len(set(found[:10]) & rel) / min(10, len(rel))
+
+
+# --- the three engines in the browser ------------------------------------------------------------------
+OURS_JS = """async (q) => {
+  const s = window.archiveSearch; const search = new s.Search(s.engine, q, {}, null);
+  await search.prepare(); const results = await search.next(10);
+  return results.map(r => r.header.url);
+}"""
+
+PAGEFIND_JS = """async (q) => {
+  if (!window.pf) { window.pf = await import('/pagefind/pagefind.js'); await window.pf.init(); }
+  const r = await window.pf.search(q); const data = await Promise.all(r.results.slice(0, 10).map(x => x.data()));
+  return data.map(d => d.url);
+}"""
+
+
+def material_query(page, base: str, q: str) -> list[str]:
+    page.goto(base)
+    page.click("label.md-header__button[for=__search]") if page.is_visible("label.md-header__button[for=__search]") else None
+    page.fill("input.md-search__input", q)
+    try:
+        page.wait_for_function("() => !document.querySelector('.md-search-result__meta')?.textContent.includes('Initializing')"
+                               " && document.querySelector('.md-search-result__meta')?.textContent.trim().length > 0",
+                               timeout=60000)
+    except Exception:
+        return []
+    page.wait_for_timeout(150)
+    links = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(a => a.href)")
+    return [link for link in links][:10]
+
+
+def normalise_url(url: str, base: str) -> str:
+    path = url.split("#")[0].replace(base, "").lstrip("/")
+    return path if path.endswith("/") or not path else path + "/"
+
+
+def run_search(n: int, work: Path) -> dict:
+    root = corpus(n, work)
+    for config, site in (("mkdocs.yml", "site"), ("mkdocs-bare.yml", "site-bare")):
+        if not (root / site / "index.html").exists():
+            build(root, config, site)
+    if not (root / "site-bare" / "pagefind").exists():
+        subprocess.run([PY, "-m", "pagefind", "--site", "site-bare"], cwd=root, check=True, capture_output=True)
+    records = record_texts(root)
+    queries = query_set(records)
+    results = []
+    with browser() as b, serve(root / "site") as ours, serve(root / "site-bare") as bare:
+        page = b.new_page()
+        page.goto(ours + "archive/search/")
+        page.wait_for_function("() => window.archiveSearch")
+        bare_page = b.new_page()
+        bare_page.goto(bare)
+        mat_page = b.new_page()
+        for group, q in queries:
+            rel = relevant(records, group, q)
+            mine = [normalise_url(u, ours) for u in page.evaluate(OURS_JS, q)]
+            pf = [normalise_url(u, bare) for u in bare_page.evaluate(PAGEFIND_JS, q)]
+            mat = [normalise_url(u, bare) for u in material_query(mat_page, bare, q)]
+            results.append({"group": group, "q": q, "relevant": len(rel),
+                            "ours": recall_at_10(mine, rel), "material": recall_at_10(mat, rel),
+                            "pagefind": recall_at_10(pf, rel),
+                            "ours_first_ok": (not rel) or (bool(mine) and mine[0] in rel),
+                            "ours_found": len(mine)})
+            print(json.dumps(results[-1], ensure_ascii=False), file=sys.stderr)
+    return {"n": n, "queries": results}
+
+
+# --- scale: bytes and time per query -----------------------------------------------------------------
+def run_scale(n: int, work: Path) -> dict:
+    root = corpus(n, work)
+    if not (root / "site" / "index.html").exists():
+        build(root, "mkdocs.yml", "site")
+    records = record_texts(root)
+    queries = query_set(records)
+    rows = []
+    with browser() as b, serve(root / "site") as base:
+        for group, q in queries:
+            page = b.new_page()
+            page.goto(base + "archive/search/")
+            page.wait_for_function("() => window.archiveSearch")
+            received = []
+            page.on("response", lambda r, received=received: received.append(r))
+            start = time.perf_counter()
+            page.fill("#f-q", q)
+            page.click("#archive-search-form button[type=submit]")
+            page.wait_for_function("() => { const s = document.getElementById('archive-results-summary').textContent;"
+                                   " return s && !s.includes('…') && !s.includes('...'); }")
+            elapsed = time.perf_counter() - start
+            size = sum(len(r.body()) for r in received if r.ok)
+            rows.append({"group": group, "q": q, "ms": round(elapsed * 1000), "bytes": size,
+                         "requests": len(received)})
+            page.close()
+            print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr)
+    return {"n": n, "queries": rows}
+
+
+# --- preview -----------------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_preview(n: int, work: Path, edits: int = 3) -> dict:
+    root = corpus(n, work)
+    port = free_port()
+    proc = subprocess.Popen([PY, "-m", "filing_archive", "preview", "-a", f"127.0.0.1:{port}"], cwd=root, env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}/"
+    timings = []
+    try:
+        started = time.perf_counter()
+        with browser() as b:
+            page = b.new_page()
+            target = sorted((root / "docs/archive").rglob("*-000123.md"))[0]
+            url = base + target.relative_to(root / "docs").as_posix()[:-3] + "/"
+            deadline = time.time() + 600
+            while True:
+                try:
+                    page.goto(url, timeout=5000)
+                    if page.query_selector("#record-title"):
+                        break
+                except Exception:
+                    pass
+                if time.time() > deadline:
+                    raise SystemExit("preview did not start")
+                time.sleep(0.5)
+            first = time.perf_counter() - started
+            for i in range(edits):
+                time.sleep(1.5)
+                text = target.read_text(encoding="utf-8")
+                new_title = f"预览测试标题{i}"
+                text = re.sub(r"^title: .*$", f"title: {new_title}", text, count=1, flags=re.M)
+                start = time.perf_counter()
+                target.write_text(text, encoding="utf-8")
+                page.wait_for_function(f"() => document.getElementById('record-title')?.textContent === '{new_title}'",
+                                       timeout=120000)
+                timings.append(round(time.perf_counter() - start, 2))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        shutil.rmtree(root)  # the edits changed the corpus: regenerate it next time
+    return {"n": n, "first_build_s": round(first, 1), "edit_to_browser_s": timings}
+
+
+# --- report ------------------------------------------------------------------------------------------------
+def machine() -> str:
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = ""
+    with contextlib.suppress(OSError):
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 2**20:.0f} GB RAM"
+    return f"{os.cpu_count()} cores ({cpu}){mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def report() -> str:
+    lines = [f"Measured by `scripts/bench.py` on {machine()}; records of ~3,400 Han characters, 20 % filed.", ""]
+    builds = load("build") or []
+    if builds:
+        lines += ["| N | full build s | bare Material s | full / bare | zh only s | English overhead | no search s |"
+                  " search share | peak RSS MB | index RSS MB | site MB | search MB | `archive check` s |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for r in builds:
+            full, zh, ns, bare = r["full"], r["zh_only"], r["no_search"], r.get("bare")
+            ratio = f"{full['seconds'] / bare['seconds']:.2f}" if bare else "—"
+            lines.append(
+                f"| {r['n']} | {full['seconds']} | {bare['seconds'] if bare else '—'} | {ratio} | {zh['seconds']} | "
+                f"{full['seconds'] / zh['seconds']:.2f}× | {ns['seconds']} | "
+                f"{(full['seconds'] - ns['seconds']) / ns['seconds'] * 100:+.0f} % | {full['rss_mb']} | "
+                f"{full['index_rss_mb'] or '—'} | {full['site_mb']} | {r['search_mb']} | {r['check_s']} |")
+        if len(builds) >= 2:
+            a, b = builds[0], builds[-1]
+            lines += ["", f"Linearity: full build at {b['n']} / at {a['n']} = {b['full']['seconds'] / a['full']['seconds']:.2f} "
+                      f"(records × {b['n'] / a['n']:.0f})."]
+    search = load("search")
+    if search:
+        qs = search["queries"]
+        groups = sorted({q["group"] for q in qs}, key=[q["group"] for q in qs].index)
+        lines += ["", f"Search recall@10 on {search['n']} records, {len(qs)} queries (relevant = the record's title and "
+                  "text contain the query; 档号 queries: the record's 档号 contains it):", "",
+                  "| group | queries | this archive | Material built-in | Pagefind (extended) |", "| --- | ---: | ---: | ---: | ---: |"]
+        for g in [*groups, "all"]:
+            sel = [q for q in qs if g in ("all", q["group"])]
+            avg = {k: sum(q[k] for q in sel) / len(sel) for k in ("ours", "material", "pagefind")}
+            lines.append(f"| {g} | {len(sel)} | {avg['ours']:.2f} | {avg['material']:.2f} | {avg['pagefind']:.2f} |")
+        first = sum(q["ours_first_ok"] for q in qs)
+        lines += ["", f"First result contains the query whenever a record does: {first} of {len(qs)} queries."]
+    scale = load("scale")
+    if scale:
+        qs = scale["queries"]
+        worst = max(qs, key=lambda q: q["bytes"])
+        slow = max(qs, key=lambda q: q["ms"])
+        mean_kb = sum(q["bytes"] for q in qs) / len(qs) / 1024
+        lines += ["", f"Search at {scale['n']} records, {len(qs)} queries, each on a freshly loaded search page: "
+                  f"mean {mean_kb:.0f} KB fetched per query (largest {worst['bytes'] / 1024:.0f} KB, `{worst['q']}`); "
+                  f"results shown after a mean {sum(q['ms'] for q in qs) / len(qs):.0f} ms (slowest {slow['ms']} ms, "
+                  f"`{slow['q']}`)."]
+    preview = load("preview")
+    if preview:
+        lines += ["", f"Preview (`archive preview`) of {preview['n']} records: first build {preview['first_build_s']} s; "
+                  f"from saving a record to the browser showing it: {', '.join(map(str, preview['edit_to_browser_s']))} s."]
+    huge = load("huge")
+    if huge:
+        lines += ["", f"{huge['n']} records: full build to the end in {huge['full']['seconds']} s, peak RSS "
+                  f"{huge['full']['rss_mb']} MB, site {huge['full']['site_mb']} MB."]
+    return "\n".join(lines)
+
+
+def update_readme(table: str) -> None:
+    readme = REPO / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if start not in text:
+        raise SystemExit(f"README.md has no {start} … {end} markers")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    readme.write_text(f"{head}{start}\n{table}\n{end}{tail}", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000])
+    parser.add_argument("part", choices=["build", "search", "scale", "preview", "huge", "report", "all"])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1250, 5000])
+    parser.add_argument("--search-n", type=int, default=1000)
+    parser.add_argument("--scale-n", type=int, default=10000)
+    parser.add_argument("--preview-n", type=int, default=2000)
+    parser.add_argument("--huge-n", type=int, default=20000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/archive-bench"))
-    parser.add_argument("--out", type=Path, default=REPO / "bench-out" / "results.md")
+    parser.add_argument("--update-readme", action="store_true")
     args = parser.parse_args()
-
-    rows = []
-    for n in sorted(args.sizes):
-        project = prepare(args.work / f"n{n}", n)
-        seconds, rss = timed([sys.executable, "-m", "mkdocs", "build"], project)
-        site = project / "site"
-        pages = sum(1 for _ in site.rglob("*.html"))
-        rows.append((n, seconds, rss, folder_size(site), pages))
-        print(f"N={n}: {seconds:.1f} s, peak RSS {rss / 2**20:.0f} MB, {pages} pages", file=sys.stderr)
-
-    lines = [
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"records of ~3,400 Han characters (scripts/bench.py --sizes {' '.join(map(str, args.sizes))}).",
-        "",
-        "| N | full build s | s per record | peak RSS MB | site MB | HTML pages |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for n, seconds, rss, size, pages in rows:
-        per_record = f"{seconds / n * 1000:.1f} ms"
-        lines.append(f"| {n} | {seconds:.1f} | {per_record} | {rss / 2**20:.0f} | {size / 2**20:.0f} | {pages} |")
-    if len(rows) >= 2:
-        (n1, s1, *_), (n2, s2, *_) = rows[0], rows[-1]
-        lines += ["", f"Time ratio {n2}/{n1}: {s2 / s1:.2f} (records ratio {n2 / n1:.1f})."]
-    table = "\n".join(lines)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(table + "\n", encoding="utf-8")
+    parts = ["build", "search", "scale", "preview", "huge"] if args.part == "all" else [args.part]
+    for part in parts:
+        if part == "build":
+            save("build", run_build(args.sizes, args.work))
+        elif part == "search":
+            save("search", run_search(args.search_n, args.work))
+        elif part == "scale":
+            save("scale", run_scale(args.scale_n, args.work))
+        elif part == "preview":
+            save("preview", run_preview(args.preview_n, args.work))
+        elif part == "huge":
+            root = corpus(args.huge_n, args.work)
+            save("huge", {"n": args.huge_n, "full": build(root, "mkdocs.yml", "site")})
+    table = report()
     print(table)
+    (OUT / "results.md").write_text(table + "\n", encoding="utf-8")
+    if args.update_readme:
+        update_readme(table)
 
 
 if __name__ == "__main__":

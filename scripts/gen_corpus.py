@@ -18,8 +18,10 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=12)
     parser.add_argument("--chars", type=int, default=3400, help="Han characters of text per record")
     parser.add_argument("--seed", type=int, default=20231)
+    parser.add_argument("--filed", type=float, default=0.2, help="share of records filed with archive file")
     args = parser.parse_args()
-    paths = generate(args.dest, CorpusSpec(records=args.records, units=args.units, chars=args.chars, seed=args.seed))
+    spec = CorpusSpec(records=args.records, units=args.units, chars=args.chars, seed=args.seed, filed_share=args.filed)
+    paths = generate(args.dest, spec)
     print(f"wrote {len(paths)} records under {args.dest / 'docs' / 'archive'}")
 
 

@@ -129,29 +129,43 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_shows_drafts_with_a_banner(site_project):
+def fetch(url: str, deadline: float, until=lambda html: True) -> str:
+    """GET ``url`` until it answers and ``until(html)`` holds, or fail at ``deadline``."""
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                html = response.read().decode("utf-8")
+            if until(html):
+                return html
+        except OSError:
+            pass
+        assert time.time() < deadline, f"{url} did not answer as expected in time"
+        time.sleep(0.3)
+
+
+def test_preview_shows_drafts_and_rebuilds_a_saved_record(site_project):
     site_project.record("AAA/2025/pub.md", **minimal())
     site_project.record("AAA/2025/dr.md", body="草稿正文。\n", **minimal(status="draft", title="草稿记录"))
     port = free_port()
-    env = {"ARCHIVE_BUILD_DATE": "2026-11-30", "NO_MKDOCS_2_WARNING": "1"}
     import os
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
-        cwd=site_project.root, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "filing_archive", "preview", "-a", f"127.0.0.1:{port}"],
+        cwd=site_project.root, env={**os.environ, "ARCHIVE_BUILD_DATE": "2026-11-30", "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
+    base = f"http://127.0.0.1:{port}/"
     try:
-        html = None
-        deadline = time.time() + 60
-        while time.time() < deadline and html is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/archive/AAA/2025/dr/", timeout=2) as r:
-                    html = r.read().decode("utf-8")
-            except OSError:
-                time.sleep(0.3)
-        assert html is not None, "mkdocs serve did not answer"
+        html = fetch(base + "archive/AAA/2025/dr/", time.time() + 60)
         assert '<div class="archive-draft" role="alert">草稿：此记录尚未发布' in html
         assert "草稿正文。" in html
+        record = site_project.root / "docs/archive/AAA/2025/pub.md"
+        record.write_text(record.read_text(encoding="utf-8").replace("title: 集中学习记录", "title: 改过的标题"),
+                          encoding="utf-8")
+        html = fetch(base + "archive/AAA/2025/pub/", time.time() + 30, until=lambda h: "改过的标题" in h)
+        assert '<h1 id="record-title">改过的标题</h1>' in html
+        year = fetch(base + "archive/by-date/2025/", time.time() + 30, until=lambda h: "改过的标题" in h)
+        assert "草稿记录" in year and "archive-badge--draft" in year  # drafts stay listed after a rebuild
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -225,6 +227,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 
+def cmd_preview(args: argparse.Namespace) -> int:
+    from .mkdocs_adapter import PREVIEW_ENV
+
+    root = find_root(Path(args.root).resolve())
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", args.dev_addr]
+    try:
+        return subprocess.call(command, cwd=root, env={**os.environ, PREVIEW_ENV: "1"})
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="archive",
@@ -326,6 +339,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     import_.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
     import_.set_defaults(func=cmd_import)
+
+    preview = sub.add_parser(
+        "preview",
+        help="预览 / serve the archive locally and rebuild only what changed on each save",
+        description="Run `mkdocs serve --dirty` for staff: drafts show with a draft banner, a saved record is "
+        "rebuilt with the index pages and the browser reloads. The search index of the first build is kept "
+        "(restart to refresh it). Stop with Ctrl+C.",
+    )
+    preview.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT",
+                         help="address to serve on (default 127.0.0.1:8000)")
+    preview.set_defaults(func=cmd_preview)
     return parser
 
 

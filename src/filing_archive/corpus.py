@@ -198,8 +198,29 @@ def generate(root: Path, spec: CorpusSpec) -> list[Path]:
             year=year, topic=topic, form=form, issue=fields.get("issue", 1), q=(day.month - 1) // 3 + 1
         )
         path = records_root / code / str(year) / f"{day.isoformat()}-{code.lower()}-{i:06d}.md"
-        written.append(write(path, fields, text.body(spec.chars, text.rare())))
+        body = text.body(spec.chars, text.rare())
+        if "doc_no" in fields:  # a 公文 prints its 文号 above the text
+            body = f"{fields['doc_no']}\n\n{body}"
+        written.append(write(path, fields, body))
+    if spec.filed_share:
+        file_share(root, written, spec.filed_share)
     return written
+
+
+def file_share(root: Path, paths: list[Path], share: float) -> None:
+    """File every n-th record with the real filing code (manifest and log included)."""
+    from .filing import file_records
+
+    step = max(round(1 / share), 1)
+    by_retention: dict[str, list[str]] = {"永久": [], "30年": [], "10年": []}
+    for i, path in enumerate(p for p in paths if not p.name.endswith("-plan.md")):
+        if i % step == 0:
+            by_retention[list(by_retention)[(i // step) % 3]].append(str(path))
+    for retention, chosen in by_retention.items():
+        if chosen:
+            result = file_records(root, chosen, retention)
+            if result.problems:
+                raise RuntimeError("\n".join(map(str, result.problems[:5])))
 
 
 def write(path: Path, fields: dict, body: str) -> Path:

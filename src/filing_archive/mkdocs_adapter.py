@@ -32,11 +32,23 @@ from .search import build_index_in
 from .views import RecordView, panel_rows, record_link, stage_anchor, stage_range
 
 log = logging.getLogger("mkdocs.archive")
+PREVIEW_ENV = "ARCHIVE_PREVIEW"  # set by `archive preview`
 
 
 class ArchiveSite:
+    """The archive's side of one MkDocs build (and of the language builds nested in it).
+
+    MkDocs loads a hook file once per process (it caches it), so the same object serves every
+    rebuild of `mkdocs serve`: ``reset`` starts each top-level build afresh.
+    """
+
     def __init__(self) -> None:
-        self.serving = False
+        self.depth = 0  # nesting of MkDocs builds: mkdocs-static-i18n runs each language inside the first
+        self.serving = False  # on_startup says so once per process, for every later rebuild
+        self.search_pool: ProcessPoolExecutor | None = None
+        self.reset()
+
+    def reset(self) -> None:
         self.archive: Archive | None = None
         self.lang = DEFAULT_LANGUAGE
         self.by_src: dict[str, Record] = {}
@@ -48,14 +60,14 @@ class ArchiveSite:
         self.history: dict = {}  # record path -> RecordHistory, from the filing log
         self.search_enabled = True
         self.search_job: Future | None = None
-        self.search_pool: ProcessPoolExecutor | None = None
-        self.depth = 0  # nesting of MkDocs builds: mkdocs-static-i18n runs each language inside the first
 
     # --- events -------------------------------------------------------------------------
     def start(self, command: str) -> None:
         self.serving = command == "serve"
 
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.depth == 0:
+            self.reset()
         i18n = config.plugins.get("i18n")
         self.lang = getattr(i18n, "current_language", None) or DEFAULT_LANGUAGE
         self.depth += 1
@@ -108,12 +120,18 @@ class ArchiveSite:
         if self.lang == DEFAULT_LANGUAGE:
             for item in self.site_files:
                 files.append(File.generated(config, item.src_uri, content=item.content))
-            if self.search_enabled and self.search_job is None:
+            if self.search_enabled and self.search_job is None and not self.keep_search_index(config):
                 self.start_search_index(config)
         return files
 
+    @staticmethod
+    def keep_search_index(config: MkDocsConfig) -> bool:
+        """`archive preview` rebuilds on every save: it keeps the index of its first build."""
+        return bool(os.environ.get(PREVIEW_ENV)) and (Path(config.site_dir) / "search" / "meta.json").exists()
+
     def abort(self) -> None:
-        """A failed build: stop the search worker too."""
+        """A failed build: stop the search worker too, and be ready for the next build."""
+        self.depth = 0
         if self.search_pool is not None:
             self.search_pool.shutdown(cancel_futures=True)
             self.search_pool = self.search_job = None
@@ -143,7 +161,7 @@ class ArchiveSite:
             self.search_job = None
         log.info(
             f"search index: {figures['documents']} documents, {figures['shards']} shards, "
-            f"{figures['posting_bytes'] / 2**20:.1f} MB of postings"
+            f"{figures['posting_bytes'] / 2**20:.1f} MB of postings, peak RSS {figures['peak_rss_mb']} MB"
         )
 
     @staticmethod

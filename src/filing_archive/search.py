@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import json
 import operator
-import os
 import re
+import resource
 import shutil
 import unicodedata
 from array import array
@@ -269,5 +269,5 @@ def build_index_in(records: list[Record], registry: Registry, out: str) -> dict:
     """Entry point for a worker process: everything it needs is picklable."""
     docs, tables = search_documents(records, registry)
     result = build_index(docs, tables, Path(out))
-    result["pid"] = os.getpid()
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     return result
