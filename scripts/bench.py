@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
-import http.server
 import json
 import os
 import platform
@@ -33,7 +31,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -41,9 +38,9 @@ REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench-out"
 PY = sys.executable
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ARCHIVE_BUILD_DATE": "2026-11-30"}
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-sys.path.insert(0, str(REPO / "src"))
+sys.path[:0] = [str(REPO / "src"), str(REPO / "tests")]
+
+import browsing  # noqa: E402  (tests/browsing.py: Debian's Chromium and a local server)
 
 from filing_archive.corpus import CorpusSpec, generate  # noqa: E402
 
@@ -137,22 +134,11 @@ def run_build(sizes: list[int], work: Path, bare: bool = True) -> list[dict]:
     return rows
 
 
-# --- a static server and a browser ------------------------------------------------------------------
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
+# --- a static server and a browser: the ones the browser tests use --------------------------------------
 @contextlib.contextmanager
 def serve(folder: Path):
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
+    with browsing.serve(folder) as origin:
+        yield origin + "/"
 
 
 @contextlib.contextmanager
@@ -160,7 +146,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        b = browsing.launch_chromium(p)
         try:
             yield b
         finally:
@@ -180,33 +166,47 @@ def record_texts(root: Path) -> list[dict]:
 
 
 def query_set(records: list[dict]) -> list[tuple[str, str]]:
-    """(group, query): at least 60 queries of 2 to 12 characters, drawn from the archive itself."""
-    from filing_archive.corpus import PHRASES, RARE_CHARS, TOPICS
+    """(group, query): at least 60 queries of 2 to 12 characters (文号 and 档号 longer), drawn from
+    the archive itself: words, multi-word phrases, rare strings, names, 文号 and 档号."""
+    import random
 
+    from filing_archive.corpus import FIELDS, OBJECTS, RARE_CHARS, VERBS
+
+    rng = random.Random(7)
     queries: list[tuple[str, str]] = []
-    words = ["舆情", "意识形态", "师德师风", "台账", "评论员", "责任田", "话语权", "阵地", "督查", "正能量", "政治站位",
-             "主旋律"]
+    words = ["舆情", "意识形态", "师德", "台账资料", "阵地管理", "网格员", "问题整改", "督导检查", "正能量", "话语权",
+             "少先队", "新媒体"]
     queries += [("word", w) for w in words]
-    phrases = ["意识形态工作责任制", "控辍保学风险学生台账", "网络意识形态阵地建设", "舆情监测处置机制", "一岗双责",
-               "走深走实", "风清气正的良好氛围", "审批备案", "领导权管理权话语权", "同部署同落实"]
-    queries += [("phrase", p) for p in phrases if any(p in x for x in PHRASES) or any(p in t for t in TOPICS)]
+    phrases = ["意识形态工作责任制", "控辍保学风险学生台账", "网络意识形态阵地建设", "舆情监测处置机制",
+               "风清气正的良好氛围", "领导权管理权话语权"]
+    queries += [("phrase", p) for p in phrases]
+    clause = re.compile(f"(?:{'|'.join(VERBS)})(?:{'|'.join(FIELDS)})(?:{'|'.join(OBJECTS)})")
+    sampled: list[str] = []
+    for r in rng.sample(records, len(records)):
+        for m in clause.finditer(r["text"]):
+            q = m.group(0)
+            if q not in sampled and len(q) <= 12 and 2 <= sum(q in x["text"] for x in records) <= 40:
+                sampled.append(q)
+                break
+        if len(sampled) == 10:
+            break
+    queries += [("phrase", q) for q in sampled]
     rare = sorted({m for r in records for m in re.findall(f"[{RARE_CHARS}]{{3}}(?:工作法|示范点|台账|计划)", r["text"])})
-    by_count = sorted(rare, key=lambda q: sum(q in r["text"] for r in records))
-    queries += [("rare", q) for q in by_count[:12]]
-    names = sorted({r["host"] for r in records if len(r["host"]) >= 2} | {r["responsible"] for r in records
-                                                                            if len(r["responsible"]) >= 2})
-    queries += [("name", q) for q in names[:: max(1, len(names) // 10)][:10]]
+    rare = [q for q in rare if sum(q in r["text"] for r in records) <= 3]
+    queries += [("rare", q) for q in rng.sample(rare, min(12, len(rare)))]
+    # people named in the text (as in "王明同志要求…"); hosts and responsible people are metadata
+    names = sorted({m for r in records for m in re.findall(r"\n?([一-龥]{2,3})同志要求", r["text"])})
+    names = [q for q in names if 1 <= sum(q in r["text"] for r in records) <= 30]
+    queries += [("name", q) for q in rng.sample(names, min(10, len(names)))]
     doc_nos = sorted({r["doc_no"] for r in records if r["doc_no"]})
-    for d in doc_nos[:: max(1, len(doc_nos) // 5)][:5]:
-        queries.append(("doc_no", d))
-        queries.append(("doc_no", d[d.index("〔"):]))
+    for d in rng.sample(doc_nos, min(5, len(doc_nos))):
+        queries += [("doc_no", d), ("doc_no", d[d.index("〔"):])]
     archive_nos = sorted({r["archive_no"] for r in records if r["archive_no"]})
-    for a in archive_nos[:: max(1, len(archive_nos) // 4)][:4]:
-        queries.append(("archive_no", a[:12]))  # Z001-WS·2023
-        queries.append(("archive_no", a))
+    for a in rng.sample(archive_nos, min(4, len(archive_nos))):
+        queries += [("archive_no", a[:12]), ("archive_no", a)]  # Z001-WS·2023 and the whole 档号
     seen, unique = set(), []
     for group, q in queries:
-        if q not in seen and 2 <= len(q) <= 24:
+        if q not in seen:
             seen.add(q)
             unique.append((group, q))
     return unique
@@ -239,19 +239,23 @@ PAGEFIND_JS = """async (q) => {
 }"""
 
 
-def material_query(page, base: str, q: str) -> list[str]:
-    page.goto(base)
-    page.click("label.md-header__button[for=__search]") if page.is_visible("label.md-header__button[for=__search]") else None
-    page.fill("input.md-search__input", q)
+def material_query(page, q: str) -> list[str]:
+    """Material's own search box: type, wait for its worker's answer, read the first ten pages."""
+    box = "input.md-search__input"
+    page.fill(box, "")
+    page.press(box, "End")
+    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length === 0")
+    page.fill(box, q)
+    page.press(box, "End")  # Material searches on key events, not on input alone
     try:
-        page.wait_for_function("() => !document.querySelector('.md-search-result__meta')?.textContent.includes('Initializing')"
-                               " && document.querySelector('.md-search-result__meta')?.textContent.trim().length > 0",
-                               timeout=60000)
+        page.wait_for_function(
+            "() => document.querySelectorAll('.md-search-result__item').length > 0"
+            " || /没有|No matching/.test(document.querySelector('.md-search-result__meta')?.textContent || '')",
+            timeout=60000)
     except Exception:
         return []
-    page.wait_for_timeout(150)
-    links = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(a => a.href)")
-    return [link for link in links][:10]
+    page.wait_for_timeout(400)  # "no result" can flash before the answer: read after it settles
+    return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(a => a.href)")[:10]
 
 
 def normalise_url(url: str, base: str) -> str:
@@ -276,11 +280,16 @@ def run_search(n: int, work: Path) -> dict:
         bare_page = b.new_page()
         bare_page.goto(bare)
         mat_page = b.new_page()
+        mat_page.goto(bare)
+        mat_page.focus("input.md-search__input")
+        mat_page.fill("input.md-search__input", "意识形态")  # wait until Material's index has loaded
+        mat_page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0",
+                                   timeout=120000)
         for group, q in queries:
             rel = relevant(records, group, q)
             mine = [normalise_url(u, ours) for u in page.evaluate(OURS_JS, q)]
             pf = [normalise_url(u, bare) for u in bare_page.evaluate(PAGEFIND_JS, q)]
-            mat = [normalise_url(u, bare) for u in material_query(mat_page, bare, q)]
+            mat = [normalise_url(u, bare) for u in material_query(mat_page, q)]
             results.append({"group": group, "q": q, "relevant": len(rel),
                             "ours": recall_at_10(mine, rel), "material": recall_at_10(mat, rel),
                             "pagefind": recall_at_10(pf, rel),

@@ -65,6 +65,17 @@ PHRASES = [
     "定期召开专题会议研究部署", "每半年向上级专题汇报一次", "开展专题督查和综合检查",
 ]
 CONNECTIVES = ["。", "，", "；", "。", "，"]
+# Clauses built from these (verb + field + object) make most of the text: any run of words is
+# in some records and not others, as in real writing, so phrases are not found everywhere.
+VERBS = ["加强", "落实", "推进", "健全", "完善", "开展", "部署", "研判", "排查", "整改", "规范", "深化", "统筹",
+         "压实", "强化", "创新", "优化", "夯实", "抓好", "做好", "研究", "督促", "指导", "总结", "通报", "审核", "摸排",
+         "跟踪"]
+FIELDS = ["网络", "校园", "课堂", "宗教领域", "思想政治", "舆情", "党建", "师德", "宣传", "理论学习", "青年教师",
+          "家长群", "学生社团", "讲座论坛", "教材选用", "新媒体", "村级组织", "网格员", "少先队", "班主任", "意识形态",
+          "文明实践"]
+OBJECTS = ["阵地管理", "工作责任", "风险排查", "安全教育", "队伍建设", "制度机制", "信息报送", "问题整改", "考核评价",
+           "专题研讨", "示范创建", "台账资料", "应急处置", "分析研判", "督导检查", "宣传引导", "阵地建设", "学习交流"]
+DETAILS = ["全年共开展{n}次", "覆盖{n}个村", "参与党员{n}人次", "形成报告{n}份", "整改问题{n}个", "走访群众{n}户"]
 RARE_CHARS = "璞瑄珩翊琰瑾珏玥璟琮瑭珺玢璇琪瑜琨瑶璐"
 
 
@@ -110,12 +121,20 @@ class TextMaker:
         chars = "".join(self.rng.choice(RARE_CHARS) for _ in range(3))
         return chars + self.rng.choice(("工作法", "示范点", "台账", "计划"))
 
+    def clause(self) -> str:
+        rng = self.rng
+        clause = rng.choice(VERBS) + rng.choice(FIELDS) + rng.choice(OBJECTS)
+        roll = rng.random()
+        if roll < 0.15:
+            clause += rng.choice(DETAILS).format(n=rng.randint(2, 90))
+        elif roll < 0.22:
+            clause = f"{self.person()}同志要求{clause}"
+        return clause
+
     def paragraph(self, chars: int) -> str:
         out, size = [], 0
         while size < chars:
-            phrase = self.rng.choice(PHRASES)
-            if self.rng.random() < 0.08:
-                phrase = f"{self.person()}同志指出要{phrase}"
+            phrase = self.rng.choice(PHRASES) if self.rng.random() < 0.3 else self.clause()
             out.append(phrase + self.rng.choice(CONNECTIVES))
             size += len(phrase) + 1
         text = "".join(out)

@@ -421,9 +421,11 @@ def record_history(root: Path) -> dict[str, RecordHistory]:
     return states
 
 
-def withdrawn_entries(root: Path) -> list[WithdrawnEntry]:
-    """For the catalogue's 备注: every record withdrawn and not filed again since, in log order."""
-    states = record_history(root)
+def withdrawn_entries(root: Path, history: dict[str, RecordHistory] | None = None) -> list[WithdrawnEntry]:
+    """For the catalogue's 备注: every record withdrawn and not filed again since, in log order.
+
+    Pass the ``record_history`` already read to avoid reading the log again."""
+    states = record_history(root) if history is None else history
     found = [s.withdrawal for s in states.values() if s.withdrawn and s.withdrawal]
     return sorted(found, key=lambda w: w.line)
 

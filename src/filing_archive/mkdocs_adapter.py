@@ -98,7 +98,8 @@ class ArchiveSite:
         # Drafts reach the indexes only in a preview (mkdocs serve), marked as drafts.
         self.index = ArchiveIndex(archive.published(include_drafts=self.serving), archive.registry)
         compliance = evaluate(archive, archive.today)
-        pages, self.site_files = archive_pages(self.index, self.history, withdrawn_entries(root), compliance)
+        withdrawn = withdrawn_entries(root, self.history)
+        pages, self.site_files = archive_pages(self.index, self.history, withdrawn, compliance)
         self.pages = {page.src_uri: page for page in pages}
         self.git_dates = commit_dates(root, f"{archive.registry.docs_dir}/{archive.registry.records_dir}")
         return archive

@@ -116,7 +116,7 @@ class SearchDoc:
 
     url: str
     title: str
-    text: str  # plain text: title, metadata line, body
+    text: str  # plain text: the title, one line of metadata, the body (search.js relies on these lines)
     header: dict
 
 
@@ -156,8 +156,9 @@ def search_documents(records: list[Record], registry: Registry) -> tuple[list[Se
         translation = record.translations.get("en")
         if translation:
             # The English copy is also found by the Chinese text: readers type Chinese on English pages.
-            original = docs[zh_doc[record.id]].text
-            text = f"{translation.title}\n{plain_text(translation.body)}\n{original}"
+            meta = metadata_line(record, registry)
+            body = f"{plain_text(translation.body)}\n{record.title}\n{plain_text(record.body)}"
+            text = f"{translation.title}\n{meta}\n{body}"
             en_doc[record.id] = len(docs)
             url = record.url_in("en")
             docs.append(SearchDoc(url, translation.title, text, header(record, translation.title, url)))

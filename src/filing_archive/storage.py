@@ -30,9 +30,8 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Replace ``path`` with ``data``: temporary file in the same folder, fsync, rename."""
-    path = Path(path)
+def _temp_copy(path: Path, data: bytes | str) -> str:
+    """``data`` in a fsynced temporary file next to ``path``; returns its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -42,10 +41,20 @@ def atomic_write(path: Path, data: bytes | str) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Replace ``path`` with ``data``: temporary file in the same folder, fsync, rename."""
+    path = Path(path)
+    tmp = _temp_copy(path, data)
+    try:
         os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        os.unlink(tmp)
         raise
     fsync_dir(path.parent)
 
@@ -53,19 +62,11 @@ def atomic_write(path: Path, data: bytes | str) -> None:
 def create_exclusive(path: Path, data: bytes | str) -> bool:
     """Write a new file, never replacing one that exists. False when ``path`` is taken."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = _temp_copy(path, data)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)  # atomic, and fails if the name exists
-        except FileExistsError:
-            return False
+        os.link(tmp, path)  # atomic, and fails if the name exists
+    except FileExistsError:
+        return False
     finally:
         os.unlink(tmp)
     fsync_dir(path.parent)

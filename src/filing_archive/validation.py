@@ -203,18 +203,14 @@ class _RecordChecker:
                 self.error(name, f"expected {self.expectation(spec)}, got {fmt(value)}")
                 return None
             return [v.strip() for v in value]
-        if kind == "id":
-            if not isinstance(value, str) or not ID_RE.match(value):
+        if kind in ("id", "archive_no"):
+            pattern = ID_RE if kind == "id" else ARCHIVE_NO_RE
+            if not isinstance(value, str) or not pattern.match(value):
                 self.error(name, f"expected {self.expectation(spec)}, got {fmt(value)}")
                 return None
             return value
         if kind == "doc_no":
             return self.check_doc_no(name, value)
-        if kind == "archive_no":
-            if not isinstance(value, str) or not ARCHIVE_NO_RE.match(value):
-                self.error(name, f"expected {self.expectation(spec)}, got {fmt(value)}")
-                return None
-            return value
         if kind == "stages":
             return self.check_stages(name, value)
         if kind == "cadence":

@@ -234,13 +234,16 @@
     return Promise.all([engine.text(candidate.doc), engine.header(candidate.doc)]).then(function (parts) {
       var text = parts[0], header = parts[1];
       var norm = normalizeWithMap(text);
-      var titleEnd = text.indexOf("\n");
-      var titleChars = normalizeWithMap(titleEnd < 0 ? text : text.slice(0, titleEnd)).chars;
-      var score = 0, hits = [];
+      // The text is: title, a line of metadata (文号, 档号, names…), then the body. A match in the
+      // title weighs as in the index; one only in the metadata weighs less than one in the body,
+      // so the records that say it come first. Never more than the index's weight: the bound holds.
+      var metaStart = lineStart(norm, 1), bodyStart = lineStart(norm, 2), score = 0, hits = [];
       for (var i = 0; i < self.terms.length; i++) {
         var found = countIn(norm.chars, self.terms[i]);
         if (!found.count) return null;
-        score += found.count + (engine.meta.title_weight - 1) * countIn(titleChars, self.terms[i]).count;
+        found.positions.forEach(function (p) {
+          score += p < metaStart ? engine.meta.title_weight : p < bodyStart ? 0.5 : 1;
+        });
         hits.push({ term: self.terms[i], positions: found.positions });
       }
       return { doc: candidate.doc, header: header, score: score, snippet: snippet(norm, hits) };
@@ -285,7 +288,7 @@
   /* A window of the original text around the first match in the body (else in the title),
      with every term's matches marked. */
   function snippet(norm, hits) {
-    var start = bodyStart(norm), at = null, first = null;
+    var start = lineStart(norm, 2), at = null, first = null;
     hits.forEach(function (h) {
       h.positions.forEach(function (p) {
         if (first === null || p < first) first = p;
@@ -316,19 +319,20 @@
     return { parts: parts, before: startN > start, after: endN < norm.chars.length };
   }
 
-  function bodyStart(norm) {
-    if (norm.bodyStart === undefined) {
-      var lines = 0;
-      norm.bodyStart = 0;
-      for (var i = 0; i < norm.source.length; i++) {
-        if (norm.source[i] === "\n" && ++lines === 2) { norm.bodyStart = i; break; }
+  /* The normalised position where line n (0: title, 1: metadata, 2: body) of the text starts. */
+  function lineStart(norm, n) {
+    norm.lines = norm.lines || {};
+    if (norm.lines[n] === undefined) {
+      var seen = 0, at = norm.source.length;
+      for (var i = 0; i < norm.source.length && n > 0; i++) {
+        if (norm.source[i] === "\n" && ++seen === n) { at = i; break; }
       }
-      // map the original index to a normalised one
-      var n = 0;
-      while (n < norm.map.length && norm.map[n] < norm.bodyStart) n++;
-      norm.bodyStart = n;
+      if (n === 0) at = 0;
+      var k = 0;
+      while (k < norm.map.length && norm.map[k] < at) k++;
+      norm.lines[n] = k;
     }
-    return norm.bodyStart;
+    return norm.lines[n];
   }
 
   /* ---- rendering ---- */
