@@ -63,13 +63,13 @@ nav:
 def corpus(n: int, work: Path) -> Path:
     """A generated archive of n records with this project's configuration next to it (cached)."""
     root = work / f"n{n}"
-    if (root / ".ready").exists():
-        return root
-    if root.exists():
-        shutil.rmtree(root)
-    generate(root, CorpusSpec(records=n, filed_share=0.2))
-    shutil.copytree(REPO / "hooks", root / "hooks")
-    shutil.copytree(REPO / "overrides", root / "overrides")
+    if not (root / ".ready").exists():
+        if root.exists():
+            shutil.rmtree(root)
+        generate(root, CorpusSpec(records=n, filed_share=0.2))
+    for folder in ("hooks", "overrides"):  # always this checkout's: a cached corpus must not hide a change
+        shutil.rmtree(root / folder, ignore_errors=True)
+        shutil.copytree(REPO / folder, root / folder)
     for page in (REPO / "docs").glob("*.md"):
         shutil.copy(page, root / "docs" / page.name)
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
@@ -169,6 +169,7 @@ def query_set(records: list[dict]) -> list[tuple[str, str]]:
     """(group, query): at least 60 queries of 2 to 12 characters (文号 and 档号 longer), drawn from
     the archive itself: words, multi-word phrases, rare strings, names, 文号 and 档号."""
     import random
+    from collections import Counter
 
     from filing_archive.corpus import FIELDS, OBJECTS, RARE_CHARS, VERBS
 
@@ -180,23 +181,20 @@ def query_set(records: list[dict]) -> list[tuple[str, str]]:
     phrases = ["意识形态工作责任制", "控辍保学风险学生台账", "网络意识形态阵地建设", "舆情监测处置机制",
                "风清气正的良好氛围", "领导权管理权话语权"]
     queries += [("phrase", p) for p in phrases]
+    # how many records hold each clause, rare string and name: one pass over the texts
     clause = re.compile(f"(?:{'|'.join(VERBS)})(?:{'|'.join(FIELDS)})(?:{'|'.join(OBJECTS)})")
-    sampled: list[str] = []
-    for r in rng.sample(records, len(records)):
-        for m in clause.finditer(r["text"]):
-            q = m.group(0)
-            if q not in sampled and len(q) <= 12 and 2 <= sum(q in x["text"] for x in records) <= 40:
-                sampled.append(q)
-                break
-        if len(sampled) == 10:
-            break
-    queries += [("phrase", q) for q in sampled]
-    rare = sorted({m for r in records for m in re.findall(f"[{RARE_CHARS}]{{3}}(?:工作法|示范点|台账|计划)", r["text"])})
-    rare = [q for q in rare if sum(q in r["text"] for r in records) <= 3]
+    rare_re = re.compile(f"[{RARE_CHARS}]{{3}}(?:工作法|示范点|台账|计划)")
+    name_re = re.compile(r"([一-龥]{2,3})同志要求")  # people named in the text; hosts are metadata
+    holders: dict[str, Counter] = {"clause": Counter(), "rare": Counter(), "name": Counter()}
+    for r in records:
+        holders["clause"].update(set(clause.findall(r["text"])))
+        holders["rare"].update(set(rare_re.findall(r["text"])))
+        holders["name"].update(set(name_re.findall(r["text"])))
+    sampled = sorted(q for q, n in holders["clause"].items() if 2 <= n <= 40 and len(q) <= 12)
+    queries += [("phrase", q) for q in rng.sample(sampled, min(10, len(sampled)))]
+    rare = sorted(q for q, n in holders["rare"].items() if n <= 3)
     queries += [("rare", q) for q in rng.sample(rare, min(12, len(rare)))]
-    # people named in the text (as in "王明同志要求…"); hosts and responsible people are metadata
-    names = sorted({m for r in records for m in re.findall(r"\n?([一-龥]{2,3})同志要求", r["text"])})
-    names = [q for q in names if 1 <= sum(q in r["text"] for r in records) <= 30]
+    names = sorted(q for q, n in holders["name"].items() if n <= 30)
     queries += [("name", q) for q in rng.sample(names, min(10, len(names)))]
     doc_nos = sorted({r["doc_no"] for r in records if r["doc_no"]})
     for d in rng.sample(doc_nos, min(5, len(doc_nos))):
@@ -265,9 +263,9 @@ def normalise_url(url: str, base: str) -> str:
 
 def run_search(n: int, work: Path) -> dict:
     root = corpus(n, work)
-    for config, site in (("mkdocs.yml", "site"), ("mkdocs-bare.yml", "site-bare")):
-        if not (root / site / "index.html").exists():
-            build(root, config, site)
+    build(root, "mkdocs.yml", "site")
+    if not (root / "site-bare" / "index.html").exists():
+        build(root, "mkdocs-bare.yml", "site-bare")
     if not (root / "site-bare" / "pagefind").exists():
         subprocess.run([PY, "-m", "pagefind", "--site", "site-bare"], cwd=root, check=True, capture_output=True)
     records = record_texts(root)
@@ -302,8 +300,8 @@ def run_search(n: int, work: Path) -> dict:
 # --- scale: bytes and time per query -----------------------------------------------------------------
 def run_scale(n: int, work: Path) -> dict:
     root = corpus(n, work)
-    if not (root / "site" / "index.html").exists():
-        build(root, "mkdocs.yml", "site")
+    full = build(root, "mkdocs.yml", "site")
+    check, _, _ = timed([PY, "-m", "filing_archive", "check"], root)
     records = record_texts(root)
     queries = query_set(records)
     rows = []
@@ -325,7 +323,7 @@ def run_scale(n: int, work: Path) -> dict:
                          "requests": len(received)})
             page.close()
             print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr)
-    return {"n": n, "queries": rows}
+    return {"n": n, "full": full, "check_s": round(check, 2), "queries": rows}
 
 
 # --- preview -----------------------------------------------------------------------------------------------
@@ -407,10 +405,11 @@ def report() -> str:
                 f"{full['seconds'] / zh['seconds']:.2f}× | {ns['seconds']} | "
                 f"{(full['seconds'] - ns['seconds']) / ns['seconds'] * 100:+.0f} % | {full['rss_mb']} | "
                 f"{full['index_rss_mb'] or '—'} | {full['site_mb']} | {r['search_mb']} | {r['check_s']} |")
-        if len(builds) >= 2:
-            a, b = builds[0], builds[-1]
-            lines += ["", f"Linearity: full build at {b['n']} / at {a['n']} = {b['full']['seconds'] / a['full']['seconds']:.2f} "
-                      f"(records × {b['n'] / a['n']:.0f})."]
+        by_n = {r["n"]: r["full"]["seconds"] for r in builds}
+        pairs = [(a, b) for a, b in ((500, 2000), (1250, 5000)) if a in by_n and b in by_n]
+        if pairs:
+            lines += ["", "Linearity: " + "; ".join(f"full build at {b} / at {a} = {by_n[b] / by_n[a]:.2f} (records × {b // a})"
+                                                    for a, b in pairs) + "."]
     search = load("search")
     if search:
         qs = search["queries"]
@@ -430,6 +429,11 @@ def report() -> str:
         worst = max(qs, key=lambda q: q["bytes"])
         slow = max(qs, key=lambda q: q["ms"])
         mean_kb = sum(q["bytes"] for q in qs) / len(qs) / 1024
+        full = scale.get("full")
+        if full:
+            lines += ["", f"{scale['n']} records: full build {full['seconds']} s, peak RSS {full['rss_mb']} MB (search "
+                      f"index step {full['index_rss_mb']} MB), site {full['site_mb']} MB; `archive check` "
+                      f"{scale['check_s']} s."]
         lines += ["", f"Search at {scale['n']} records, {len(qs)} queries, each on a freshly loaded search page: "
                   f"mean {mean_kb:.0f} KB fetched per query (largest {worst['bytes'] / 1024:.0f} KB, `{worst['q']}`); "
                   f"results shown after a mean {sum(q['ms'] for q in qs) / len(qs):.0f} ms (slowest {slow['ms']} ms, "

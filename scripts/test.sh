@@ -10,6 +10,7 @@ if [ ! -x /usr/bin/chromium ]; then
   $as_root apt-get install -y chromium || { $as_root apt-get update && $as_root apt-get install -y chromium; }
 fi
 
+export PYTHONUTF8=1  # Chinese text everywhere, whatever the machine's locale
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install --quiet -e '.[test]'
 .venv/bin/ruff check src tests hooks scripts

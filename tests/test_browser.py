@@ -562,4 +562,6 @@ def test_browser_normalises_and_shards_like_the_index(page, origin):
     for typed in ("意识形态工作责任制", "[2023]12号", "Z001-WS·2024-D10-MDZ-0001", "鹭"):
         form = normalize(typed)
         js = page.evaluate("t => window.archiveSearch.termTokens(t)", form)
-        assert js and set(js) <= set(tokens(form)), typed
+        assert js and {p["token"] for p in js} <= set(tokens(form)), typed
+        covered = {p["offset"] + i for p in js for i in range(len(p["token"]))}
+        assert covered == set(range(len(form))) or len(js) == 10, typed  # every character is in some piece

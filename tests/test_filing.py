@@ -509,7 +509,7 @@ def test_two_file_runs_at_the_same_time_get_distinct_consecutive_numbers(project
     lock = os.open(project.root / ".archive.lock", os.O_RDWR | os.O_CREAT)
     fcntl.flock(lock, fcntl.LOCK_EX)  # hold the numbers while both runs start
     try:
-        runs = [subprocess.Popen([*command, path], cwd=project.root, env=env, stdout=subprocess.PIPE, text=True)
+        runs = [subprocess.Popen([*command, path], cwd=project.root, env=env, stdout=subprocess.PIPE, text=True, encoding="utf-8")
                 for path in (A, B)]
         time.sleep(1.0)
         assert [run.poll() for run in runs] == [None, None]  # both wait for the lock

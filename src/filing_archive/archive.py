@@ -17,6 +17,7 @@ from .validation import validate_archive, validate_record, validate_translation
 DEFAULT_LANGUAGE = "zh"
 LANGUAGES = ("zh", "en")
 BUILD_DATE_ENV = "ARCHIVE_BUILD_DATE"
+PREVIEW_ENV = "ARCHIVE_PREVIEW"  # set by `archive preview`: the build keeps its first search index
 
 
 def build_date() -> date:

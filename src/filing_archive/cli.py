@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
 from . import filing
-from .archive import load_archive
+from .archive import PREVIEW_ENV, load_archive
 from .cadence import evaluate, gap_line
 from .registry import REGISTRY_FILE
 
@@ -228,14 +227,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    from .mkdocs_adapter import PREVIEW_ENV
-
     root = find_root(Path(args.root).resolve())
     command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", args.dev_addr]
-    try:
-        return subprocess.call(command, cwd=root, env={**os.environ, PREVIEW_ENV: "1"})
-    except KeyboardInterrupt:
-        return EXIT_OK
+    os.chdir(root)
+    # Become MkDocs (no child left behind): Ctrl+C and kill reach the server itself.
+    os.execve(sys.executable, command, {**os.environ, PREVIEW_ENV: "1"})
 
 
 def build_parser() -> argparse.ArgumentParser:

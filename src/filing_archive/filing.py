@@ -282,7 +282,7 @@ def git_author(root: Path) -> str | None:
         try:
             out = subprocess.run(
                 ["git", "config", "--get-regexp", r"^user\.(name|email)$"],
-                cwd=root, capture_output=True, text=True, timeout=10,
+                cwd=root, capture_output=True, text=True, encoding="utf-8", timeout=10,
             ).stdout
             for line in out.splitlines():
                 k, _, v = line.partition(" ")

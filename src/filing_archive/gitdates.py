@@ -16,7 +16,7 @@ def commit_dates(root: Path, folder: str) -> dict[str, tuple[datetime, datetime]
     try:
         result = subprocess.run(
             ["git", "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", folder],
-            cwd=root, capture_output=True, text=True, timeout=120,
+            cwd=root, capture_output=True, text=True, encoding="utf-8", timeout=120,
         )
         prefix = subprocess.run(
             ["git", "rev-parse", "--show-prefix"], cwd=root, capture_output=True, text=True, timeout=30

@@ -19,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .archive import DEFAULT_LANGUAGE, Archive, load_archive
+from .archive import DEFAULT_LANGUAGE, PREVIEW_ENV, Archive, load_archive
 from .cadence import evaluate
 from .filing import fixity_problems, record_history, withdrawn_entries
 from .gitdates import commit_dates
@@ -32,7 +32,6 @@ from .search import build_index_in
 from .views import RecordView, panel_rows, record_link, stage_anchor, stage_range
 
 log = logging.getLogger("mkdocs.archive")
-PREVIEW_ENV = "ARCHIVE_PREVIEW"  # set by `archive preview`
 
 
 class ArchiveSite:

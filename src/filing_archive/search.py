@@ -12,7 +12,10 @@ Layout under ``search/`` in the site (JSON, no compression needed by the server)
 - ``meta.json``               shard count, document count, format version
 - ``docs.<lang>.json``        per language: the records a reader of that language sees (one
                               document per record), with the filter columns and their labels
-- ``p/<shard>.json``          ``{token: [doc delta, weight, doc delta, weight, ...]}``
+- ``p/<shard>.json``          ``{token: [doc delta, weight, n, p1 … pn, doc delta, …]}``: for a bigram
+                              seen at most RARE_POSITIONS times in a record, its n positions
+                              there (else n = 0), so a query drops records where its pieces are
+                              present but not next to each other (a 档号 of another year)
 - ``h/<chunk>.json``          display data (title, URL, 档号, 文号, date) of 64 documents
 - ``t/<bucket>/<doc>.txt``    the document's plain text, for confirming matches and snippets
 
@@ -37,8 +40,10 @@ from .records import Record
 from .registry import Registry
 from .schema import TYPES
 
-FORMAT = 1
+FORMAT = 2
 TITLE_WEIGHT = 20
+RARE_POSITIONS = 3
+SHARD_BYTES = 16_000  # the average shard a query fetches
 MAX_WEIGHT = 65535
 HEADER_CHUNK = 64
 TEXT_BUCKET = 1000
@@ -205,33 +210,39 @@ def shard_of(token: str, shards: int) -> int:
     return h % shards
 
 
-def shard_count(distinct_tokens: int) -> int:
-    """About 50 tokens a shard, a power of two between 16 and 8192."""
+def shard_count(posting_bytes: int) -> int:
+    """A power of two (16 to 16384) giving shards of about SHARD_BYTES: a query fetches its own
+    postings and little else."""
     n = 16
-    while n < 8192 and n * 50 < distinct_tokens:
+    while n < 16384 and n * SHARD_BYTES < posting_bytes:
         n *= 2
     return n
 
 
 def build_index(docs: list[SearchDoc], tables: list[LanguageTable], out: Path) -> dict:
     """Write the index under ``out`` (replacing it). Returns figures for the build log."""
-    postings: dict[str, list] = {}  # token -> [last doc, array of (delta, weight)]
+    postings: dict[str, list] = {}  # token -> [last doc, array of (delta, weight, n, positions…)]
     for doc_id, doc in enumerate(docs):
-        counts = tokens(normalize(doc.text))
+        text = normalize(doc.text)
+        counts = tokens(text)
+        positions: dict[str, list[int]] = {}
+        for i, pair in enumerate(map(operator.add, text, text[1:])):
+            if 0 < counts[pair] <= RARE_POSITIONS:  # 0: contains a space, not indexed
+                positions.setdefault(pair, []).append(i)
         for token, n in tokens(normalize(doc.title)).items():
             counts[token] += n * (TITLE_WEIGHT - 1)  # the title is in the text once already
         for token, weight in counts.items():
             entry = postings.get(token)
             if entry is None:
                 entry = postings[token] = [0, array("l")]
-            entry[1].append(doc_id - entry[0])
-            entry[1].append(min(weight, MAX_WEIGHT))
+            where = positions.get(token, ())
+            entry[1].extend((doc_id - entry[0], min(weight, MAX_WEIGHT), len(where), *where))
             entry[0] = doc_id
 
     if out.exists():
         shutil.rmtree(out)
     (out / "p").mkdir(parents=True)
-    shards = shard_count(len(postings))
+    shards = shard_count(sum(4 * len(values) for _, values in postings.values()))
     by_shard: list[list[str]] = [[] for _ in range(shards)]
     for token, (_, values) in postings.items():
         entry = f"{json.dumps(token, ensure_ascii=False)}:[{','.join(map(str, values))}]"
@@ -254,6 +265,8 @@ def build_index(docs: list[SearchDoc], tables: list[LanguageTable], out: Path) -
         (folder / f"{doc_id}.txt").write_text(doc.text, encoding="utf-8")
     for table in tables:
         data = {k: v for k, v in table.__dict__.items() if k != "lang"}
+        if data["doc"] == list(range(len(data["doc"]))):
+            data["doc"] = None  # row i is document i: no need to say so 10,000 times
         write_json(out / f"docs.{table.lang}.json", data)
     meta = {"format": FORMAT, "shards": shards, "docs": len(docs), "title_weight": TITLE_WEIGHT,
             "header_chunk": HEADER_CHUNK, "text_bucket": TEXT_BUCKET}

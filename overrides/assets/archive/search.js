@@ -64,17 +64,36 @@
     return normalizeWithMap(text).chars.join("").trim();
   }
 
-  /* The index pieces of one query term: its bigrams (at most 10, spread over the term), or
-     the character itself for a one-character term. */
+  /* The index pieces of one query term, with their offsets in it: bigrams that cover every
+     character (every other one, and the last; at most 10, spread over the term), or the
+     character itself for a one-character term. */
   function termTokens(term) {
     var cps = Array.from(term);
-    if (cps.length === 1) return [cps[0]];
-    var all = [];
-    for (var i = 0; i + 1 < cps.length; i++) all.push(cps[i] + cps[i + 1]);
-    if (all.length <= 10) return all;
-    var picked = [];
-    for (var k = 0; k < 10; k++) picked.push(all[Math.round(k * (all.length - 1) / 9)]);
-    return picked;
+    if (cps.length === 1) return [{ token: cps[0], offset: 0 }];
+    var offsets = [];
+    for (var i = 0; i + 1 < cps.length; i += 2) offsets.push(i);
+    if (offsets[offsets.length - 1] !== cps.length - 2) offsets.push(cps.length - 2);
+    if (offsets.length > 10) {
+      var spread = [];
+      for (var k = 0; k < 10; k++) spread.push(offsets[Math.round(k * (offsets.length - 1) / 9)]);
+      offsets = spread;
+    }
+    return offsets.map(function (o) { return { token: cps[o] + cps[o + 1], offset: o }; });
+  }
+
+  /* Where a record holds rare pieces of a term, they must sit as in the term: one start from
+     which every piece with known positions is found at its offset. */
+  function aligned(pieces, found) {
+    var known = [];
+    for (var i = 0; i < pieces.length; i++) if (found[i].pos) known.push({ offset: pieces[i].offset, pos: found[i].pos });
+    if (known.length < 2) return true;
+    known.sort(function (a, b) { return a.pos.length - b.pos.length; });
+    var anchor = known[0];
+    return anchor.pos.some(function (p) {
+      var start = p - anchor.offset;
+      for (var j = 1; j < known.length; j++) if (known[j].pos.indexOf(start + known[j].offset) < 0) return false;
+      return true;
+    });
   }
 
   function shardOf(token, shards) {
@@ -132,8 +151,13 @@
   Engine.prototype.postings = function (token) {
     var shard = shardOf(token, this.meta.shards);
     return this.fetchJSON("p/" + shard + ".json").then(function (data) {
+      // [doc delta, weight, n, n positions …] per record holding the token
       var flat = data[token] || [], result = new Map(), doc = 0;
-      for (var i = 0; i < flat.length; i += 2) { doc += flat[i]; result.set(doc, flat[i + 1]); }
+      for (var i = 0; i < flat.length; i += 3 + flat[i + 2]) {
+        doc += flat[i];
+        var n = flat[i + 2];
+        result.set(doc, { weight: flat[i + 1], pos: n ? flat.slice(i + 3, i + 3 + n) : null });
+      }
       return result;
     });
   };
@@ -158,14 +182,14 @@
     var plan = filters.plan ? indexOf(labels.plan, filters.plan) : -1;
     var stage = filters.stage ? indexOf(labels.stage, filters.stage) : -1;
     var year = filters.year ? parseInt(filters.year, 10) : 0;
-    for (var r = 0; r < t.doc.length; r++) {
+    for (var r = 0; r < t.unit.length; r++) {
       if (unit !== -1 && t.unit[r] !== unit) continue;
       if (type !== -1 && t.type[r] !== type) continue;
       if (status !== -1 && t.status[r] !== status) continue;
       if (plan !== -1 && t.plan[r] !== plan) continue;
       if (stage !== -1 && t.stage[r] !== stage) continue;
       if (year && Math.floor(t.date[r] / 10000) !== year) continue;
-      out.push({ row: r, doc: t.doc[r], date: t.date[r] });
+      out.push({ row: r, doc: t.doc ? t.doc[r] : r, date: t.date[r] });
     }
     return out;
   };
@@ -190,22 +214,24 @@
         self.candidates = rows.map(function (r) { return { doc: r.doc, date: r.date, bound: 0 }; });
         return self.order();
       }
-      var perTerm = self.terms.map(function (term) {
-        return Promise.all(termTokens(term).map(function (token) { return engine.postings(token); }));
+      var pieces = self.terms.map(termTokens);
+      var perTerm = pieces.map(function (list) {
+        return Promise.all(list.map(function (piece) { return engine.postings(piece.token); }));
       });
       return Promise.all(perTerm).then(function (lists) {
         // Upper bound of a document's score: per term, the smallest weight among its pieces.
         var bound = new Map();
         rows.forEach(function (r) { bound.set(r.doc, { doc: r.doc, date: r.date, bound: 0 }); });
-        lists.forEach(function (pieces) {
+        lists.forEach(function (postings, t) {
           bound.forEach(function (entry, doc) {
-            var least = Infinity;
-            for (var i = 0; i < pieces.length; i++) {
-              var w = pieces[i].get(doc);
-              if (w === undefined) { least = 0; break; }
-              if (w < least) least = w;
+            var least = Infinity, found = [];
+            for (var i = 0; i < postings.length; i++) {
+              var hit = postings[i].get(doc);
+              if (hit === undefined) { least = 0; break; }
+              found.push(hit);
+              if (hit.weight < least) least = hit.weight;
             }
-            if (least === 0) bound.delete(doc); else entry.bound += least;
+            if (least === 0 || !aligned(pieces[t], found)) bound.delete(doc); else entry.bound += least;
           });
         });
         self.candidates = Array.from(bound.values());
@@ -254,7 +280,7 @@
      when no unconfirmed candidate could still beat it, or when the confirmation budget is spent. */
   Search.prototype.next = function (k, budget) {
     var self = this, out = [], spent = 0;
-    budget = budget || 48;
+    budget = budget || 2 * k + 4;
     function ready() {
       if (self.sort !== "relevance") return self.confirmed.length > 0;
       if (!self.confirmed.length) return false;
@@ -359,7 +385,7 @@
   }
 
   function unitOf(engine, doc) {
-    var t = engine.table, r = t.doc.indexOf(doc);
+    var t = engine.table, r = t.doc ? t.doc.indexOf(doc) : doc;
     return r >= 0 ? t.labels.unit[t.unit[r]][1] : "";
   }
 
@@ -405,7 +431,7 @@
       var query = input.value.trim(), mine = ++serial;
       if (!query) { close(); return; }
       var search = new Search(engine, query, {}, "relevance");
-      search.prepare().then(function () { return search.next(8, 24); }).then(function (results) {
+      search.prepare().then(function () { return search.next(8); }).then(function (results) {
         if (mine !== serial) return;
         box.textContent = "";
         var status = el("p", "archive-quick__status", results.length ? strings.results.replace("{n}", search.total) : strings.no_results);

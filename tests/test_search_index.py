@@ -1,0 +1,64 @@
+"""The search index as files: what a query fetches must be small and say where rare pieces sit."""
+
+from __future__ import annotations
+
+import json
+
+from filing_archive.search import (
+    RARE_POSITIONS,
+    TITLE_WEIGHT,
+    LanguageTable,
+    SearchDoc,
+    build_index,
+    normalize,
+    plain_text,
+    shard_count,
+    shard_of,
+)
+
+
+def entry(out, token: str) -> list[int]:
+    meta = json.loads((out / "meta.json").read_text())
+    shard = json.loads((out / "p" / f"{shard_of(token, meta['shards'])}.json").read_text(encoding="utf-8"))
+    return shard[token]
+
+
+def decode(flat: list[int]) -> dict[int, tuple[int, list[int]]]:
+    out, doc, i = {}, 0, 0
+    while i < len(flat):
+        doc += flat[i]
+        n = flat[i + 2]
+        out[doc] = (flat[i + 1], flat[i + 3 : i + 3 + n])
+        i += 3 + n
+    return out
+
+
+def test_postings_carry_weights_and_the_positions_of_rare_pieces(tmp_path):
+    docs = [
+        SearchDoc("a/", "档案", "档案\nZ001-WS·2023-Y-AAA-0001\n正文正文正文正文", {}),
+        SearchDoc("b/", "另一件", "另一件\n\n正文 档案", {}),
+    ]
+    table = LanguageTable("zh", doc=[0, 1], unit=[0, 0], type=[0, 0], date=[20230101, 20230102], status=[1, 1],
+                          plan=[-1, -1], stage=[-1, -1])
+    figures = build_index(docs, [table], tmp_path)
+    assert figures["documents"] == 2
+    # 档案 in document 0: once in the text (as its title) and weighted as a title; in document 1 once in the body
+    assert decode(entry(tmp_path, "档案")) == {0: (TITLE_WEIGHT, [0]), 1: (1, [len(normalize("另一件\n\n正文 "))])}
+    # 正文 four times in document 0: too common there to keep positions (more than RARE_POSITIONS)
+    assert RARE_POSITIONS < 4 and decode(entry(tmp_path, "正文"))[0] == (4, [])
+    # the 档号 is indexed character pair by character pair, with its position
+    text0 = normalize(docs[0].text)
+    assert decode(entry(tmp_path, "·2"))[0] == (1, [text0.index("·2")])
+    # a row that is its own document number is not written out
+    assert json.loads((tmp_path / "docs.zh.json").read_text())["doc"] is None
+
+
+def test_shards_grow_with_the_postings_not_with_the_vocabulary():
+    assert shard_count(0) == 16
+    assert shard_count(16_000 * 100) == 128
+    assert shard_count(60 * 2**20) == 4096
+    assert shard_count(10**12) == 16384
+
+
+def test_markdown_becomes_plain_text():
+    assert plain_text("## 一、总体情况\n\n**加强**[阵地](x.md)管理|表格|\n- 列表\n") == "一、总体情况\n\n 加强 阵地管理 表格 \n列表\n"
