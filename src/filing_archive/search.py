@@ -12,12 +12,15 @@ Layout under ``search/`` in the site (JSON, no compression needed by the server)
 - ``meta.json``               shard count, document count, format version
 - ``docs.<lang>.json``        per language: the records a reader of that language sees (one
                               document per record), with the filter columns and their labels
-- ``p/<shard>.json``          ``{token: [doc delta, weight, n, p1 … pn, doc delta, …]}``: for a bigram
-                              seen at most RARE_POSITIONS times in a record, its n positions
-                              there (else n = 0), so a query drops records where its pieces are
-                              present but not next to each other (a 档号 of another year)
-- ``h/<chunk>.json``          display data (title, URL, 档号, 文号, date) of 64 documents
-- ``t/<bucket>/<doc>.txt``    the document's plain text, for confirming matches and snippets
+- ``p/<shard>.json``          ``{token: [doc delta, weight, n, p1 … pn, doc delta, …]}``: for a pair
+                              with a digit, a Latin letter or a 档号/文号 sign, seen at most
+                              RARE_POSITIONS times in a record, its n positions there (else n = 0),
+                              so a query drops records where its pieces are present but apart
+                              (the 档号 of another year)
+- ``h/<chunk>.json``          display data (title, URL, 档号, 文号, date) of 64 documents, for
+                              listings by filters alone
+- ``t/<bucket>/<doc>.txt``    the same display data as one JSON line, then the document's plain
+                              text: one fetch confirms a match, gives its snippet and shows it
 
 Weight = occurrences in the text, plus TITLE_WEIGHT per occurrence in the title.
 """
@@ -42,9 +45,9 @@ from .schema import TYPES
 
 FORMAT = 2
 TITLE_WEIGHT = 20
-RARE_POSITIONS = 3
-SHARD_BYTES = 16_000  # the average shard a query fetches
-MAX_WEIGHT = 65535
+RARE_POSITIONS = 8
+_MARKED = re.compile(r"[0-9a-z()·\-]")  # after normalize(): the characters of 档号, 文号 and dates
+SHARD_BYTES = 24_000  # the average shard a query fetches
 HEADER_CHUNK = 64
 TEXT_BUCKET = 1000
 LANGUAGES = ("zh", "en")
@@ -211,10 +214,10 @@ def shard_of(token: str, shards: int) -> int:
 
 
 def shard_count(posting_bytes: int) -> int:
-    """A power of two (16 to 16384) giving shards of about SHARD_BYTES: a query fetches its own
+    """A power of two (16 to 8192) giving shards of about SHARD_BYTES: a query fetches its own
     postings and little else."""
     n = 16
-    while n < 16384 and n * SHARD_BYTES < posting_bytes:
+    while n < 8192 and n * SHARD_BYTES < posting_bytes:
         n *= 2
     return n
 
@@ -222,21 +225,29 @@ def shard_count(posting_bytes: int) -> int:
 def build_index(docs: list[SearchDoc], tables: list[LanguageTable], out: Path) -> dict:
     """Write the index under ``out`` (replacing it). Returns figures for the build log."""
     postings: dict[str, list] = {}  # token -> [last doc, array of (delta, weight, n, positions…)]
+    get = postings.get
     for doc_id, doc in enumerate(docs):
         text = normalize(doc.text)
         counts = tokens(text)
         positions: dict[str, list[int]] = {}
-        for i, pair in enumerate(map(operator.add, text, text[1:])):
-            if 0 < counts[pair] <= RARE_POSITIONS:  # 0: contains a space, not indexed
-                positions.setdefault(pair, []).append(i)
+        for mark in _MARKED.finditer(text):
+            for i in (mark.start() - 1, mark.start()):
+                pair = text[i : i + 2]
+                if i >= 0 and len(pair) == 2 and 0 < counts[pair] <= RARE_POSITIONS:  # 0: has a space
+                    seen = positions.setdefault(pair, [])
+                    if not seen or seen[-1] != i:
+                        seen.append(i)
         for token, n in tokens(normalize(doc.title)).items():
             counts[token] += n * (TITLE_WEIGHT - 1)  # the title is in the text once already
-        for token, weight in counts.items():
-            entry = postings.get(token)
+        for token, weight in counts.items():  # the hot loop: 1,500 tokens a record
+            entry = get(token)
             if entry is None:
-                entry = postings[token] = [0, array("l")]
-            where = positions.get(token, ())
-            entry[1].extend((doc_id - entry[0], min(weight, MAX_WEIGHT), len(where), *where))
+                entry = postings[token] = [0, array("i")]
+            where = positions.get(token)
+            if where is None:
+                entry[1].extend((doc_id - entry[0], weight, 0))
+            else:
+                entry[1].extend((doc_id - entry[0], weight, len(where), *where))
             entry[0] = doc_id
 
     if out.exists():
@@ -262,7 +273,8 @@ def build_index(docs: list[SearchDoc], tables: list[LanguageTable], out: Path) -
         folder = out / "t" / str(doc_id // TEXT_BUCKET)
         if doc_id % TEXT_BUCKET == 0:
             folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{doc_id}.txt").write_text(doc.text, encoding="utf-8")
+        head = json.dumps(doc.header, ensure_ascii=False, separators=(",", ":"))
+        (folder / f"{doc_id}.txt").write_text(f"{head}\n{doc.text}", encoding="utf-8")
     for table in tables:
         data = {k: v for k, v in table.__dict__.items() if k != "lang"}
         if data["doc"] == list(range(len(data["doc"]))):

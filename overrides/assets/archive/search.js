@@ -168,8 +168,12 @@
     return this.fetchJSON("h/" + chunk + ".json").then(function (rows) { return rows[doc - chunk * self.meta.header_chunk]; });
   };
 
+  /* A document's display data and text: one file, its first line JSON. */
   Engine.prototype.text = function (doc) {
-    return this.fetchText("t/" + Math.floor(doc / this.meta.text_bucket) + "/" + doc + ".txt");
+    return this.fetchText("t/" + Math.floor(doc / this.meta.text_bucket) + "/" + doc + ".txt").then(function (raw) {
+      var nl = raw.indexOf("\n");
+      return { header: JSON.parse(raw.slice(0, nl)), text: raw.slice(nl + 1) };
+    });
   };
 
   /* Rows of the language table that pass the filters: [{row, doc, date}] */
@@ -257,9 +261,8 @@
         return { doc: candidate.doc, header: header, score: 0, snippet: null };
       });
     }
-    return Promise.all([engine.text(candidate.doc), engine.header(candidate.doc)]).then(function (parts) {
-      var text = parts[0], header = parts[1];
-      var norm = normalizeWithMap(text);
+    return engine.text(candidate.doc).then(function (doc) {
+      var header = doc.header, norm = normalizeWithMap(doc.text);
       // The text is: title, a line of metadata (文号, 档号, names…), then the body. A match in the
       // title weighs as in the index; one only in the metadata weighs less than one in the body,
       // so the records that say it come first. Never more than the index's weight: the bound holds.
@@ -470,6 +473,7 @@
 
   /* ---- the advanced search page: form state in the URL ---- */
   var FIELDS = ["q", "unit", "type", "plan", "stage", "year", "status", "sort"];
+  var PAGE = 10;  // results per page of the advanced search
 
   function setupAdvanced(form) {
     var output = document.getElementById("archive-results");
@@ -520,7 +524,7 @@
       var filters = { unit: values.unit, type: values.type, plan: values.plan, stage: values.stage, year: values.year, status: values.status };
       current = new Search(engine, values.q || "", filters, values.sort === "newest" || values.sort === "oldest" ? values.sort : null);
       var mine = current;
-      current.prepare().then(function () { return mine.next(20); }).then(function (results) {
+      current.prepare().then(function () { return mine.next(PAGE); }).then(function (results) {
         if (mine === current) show(results);
       }).catch(function (error) { summary.textContent = strings.failed + " " + error.message; });
     }
@@ -528,7 +532,7 @@
     form.addEventListener("submit", function (event) { event.preventDefault(); run(true); });
     moreButton.addEventListener("click", function () {
       var mine = current;
-      mine.next(20).then(function (results) { if (mine === current) show(results); });
+      mine.next(PAGE).then(function (results) { if (mine === current) show(results); });
     });
     window.addEventListener("popstate", function () { if (readUrl()) run(false); else showPrompt(); });
     if (readUrl()) run(false);
