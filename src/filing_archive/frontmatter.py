@@ -17,6 +17,7 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 BOM = "\ufeff"
+_STR = "tag:yaml.org,2002:str"
 FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
@@ -104,13 +105,14 @@ def parse_yaml_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict, lis
         values: dict[str, object] = {}
         lines: dict[str, int] = {}
         duplicates = []
+        construct = loader.construct_object
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = key_node.value if key_node.tag == _STR else construct(key_node, deep=True)
             line = first_line + key_node.start_mark.line
             if not isinstance(key, str):
                 raise SourceError(line, f"field names must be text, got {key!r}")
             try:
-                value = loader.construct_object(value_node, deep=True)
+                value = construct(value_node, deep=True)
             except ValueError as exc:  # e.g. 2023-02-30 matched the date pattern
                 value = InvalidScalar(value_node.value, str(exc))
             if key in values:

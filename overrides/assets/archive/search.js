@@ -283,7 +283,7 @@
      when no unconfirmed candidate could still beat it, or when the confirmation budget is spent. */
   Search.prototype.next = function (k, budget) {
     var self = this, out = [], spent = 0;
-    budget = budget || 2 * k + 4;
+    budget = budget || k + 6;  // texts fetched to rank a page: enough for the best, not for all
     function ready() {
       if (self.sort !== "relevance") return self.confirmed.length > 0;
       if (!self.confirmed.length) return false;
@@ -300,7 +300,10 @@
         }
         return Promise.resolve(out);
       }
-      var batch = self.candidates.slice(self.checked, self.checked + 8);
+      // fetch in one round what the page still needs (a little more), not eight at a time
+      var want = Math.max(4, k - out.length - self.confirmed.length + 2);
+      if (self.sort === "relevance" && spent < budget) want = Math.min(want, budget - spent);
+      var batch = self.candidates.slice(self.checked, self.checked + want);
       self.checked += batch.length;
       spent += batch.length;
       return Promise.all(batch.map(function (c) { return self.confirm(c); })).then(function (results) {
