@@ -11,8 +11,8 @@ Parts (each writes bench-out/<part>.json; `report` turns them into Markdown):
            filed): the full product (zh + en, every generated page, search), the same without
            the English site, the same without search, and a bare Material build of the same
            records (no hooks, built-in search with lang: zh and jieba, small nav, Chinese only).
-           Wall time (the faster of two runs), peak RSS (largest process), site size;
-           `archive check` time.
+           Wall time (the fastest of three interleaved runs), peak RSS (largest process),
+           site size; `archive check` time.
 - search   recall@10 of this archive's search, Material's built-in search and plain Pagefind
            (extended, Chinese segmentation) on the same generated archive, in headless Chromium.
 - scale    at N records: bytes fetched and time to results for each query of the query set.
@@ -95,13 +95,10 @@ def timed(args: list[str], cwd: Path) -> tuple[float, int, str]:
     return elapsed, peak_kb * 1024, result.stderr
 
 
-def build(root: Path, config: str, site: str, runs: int = 1) -> dict:
-    """Build with ``config`` into ``site``; with runs > 1, the fastest run counts (less noise)."""
+def build(root: Path, config: str, site: str) -> dict:
+    """Build with ``config`` into ``site``: wall time, peak RSS, sizes."""
     os.sync()  # the corpus just written must not be flushed to disk while a build is timed
-    seconds, rss, log = min(
-        (timed([PY, "-m", "mkdocs", "build", "-f", config, "-d", site], root) for _ in range(runs)),
-        key=lambda result: result[0],
-    )
+    seconds, rss, log = timed([PY, "-m", "mkdocs", "build", "-f", config, "-d", site], root)
     m = re.search(r"search index: .*peak RSS (\d+) MB", log)
     return {"seconds": round(seconds, 1), "rss_mb": round(rss / 2**20), "site_mb": round(folder_size(root / site) / 2**20),
             "index_rss_mb": int(m.group(1)) if m else None}
@@ -122,16 +119,22 @@ def load(part: str) -> object | None:
 
 
 # --- build ----------------------------------------------------------------------------------------
-def run_build(sizes: list[int], work: Path, bare: bool = True) -> list[dict]:
+def run_build(sizes: list[int], work: Path, bare: bool = True, runs: int = 3) -> list[dict]:
+    """Each configuration ``runs`` times, interleaved (full, zh only, no search, bare, full, …),
+    the fastest run of each counting: on a shared machine the noise is in the slow runs."""
+    variants = [("full", "mkdocs.yml", "site"), ("zh_only", "mkdocs-zh.yml", "site-zh"),
+                ("no_search", "mkdocs-nosearch.yml", "site-nosearch")]
+    if bare:
+        variants.append(("bare", "mkdocs-bare.yml", "site-bare"))
     rows = []
     for n in sizes:
         root = corpus(n, work)
-        row = {"n": n}
-        row["full"] = build(root, "mkdocs.yml", "site", runs=2)
-        row["zh_only"] = build(root, "mkdocs-zh.yml", "site-zh", runs=2)
-        row["no_search"] = build(root, "mkdocs-nosearch.yml", "site-nosearch", runs=2)
-        if bare:
-            row["bare"] = build(root, "mkdocs-bare.yml", "site-bare", runs=2)
+        runs_of: dict[str, list[dict]] = {name: [] for name, _, _ in variants}
+        for _ in range(runs):
+            for name, config, site in variants:
+                runs_of[name].append(build(root, config, site))
+        row: dict = {"n": n}
+        row.update({name: min(results, key=lambda r: r["seconds"]) for name, results in runs_of.items()})
         check, _, _ = timed([PY, "-m", "filing_archive", "check"], root)
         row["check_s"] = round(check, 2)
         row["search_mb"] = round(folder_size(root / "site" / "search") / 2**20)

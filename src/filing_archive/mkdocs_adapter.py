@@ -139,7 +139,9 @@ class ArchiveSite:
     def start_search_index(self, config: MkDocsConfig) -> None:
         """Build the search index in a second process while MkDocs renders pages in this one."""
         assert self.index is not None
-        self.search_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        # fork: the worker starts at once with the records already in memory (no import, no pickling)
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self.search_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method))
         out = os.path.join(config.site_dir, "search")
         self.search_job = self.search_pool.submit(build_index_in, self.index.records, self.index.registry, out)
 
