@@ -521,6 +521,9 @@
       var values = state();
       var query = new URLSearchParams(values).toString();
       if (push) history.pushState(null, "", location.pathname + (query ? "?" + query : ""));
+      performance.clearMarks("archive:search");
+      performance.clearMeasures("archive:results");
+      performance.mark("archive:search");  // from the search asked to its results shown (benchmarks read it)
       output.textContent = "";
       summary.textContent = strings.searching;
       moreButton.hidden = true;
@@ -528,7 +531,10 @@
       current = new Search(engine, values.q || "", filters, values.sort === "newest" || values.sort === "oldest" ? values.sort : null);
       var mine = current;
       current.prepare().then(function () { return mine.next(PAGE); }).then(function (results) {
-        if (mine === current) show(results);
+        if (mine === current) {
+          show(results);
+          performance.measure("archive:results", "archive:search");
+        }
       }).catch(function (error) { summary.textContent = strings.failed + " " + error.message; });
     }
 
