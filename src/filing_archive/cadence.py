@@ -439,7 +439,7 @@ def parse_plan_cadence(value: object, lines: dict[str, int], path: str, problems
                        f"expected a list of rules such as - {{id: monthly-study, name: 每月集中学习不少于2次, "
                        f"type: study, per: month, min: 2}}, got {fmt(value)}")
         return None
-    errors_before = len(problems.errors)
+    errors_before = problems.error_count
     rules: list[Rule] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(value):
@@ -455,7 +455,7 @@ def parse_plan_cadence(value: object, lines: dict[str, int], path: str, problems
             continue
         seen[rule.id] = i
         rules.append(replace(rule, path=path, line=line))
-    return rules if len(problems.errors) == errors_before else None
+    return rules if problems.error_count == errors_before else None
 
 
 def _registry_line(registry: Registry, key: str) -> int:

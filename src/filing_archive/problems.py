@@ -31,7 +31,23 @@ class Problem:
 
 
 class Problems(list):
-    """A list of problems with helpers to add them and to read them back in order."""
+    """A list of problems with helpers to add them and to read them back in order.
+
+    ``error_count`` is kept as problems are added: checking it after each record stays cheap
+    however many warnings 10,000 records carry."""
+
+    def __init__(self, problems=()):
+        super().__init__()
+        self.error_count = 0
+        self.extend(problems)
+
+    def append(self, problem: Problem) -> None:
+        super().append(problem)
+        self.error_count += problem.is_error
+
+    def extend(self, problems) -> None:
+        for problem in problems:
+            self.append(problem)
 
     def error(self, path: str, line: int, field: str, message: str) -> None:
         self.append(Problem(path, line, field, message, ERROR))

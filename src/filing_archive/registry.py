@@ -132,7 +132,7 @@ def load_registry(root: Path, problems: Problems) -> Registry | None:
 
 
 def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Problems) -> Registry | None:
-    errors_before = len(problems.errors)
+    errors_before = problems.error_count
 
     def err(key: str, message: str) -> None:
         problems.error(rel, lines.get(key, 1), key, message)
@@ -207,7 +207,7 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
         err("stage_names_en", f"expected a mapping such as {{宣传动员: Mobilisation}}, got {stage_names_en!r}")
         stage_names_en = {}
 
-    if len(problems.errors) > errors_before:
+    if problems.error_count > errors_before:
         return None
     return Registry(
         fonds=fonds,

@@ -407,19 +407,26 @@ class _RecordChecker:
                 return
 
 
+def parse_or_report(path: str, data: bytes, problems: Problems) -> FrontMatter | None:
+    """The file's front-matter, or None with the reason (encoding, YAML, fences) reported."""
+    try:
+        return frontmatter.parse(data)
+    except SourceError as exc:
+        problems.error(path, exc.line, exc.field, exc.message)
+        return None
+
+
 def validate_record(
     path: str, src_uri: str, data: bytes, registry: Registry, today: date, problems: Problems
 ) -> Record | None:
     """Check one record file. Problems go to ``problems``; returns the Record if it has no errors."""
-    errors_before = len(problems.errors)
-    try:
-        fm = frontmatter.parse(data)
-    except SourceError as exc:
-        problems.error(path, exc.line, exc.field, exc.message)
+    errors_before = problems.error_count
+    fm = parse_or_report(path, data, problems)
+    if fm is None:
         return None
     checker = _RecordChecker(path, fm, registry, today, problems)
     checker.check()
-    if len(problems.errors) > errors_before:
+    if problems.error_count > errors_before:
         return None
     v = checker.values
     stem = src_uri.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -468,11 +475,9 @@ def validate_translation(
     path: str, src_uri: str, lang: str, data: bytes, problems: Problems
 ) -> Translation | None:
     """Check an ``x.<lang>.md`` translation: a title, optional translated fields, nothing else."""
-    errors_before = len(problems.errors)
-    try:
-        fm = frontmatter.parse(data)
-    except SourceError as exc:
-        problems.error(path, exc.line, exc.field, exc.message)
+    errors_before = problems.error_count
+    fm = parse_or_report(path, data, problems)
+    if fm is None:
         return None
     raw = fm.values
     for line, key, message in fm.warnings:
@@ -499,7 +504,7 @@ def validate_translation(
     for name in ("responsible", "host"):
         if name in raw and not isinstance(raw[name], str):
             problems.error(path, fm.lines[name], name, f"expected text, got {fmt(raw[name])}")
-    if len(problems.errors) > errors_before:
+    if problems.error_count > errors_before:
         return None
     return Translation(
         lang=lang, src_uri=src_uri, path=path, title=title.strip(), body=fm.body,
