@@ -67,3 +67,28 @@ def test_shards_grow_with_the_postings_not_with_the_vocabulary():
 
 def test_markdown_becomes_plain_text():
     assert plain_text("## 一、总体情况\n\n**加强**[阵地](x.md)管理|表格|\n- 列表\n") == "一、总体情况\n\n 加强 阵地管理 表格 \n列表\n"
+
+
+def test_background_index_reports_a_failure_in_words(tmp_path):
+    from filing_archive.registry import Registry
+    from filing_archive.search import BackgroundIndex
+
+    blocker = tmp_path / "site"
+    blocker.write_text("a file where the search folder should go")
+    registry = Registry("Z001", "测试", "", "archive", "docs", {}, [])
+    job = BackgroundIndex([], registry, str(blocker / "search"))
+    try:
+        job.result()
+    except RuntimeError as exc:
+        assert str(exc).startswith(("NotADirectoryError", "FileExistsError", "FileNotFoundError"))
+    else:
+        raise AssertionError("the failure was not reported")
+
+
+def test_background_index_builds_the_index(tmp_path):
+    from filing_archive.registry import Registry
+    from filing_archive.search import BackgroundIndex
+
+    registry = Registry("Z001", "测试", "", "archive", "docs", {}, [])
+    figures = BackgroundIndex([], registry, str(tmp_path / "search")).result()
+    assert figures["documents"] == 0 and (tmp_path / "search" / "meta.json").is_file()

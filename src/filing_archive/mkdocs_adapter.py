@@ -8,9 +8,7 @@ first one; the archive is read and validated once, in the first (Chinese) build.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -28,7 +26,7 @@ from .labels import SEARCH_STRINGS, UI, lang_prefix
 from .pages import GeneratedFile, GeneratedPage, archive_pages
 from .problems import ArchiveError
 from .records import Record
-from .search import build_index_in
+from .search import BackgroundIndex
 from .views import RecordView, panel_rows, record_link, stage_anchor, stage_range
 
 log = logging.getLogger("mkdocs.archive")
@@ -44,7 +42,6 @@ class ArchiveSite:
     def __init__(self) -> None:
         self.depth = 0  # nesting of MkDocs builds: mkdocs-static-i18n runs each language inside the first
         self.serving = False  # on_startup says so once per process, for every later rebuild
-        self.search_pool: ProcessPoolExecutor | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -58,7 +55,7 @@ class ArchiveSite:
         self.git_dates: dict = {}
         self.history: dict = {}  # record path -> RecordHistory, from the filing log
         self.search_enabled = True
-        self.search_job: Future | None = None
+        self.search_job: BackgroundIndex | None = None
 
     # --- events -------------------------------------------------------------------------
     def start(self, command: str) -> None:
@@ -132,18 +129,15 @@ class ArchiveSite:
     def abort(self) -> None:
         """A failed build: stop the search worker too, and be ready for the next build."""
         self.depth = 0
-        if self.search_pool is not None:
-            self.search_pool.shutdown(cancel_futures=True)
-            self.search_pool = self.search_job = None
+        if self.search_job is not None:
+            self.search_job.cancel()
+            self.search_job = None
 
     def start_search_index(self, config: MkDocsConfig) -> None:
         """Build the search index in a second process while MkDocs renders pages in this one."""
         assert self.index is not None
-        # fork: the worker starts at once with the records already in memory (no import, no pickling)
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        self.search_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method))
         out = os.path.join(config.site_dir, "search")
-        self.search_job = self.search_pool.submit(build_index_in, self.index.records, self.index.registry, out)
+        self.search_job = BackgroundIndex(self.index.records, self.index.registry, out)
 
     def finish(self, config: MkDocsConfig) -> None:
         """After the last language (the outermost build ends last): wait for the search index."""
@@ -155,11 +149,9 @@ class ArchiveSite:
             return
         try:
             figures = self.search_job.result()
-        except Exception as exc:  # the worker's traceback is of no use to staff
-            raise PluginError(f"the search index could not be built: {exc}") from exc
+        except RuntimeError as exc:
+            raise PluginError(f"the search index could not be built: {exc}") from None
         finally:
-            assert self.search_pool is not None
-            self.search_pool.shutdown()
             self.search_job = None
         log.info(
             f"search index: {figures['documents']} documents, {figures['shards']} shards, "

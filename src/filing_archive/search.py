@@ -28,6 +28,7 @@ Weight = occurrences in the text, plus TITLE_WEIGHT per occurrence in the title.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import operator
 import re
 import resource
@@ -292,8 +293,50 @@ def write_json(path: Path, data: object) -> None:
 
 
 def build_index_in(records: list[Record], registry: Registry, out: str) -> dict:
-    """Entry point for a worker process: everything it needs is picklable."""
+    """Build the index of ``records`` under ``out``; the figures include the process's peak RSS."""
     docs, tables = search_documents(records, registry)
     result = build_index(docs, tables, Path(out))
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     return result
+
+
+def _index_child(records: list[Record], registry: Registry, out: str, conn) -> None:
+    try:
+        conn.send(("ok", build_index_in(records, registry, out)))
+    except Exception as exc:  # reported by the parent, in words
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+class BackgroundIndex:
+    """The search index built in a child process while the site is rendered in this one.
+
+    Forked where the system can: the child starts at once with the records already in its memory
+    (nothing imported again, nothing copied through a pipe); only the figures come back."""
+
+    def __init__(self, records: list[Record], registry: Registry, out: str):
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        self._conn, child_end = context.Pipe(duplex=False)
+        self._process = context.Process(target=_index_child, args=(records, registry, out, child_end), daemon=True)
+        self._process.start()
+        child_end.close()
+
+    def result(self) -> dict:
+        """Wait for the index; its figures, or RuntimeError saying why it failed."""
+        try:
+            status, value = self._conn.recv()
+        except EOFError:
+            status, value = "error", f"the indexing process stopped (exit code {self._process.exitcode})"
+        finally:
+            self._process.join()
+            self._conn.close()
+        if status != "ok":
+            raise RuntimeError(value)
+        return value
+
+    def cancel(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._conn.close()
