@@ -144,6 +144,9 @@ def run_build(sizes: list[int], work: Path, bare: bool = True, runs: int = 3) ->
         row.update({name: min(results, key=lambda r: r["seconds"]) for name, results in runs_of.items()})
         row["check_s"] = check_time(root)
         row["search_mb"] = round(folder_size(root / "site" / "search") / 2**20)
+        sample = query_set(record_texts(root))[::4]  # every fourth query of the set, each group
+        row["search_kb_per_query"] = round(sum(q["bytes"] for q in measure_queries(root / "site", sample))
+                                           / len(sample) / 1024)
         rows.append(row)
         print(json.dumps(row), file=sys.stderr)
     return rows
@@ -313,14 +316,10 @@ def run_search(n: int, work: Path) -> dict:
 
 
 # --- scale: bytes and time per query -----------------------------------------------------------------
-def run_scale(n: int, work: Path) -> dict:
-    root = corpus(n, work)
-    full = build(root, "mkdocs.yml", "site")
-    check = check_time(root)
-    records = record_texts(root)
-    queries = query_set(records)
+def measure_queries(site: Path, queries: list[tuple[str, str]]) -> list[dict]:
+    """Each query on a freshly loaded advanced search page: bytes fetched, time to results."""
     rows = []
-    with browser() as b, serve(root / "site") as base:
+    with browser() as b, serve(site) as base:
         for group, q in queries:
             page = b.new_page()
             page.goto(base + "archive/search/")
@@ -332,11 +331,22 @@ def run_scale(n: int, work: Path) -> dict:
             page.wait_for_function("() => performance.getEntriesByName('archive:results').length > 0")
             # the page's own measure: from the search asked to its results on screen
             elapsed = page.evaluate("() => performance.getEntriesByName('archive:results')[0].duration") / 1000
-            size = sum(len(r.body()) for r in received if r.ok)
+            # what the search fetched (Material's own page scripts may fetch other files meanwhile),
+            # as sent: Content-Length (the body Playwright hands back is re-encoded text for .txt)
+            size = sum(int(r.headers.get("content-length") or len(r.body()))
+                       for r in received if r.ok and "/search/" in r.url)
             rows.append({"group": group, "q": q, "ms": round(elapsed * 1000), "bytes": size,
                          "requests": len(received)})
             page.close()
             print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr)
+    return rows
+
+
+def run_scale(n: int, work: Path) -> dict:
+    root = corpus(n, work)
+    full = build(root, "mkdocs.yml", "site")
+    check = check_time(root)
+    rows = measure_queries(root / "site", query_set(record_texts(root)))
     return {"n": n, "full": full, "check_s": check, "queries": rows}
 
 
@@ -409,8 +419,9 @@ def report() -> str:
     builds = load("build") or []
     if builds:
         lines += ["| N | full build s | bare Material s | full / bare | zh only s | English overhead | no search s |"
-                  " search share | peak RSS MB | index RSS MB | site MB | search MB | `archive check` s |",
-                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                  " search share | peak RSS MB | index RSS MB | site MB | search MB | search KB / query |"
+                  " `archive check` s |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for r in builds:
             full, zh, ns, bare = r["full"], r["zh_only"], r["no_search"], r.get("bare")
             ratio = f"{full['seconds'] / bare['seconds']:.2f}" if bare else "—"
@@ -418,7 +429,8 @@ def report() -> str:
                 f"| {r['n']} | {full['seconds']} | {bare['seconds'] if bare else '—'} | {ratio} | {zh['seconds']} | "
                 f"{full['seconds'] / zh['seconds']:.2f}× | {ns['seconds']} | "
                 f"{(full['seconds'] - ns['seconds']) / ns['seconds'] * 100:+.0f} % | {full['rss_mb']} | "
-                f"{full['index_rss_mb'] or '—'} | {full['site_mb']} | {r['search_mb']} | {r['check_s']} |")
+                f"{full['index_rss_mb'] or '—'} | {full['site_mb']} | {r['search_mb']} | "
+                f"{r.get('search_kb_per_query', '—')} | {r['check_s']} |")
         by_n = {r["n"]: r["full"]["seconds"] for r in builds}
         pairs = [(a, b) for a, b in ((500, 2000), (1250, 5000)) if a in by_n and b in by_n]
         if pairs:

@@ -568,3 +568,4 @@ def test_browser_normalises_and_shards_like_the_index(page, origin):
         assert js and {p["token"] for p in js} <= set(tokens(form)), typed
         covered = {p["offset"] + i for p in js for i in range(len(p["token"]))}
         assert covered == set(range(len(form))) or len(js) == 10, typed  # every character is in some piece
+        assert len(js) == min(10, max(1, len(form) - 1)), typed  # every pair, up to ten

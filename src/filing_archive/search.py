@@ -13,10 +13,10 @@ Layout under ``search/`` in the site (JSON, no compression needed by the server)
 - ``docs.<lang>.json``        per language: the records a reader of that language sees (one
                               document per record), with the filter columns and their labels
 - ``p/<shard>.json``          ``{token: [doc delta, weight, n, p1 … pn, doc delta, …]}``: for a pair
-                              with a digit, a Latin letter or a 档号/文号 sign, seen at most
-                              RARE_POSITIONS times in a record, its n positions there (else n = 0),
-                              so a query drops records where its pieces are present but apart
-                              (the 档号 of another year)
+                              seen at most RARE_POSITIONS times in a record (MARKED_POSITIONS for
+                              pairs with digits, Latin letters or 档号 signs), its n positions there
+                              (else n = 0), so a query drops records where its pieces are present
+                              but apart (the 档号 of another year, 摸排…思想 for 摸排思想)
 - ``h/<chunk>.json``          display data (title, URL, 档号, 文号, date) of 64 documents, for
                               listings by filters alone
 - ``t/<bucket>/<doc>.txt``    the same display data as one JSON line, then the document's plain
@@ -46,7 +46,8 @@ from .schema import TYPES
 
 FORMAT = 2
 TITLE_WEIGHT = 20
-RARE_POSITIONS = 8
+RARE_POSITIONS = 2  # a pair at most this often in a record keeps its positions there
+MARKED_POSITIONS = 8  # likewise for pairs of 档号, 文号 and dates, up to this often
 _MARKED = re.compile(r"[0-9a-z()·\-]")  # after normalize(): the characters of 档号, 文号 and dates
 SHARD_BYTES = 24_000  # the average shard a query fetches
 HEADER_CHUNK = 64
@@ -230,11 +231,16 @@ def build_index(docs: list[SearchDoc], tables: list[LanguageTable], out: Path) -
     for doc_id, doc in enumerate(docs):
         text = normalize(doc.text)
         counts = tokens(text)
+        # Where a pair is rare in the record, say where it sits: a query then drops records that
+        # hold its pairs apart (摸排…思想 but not 摸排思想), without fetching their text.
         positions: dict[str, list[int]] = {}
-        for mark in _MARKED.finditer(text):
+        for i, pair in enumerate(map(operator.add, text, text[1:])):
+            if 0 < counts[pair] <= RARE_POSITIONS:  # 0: it has a space, not indexed
+                positions.setdefault(pair, []).append(i)
+        for mark in _MARKED.finditer(text):  # 档号, 文号 and dates: their pairs even when less rare
             for i in (mark.start() - 1, mark.start()):
                 pair = text[i : i + 2]
-                if i >= 0 and len(pair) == 2 and 0 < counts[pair] <= RARE_POSITIONS:  # 0: has a space
+                if i >= 0 and len(pair) == 2 and RARE_POSITIONS < counts[pair] <= MARKED_POSITIONS:
                     seen = positions.setdefault(pair, [])
                     if not seen or seen[-1] != i:
                         seen.append(i)

@@ -64,15 +64,14 @@
     return normalizeWithMap(text).chars.join("").trim();
   }
 
-  /* The index pieces of one query term, with their offsets in it: bigrams that cover every
-     character (every other one, and the last; at most 10, spread over the term), or the
+  /* The index pieces of one query term, with their offsets in it: its bigrams (at most 10,
+     spread over the term; the ones across word boundaries are what make a phrase rare), or the
      character itself for a one-character term. */
   function termTokens(term) {
     var cps = Array.from(term);
     if (cps.length === 1) return [{ token: cps[0], offset: 0 }];
     var offsets = [];
-    for (var i = 0; i + 1 < cps.length; i += 2) offsets.push(i);
-    if (offsets[offsets.length - 1] !== cps.length - 2) offsets.push(cps.length - 2);
+    for (var i = 0; i + 1 < cps.length; i++) offsets.push(i);
     if (offsets.length > 10) {
       var spread = [];
       for (var k = 0; k < 10; k++) spread.push(offsets[Math.round(k * (offsets.length - 1) / 9)]);
@@ -292,6 +291,8 @@
     }
     function step() {
       while (out.length < k && ready()) { out.push(self.confirmed.shift()); self.handed++; }
+      // a query whose candidates rarely hold it stops here; "more results" goes on from here
+      if (spent >= 4 * budget && self.checked < self.candidates.length) return Promise.resolve(out);
       if (out.length >= k || self.checked >= self.candidates.length) {
         if (self.checked >= self.candidates.length) {
           while (out.length < k && self.confirmed.length) { out.push(self.confirmed.shift()); self.handed++; }
