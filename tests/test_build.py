@@ -179,10 +179,12 @@ def test_sample_site_has_no_broken_links(sample_site):
 
 def test_record_page_shows_git_dates_when_in_git(site_project):
     site_project.record("AAA/2025/a.md", **minimal())
+    site_project.record("AAA/2025/学习记录.md", **minimal(id="xuexi"))  # git quotes such names unless told not to
     for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "x",
                                                   "--date=2025-03-15T10:00:00Z"]):
         subprocess.run(["git", *args], cwd=site_project.root, check=True,
                        env={"GIT_COMMITTER_DATE": "2025-03-16T10:00:00Z", "PATH": "/usr/bin:/bin", "HOME": "/tmp"})
     assert site_project.build().returncode == 0
-    html = (site_project.site / "archive/AAA/2025/a/index.html").read_text(encoding="utf-8")
-    assert "版本库记录：首次提交 2025-03-16，最后修改 2025-03-16" in html
+    for page in ("a", "学习记录"):
+        html = (site_project.site / f"archive/AAA/2025/{page}/index.html").read_text(encoding="utf-8")
+        assert "版本库记录：首次提交 2025-03-16，最后修改 2025-03-16" in html, page

@@ -42,7 +42,8 @@ def findings(result: subprocess.CompletedProcess) -> list[str]:
 def build_findings(project: Project) -> list[str]:
     """What the build's fixity check (filing.fixity_problems) reports for this project."""
     archive = load_archive(project.root, date.fromisoformat(BUILD_DATE))
-    return [str(p) for p in fixity_problems(archive)]
+    findings, _ = fixity_problems(archive)
+    return [str(p) for p in findings]
 
 
 def log_entries(project: Project) -> list[dict]:

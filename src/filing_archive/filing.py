@@ -21,8 +21,8 @@ withdrawn). The manifest must agree with it, and every filed record's bytes with
 ``archive file`` writes in this order: the record (``status: filed`` and its ``archive_no``),
 then the manifest, then the log line. A run cut short after any step leaves a state that
 ``verify`` explains and that re-running ``archive file`` on the same path completes with the
-same number. No MkDocs here: the build calls ``fixity_problems``, ``record_history`` and
-``withdrawn_entries``.
+same number. No MkDocs here: the build calls ``fixity_problems`` (its findings and each
+record's history) and ``withdrawn_entries``.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from . import frontmatter, storage
 from .archive import Archive, build_date, load_archive, record_files, translation_lang
 from .frontmatter import SourceError
 from .problems import ERROR, Problem, Problems
-from .records import Record, expected_archive_no
+from .records import Record, archive_class, expected_archive_no
 from .registry import Registry
 from .schema import RETENTION_CODES, STATUSES, STUDY_FORMS, TYPES
 from .validation import ARCHIVE_NO_RE, validate_record
@@ -61,7 +61,6 @@ ACTIONS = ("file", "amend", "withdraw")
 CRASH_ENV = "ARCHIVE_CRASH_AFTER"
 CRASH_EXIT = 75
 MANIFEST_LINE_RE = re.compile(r"^(?P<digest>[0-9a-f]{64})[ \t]+(?P<path>\S.*)$")
-RETENTION_BY_CODE = {code: name for name, code in RETENTION_CODES.items()}
 
 
 class ArgumentProblem(Exception):
@@ -210,10 +209,7 @@ def read_log(root: Path) -> FilingLog:
         try:
             entry = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
-            problem("", "not a JSON object on one line (the line was edited or damaged)")
-            expected_prev = sha256_hex(raw)
-            expected_seq += 1
-            continue
+            entry = None
         if not isinstance(entry, dict):
             problem("", "not a JSON object on one line (the line was edited or damaged)")
             expected_prev = sha256_hex(raw)
@@ -267,31 +263,25 @@ def append_log(root: Path, log: FilingLog, *entries: dict) -> list[LogEntry]:
     return appended
 
 
-_author_cache: dict[str, str | None] = {}
-
-
 def git_author(root: Path) -> str | None:
     """``Name <email>`` from $GIT_AUTHOR_NAME/EMAIL or ``git config``: one subprocess per run."""
     name = os.environ.get("GIT_AUTHOR_NAME")
     email = os.environ.get("GIT_AUTHOR_EMAIL")
     if name:
         return f"{name} <{email}>" if email else name
-    key = str(root)
-    if key not in _author_cache:
-        values: dict[str, str] = {}
-        try:
-            out = subprocess.run(
-                ["git", "config", "--get-regexp", r"^user\.(name|email)$"],
-                cwd=root, capture_output=True, text=True, encoding="utf-8", timeout=10,
-            ).stdout
-            for line in out.splitlines():
-                k, _, v = line.partition(" ")
-                values[k] = v.strip()
-        except (OSError, subprocess.SubprocessError):
-            pass
-        name, email = values.get("user.name"), values.get("user.email")
-        _author_cache[key] = (f"{name} <{email}>" if email else name) if name else None
-    return _author_cache[key]
+    values: dict[str, str] = {}
+    try:
+        out = subprocess.run(
+            ["git", "config", "--get-regexp", r"^user\.(name|email)$"],
+            cwd=root, capture_output=True, text=True, encoding="utf-8", timeout=10,
+        ).stdout
+        for line in out.splitlines():
+            k, _, v = line.partition(" ")
+            values[k] = v.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    name, email = values.get("user.name"), values.get("user.email")
+    return (f"{name} <{email}>" if email else name) if name else None
 
 
 # --- the state the log describes -------------------------------------------------------------
@@ -430,6 +420,17 @@ def withdrawn_entries(root: Path, history: dict[str, RecordHistory] | None = Non
     return sorted(found, key=lambda w: w.line)
 
 
+def _open_for_writing(root: Path, doing: str, result: Result) -> tuple[Manifest, FilingLog, dict] | None:
+    """Under the lock: the manifest, the log and each path's state from it; or None, with the
+    damage that stops every writing command reported in ``result``."""
+    manifest, log = read_manifest(root), read_log(root)
+    damage = _damage(manifest, log, doing)
+    if damage:
+        result.problems.extend(damage)
+        return None
+    return manifest, log, replay(log)[0]
+
+
 # --- the lock --------------------------------------------------------------------------------
 @contextmanager
 def archive_lock(root: Path, shared: bool = False) -> Iterator[None]:
@@ -543,12 +544,10 @@ def file_records(root: Path, paths: list[str], retention: str, today: date | Non
         if archive.registry.fonds == "":
             result.problems.extend(archive.problems.errors)
             return result
-        manifest, log = read_manifest(root), read_log(root)
-        damage = _damage(manifest, log, "filing")
-        if damage:
-            result.problems.extend(damage)
+        opened = _open_for_writing(root, "filing", result)
+        if opened is None:
             return result
-        states, _ = replay(log)
+        manifest, log, states = opened
         claims = claimed_numbers(archive, log)
         by_path = {r.path: r for r in archive.records}
         errors_by_path: dict[str, list[Problem]] = {}
@@ -645,7 +644,7 @@ def _prepare_one(
         return rel, "completed", archive_no, digest, record.title
 
     registry = archive.registry
-    cls = expected_archive_no(registry.fonds, record.year, retention, record.unit, 1).rsplit("-", 1)[0]
+    cls = archive_class(registry.fonds, record.year, retention, record.unit)
     used = claims.setdefault(cls, {})
     number = max(used, default=0) + 1
     archive_no = expected_archive_no(registry.fonds, record.year, retention, record.unit, number)
@@ -670,12 +669,10 @@ def amend_record(root: Path, path: str, reason: str, today: date | None = None) 
     rel = _rel(root, path)
     result = Result()
     with archive_lock(root):
-        manifest, log = read_manifest(root), read_log(root)
-        damage = _damage(manifest, log, "amending")
-        if damage:
-            result.problems.extend(damage)
+        opened = _open_for_writing(root, "amending", result)
+        if opened is None:
             return result
-        states, _ = replay(log)
+        manifest, log, states = opened
         state = states.get(rel)
         if state is None or state.withdrawn:
             what = "was withdrawn" if state else "is not filed (no entry in filing-log.jsonl)"
@@ -728,12 +725,10 @@ def withdraw_record(root: Path, path: str, reason: str, approval: str, today: da
     rel = _rel(root, path)
     result = Result()
     with archive_lock(root):
-        manifest, log = read_manifest(root), read_log(root)
-        damage = _damage(manifest, log, "withdrawing")
-        if damage:
-            result.problems.extend(damage)
+        opened = _open_for_writing(root, "withdrawing", result)
+        if opened is None:
             return result
-        states, _ = replay(log)
+        manifest, log, states = opened
         state = states.get(rel)
         if state is None:
             result.problems.error(rel, 0, "", "is not filed (no entry in filing-log.jsonl): only a filed record "
@@ -904,12 +899,10 @@ def committed_log_problems(root: Path) -> tuple[list[Problem], str]:
                                         f"append-only; restore it with git checkout -- {LOG_FILE}")], "changed"
 
 
-def integrity_findings(archive: Archive, manifest: Manifest | None = None, log: FilingLog | None = None,
-                       ) -> tuple[list[Problem], dict]:
+def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
     """Everything about fixity and the log that record validation does not already report."""
     root = archive.root
-    manifest = manifest if manifest is not None else read_manifest(root)
-    log = log if log is not None else read_log(root)
+    manifest, log = read_manifest(root), read_log(root)
     findings: list[Problem] = list(manifest.problems) + list(log.problems)
     committed, committed_note = committed_log_problems(root)
     findings.extend(committed)
@@ -1042,16 +1035,17 @@ def integrity_findings(archive: Archive, manifest: Manifest | None = None, log: 
     return findings, summary
 
 
-def fixity_problems(archive: Archive) -> list[Problem]:
-    """For the build: every fixity and filing-log finding, as errors naming file, line and field.
+def fixity_problems(archive: Archive) -> tuple[list[Problem], dict[str, RecordHistory]]:
+    """For the build: every fixity and filing-log finding, as errors naming file, line and field,
+    and each path's history from the same reading of the log (``record_history``).
 
     A filed record whose bytes differ from what was filed says ``changed after filing: use
     archive amend``; a record claiming ``filed`` without a manifest entry, a deleted record, a
     broken log chain, an edited manifest line, a 档号 reused or a 件号 gap are errors too.
     Duplicate and disagreeing 档号 among records are left to validation, which reports them.
     """
-    findings, _ = integrity_findings(archive)
-    return sorted(findings, key=lambda p: (p.path, p.line, p.field, p.message))
+    findings, summary = integrity_findings(archive)
+    return Problems(findings).sorted(), summary["states"]
 
 
 VERIFY_VALIDATION_FIELDS = ("archive_no", "retention")
@@ -1066,7 +1060,7 @@ def verify(root: Path, today: date | None = None) -> VerifyReport:
     if not archive.registry.fonds:
         findings = archive.problems.errors + findings
     findings += [p for p in archive.problems.errors if p.field in VERIFY_VALIDATION_FIELDS]
-    findings = sorted(set(findings), key=lambda p: (p.path, p.line, p.field, p.message))
+    findings = Problems(set(findings)).sorted()
     states = summary["states"]
     return VerifyReport(
         findings=findings,

@@ -14,13 +14,12 @@ from pathlib import Path
 def commit_dates(root: Path, folder: str) -> dict[str, tuple[datetime, datetime]]:
     """Path (relative to the repository root) -> (first commit, last commit), UTC."""
     try:
+        # quotePath off: git would otherwise print a Chinese file name as an octal-escaped string.
         result = subprocess.run(
-            ["git", "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", folder],
+            ["git", "-c", "core.quotePath=false", "log", "--relative", "--format=%x00%ct", "--name-only",
+             "--no-renames", "--", folder],
             cwd=root, capture_output=True, text=True, encoding="utf-8", timeout=120,
         )
-        prefix = subprocess.run(
-            ["git", "rev-parse", "--show-prefix"], cwd=root, capture_output=True, text=True, timeout=30
-        ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return {}
     if result.returncode != 0:
@@ -31,7 +30,6 @@ def commit_dates(root: Path, folder: str) -> dict[str, tuple[datetime, datetime]
         if line.startswith("\0"):
             stamp = datetime.fromtimestamp(int(line[1:]), tz=UTC)
         elif line and stamp is not None:
-            path = line.removeprefix(prefix)
-            _, last = dates.get(path, (stamp, stamp))
-            dates[path] = (stamp, last)  # the log runs newest first: the last one seen is the first commit
+            _, last = dates.get(line, (stamp, stamp))
+            dates[line] = (stamp, last)  # the log runs newest first: the last one seen is the first commit
     return dates

@@ -19,7 +19,7 @@ from mkdocs.structure.pages import Page
 
 from .archive import DEFAULT_LANGUAGE, PREVIEW_ENV, Archive, load_archive
 from .cadence import evaluate
-from .filing import fixity_problems, record_history, withdrawn_entries
+from .filing import fixity_problems, withdrawn_entries
 from .gitdates import commit_dates
 from .indexes import ArchiveIndex
 from .labels import SEARCH_STRINGS, UI, lang_prefix
@@ -75,8 +75,9 @@ class ArchiveSite:
     def load(self, config: MkDocsConfig) -> Archive:
         root = Path(config.config_file_path).parent
         archive = load_archive(root)
-        if archive.registry.fonds:  # fixity needs a readable registry
-            archive.problems.extend(fixity_problems(archive))
+        if archive.registry.fonds:  # fixity needs a readable registry (without one the build stops below)
+            findings, self.history = fixity_problems(archive)
+            archive.problems.extend(findings)
         for problem in archive.problems.sorted():
             (log.error if problem.is_error else log.warning)(str(problem))
         try:
@@ -86,7 +87,6 @@ class ArchiveSite:
                 f"{len(archive.problems.errors)} error(s) in the archive: nothing was published "
                 f"(run 'archive check' and 'archive verify' to see them again)"
             ) from exc
-        self.history = record_history(root)
         self.by_src = {r.src_uri: r for r in archive.records}
         self.translations = {
             t.src_uri: (r, lang) for r in archive.records for lang, t in r.translations.items()

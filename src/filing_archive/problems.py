@@ -64,7 +64,7 @@ class Problems(list):
         return [p for p in self if not p.is_error]
 
     def sorted(self) -> list[Problem]:
-        return sorted(self, key=lambda p: (p.path, p.line, p.field, p.message))
+        return sorted(self)  # by path, line, field, message (the dataclass order)
 
 
 class ArchiveError(Exception):

@@ -109,6 +109,11 @@ def page_url(src_uri: str) -> str:
     return f"{parent}/{stem}/" if parent else f"{stem}/"
 
 
+def archive_class(fonds: str, record_year: int, retention: str, unit: str) -> str:
+    """The class a 件号 counts within: ``Z001-WS·2023-Y-LCZ``."""
+    return f"{fonds}-WS·{record_year}-{RETENTION_CODES[retention]}-{unit}"
+
+
 def expected_archive_no(fonds: str, record_year: int, retention: str, unit: str, number: int) -> str:
     """The 档号 DA/T 22 gives a 件: ``Z001-WS·2023-Y-LCZ-0001``."""
-    return f"{fonds}-WS·{record_year}-{RETENTION_CODES[retention]}-{unit}-{number:04d}"
+    return f"{archive_class(fonds, record_year, retention, unit)}-{number:04d}"

@@ -73,14 +73,6 @@ def create_exclusive(path: Path, data: bytes | str) -> bool:
     return True
 
 
-def append_line(path: Path, line: str) -> None:
-    """Append one line and fsync it (the filing log is append-only)."""
-    with open(path, "ab") as fh:
-        fh.write(line.rstrip("\n").encode("utf-8") + b"\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
 def append_lines(path: Path, lines: list[str]) -> None:
     """Append several lines in one write and one fsync (a batch of filing-log entries)."""
     data = b"".join(line.rstrip("\n").encode("utf-8") + b"\n" for line in lines)
