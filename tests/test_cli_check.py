@@ -65,6 +65,10 @@ def test_check_limited_to_paths(project):
 def test_usage_errors_exit_2(project, tmp_path):
     assert project.archive("check", "--format", "xml").returncode == 2
     assert project.archive("check", "no/such/file.md").returncode == 2
+    elsewhere = project.archive("check", str(tmp_path))
+    assert (elsewhere.returncode, elsewhere.stderr.strip()) == (
+        2, f"archive: {tmp_path} is not inside the project {project.root}"
+    )
     outside = project.run(sys.executable, "-m", "filing_archive", "--root", str(tmp_path), "check")
     assert outside.returncode == 2
     assert "找不到 archive.yml" in outside.stderr

@@ -403,6 +403,9 @@ def test_plan_without_stages_takes_the_registry_stages(project):
         ("\n  - {name: A}\n  - {name: A}", "9: stages[1]: stage name A appears more than once (names must be unique)"),
         ("\n  - {start: 2025-03-01}", "8: stages[0]: expected {name, start, end} with a stage name, got {start: 2025-03-01}"),
         ("\n  - {name: A, start: 三月}", "8: stages[0]: start: expected a date YYYY-MM-DD, got 三月"),
+        ("\n  - {name: A, end: 2025-02-30}",
+         "8: stages[0]: end: not a real calendar date (expected YYYY-MM-DD, got 2025-02-30)"),
+        ("\n  - {name: A, start: '20250301'}", "8: stages[0]: start: expected a date YYYY-MM-DD, got 20250301"),
     ],
 )
 def test_bad_stages(project, stages, expected):

@@ -35,16 +35,15 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
 
-from .frontmatter import InvalidScalar
 from .problems import Problems
 from .records import Record
 from .registry import Registry, Unit
 from .schema import FIELDS, STATUSES, TYPES, UNIT_KINDS, Term, Vocabulary
-from .validation import did_you_mean, fmt
+from .validation import did_you_mean, fmt, yaml_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from .archive import Archive
@@ -251,20 +250,6 @@ class Exemption:
 Report = Callable[[str, str], None]  # (dotted key, message)
 
 
-def _date(value: object) -> tuple[date | None, str | None]:
-    """A date from YAML (date or ISO text), or the error message."""
-    if isinstance(value, InvalidScalar):
-        return None, f"not a real calendar date (expected YYYY-MM-DD, got {value.text})"
-    if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
-        try:
-            return date.fromisoformat(value.strip()), None
-        except ValueError:
-            return None, f"not a real calendar date (expected YYYY-MM-DD, got {value.strip()})"
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value, None
-    return None, f"expected a date YYYY-MM-DD, got {fmt(value)}"
-
-
 def _text(value: object) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
@@ -340,7 +325,7 @@ def parse_rule(raw: object, prefix: str, report: Report, registry: Registry | No
 
     start = None
     if raw.get("from") is not None:
-        start, message = _date(raw["from"])
+        start, message = yaml_date(raw["from"])
         if message:
             err("from", message)
 

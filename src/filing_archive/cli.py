@@ -34,10 +34,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     archive = load_archive(root)
     problems = archive.problems.sorted()
     if args.paths:
-        wanted = {Path(p).resolve().relative_to(root).as_posix() for p in args.paths}
         missing = [p for p in args.paths if not Path(p).exists()]
         if missing:
             raise UsageError(f"no such file: {', '.join(missing)}")
+        wanted = {_filing_call(filing.project_path, root, p) for p in args.paths}
         folders = tuple(w.rstrip("/") + "/" for w in wanted)
         problems = [p for p in problems if p.path in wanted or p.path == REGISTRY_FILE or p.path.startswith(folders)]
     errors = [p for p in problems if p.is_error]

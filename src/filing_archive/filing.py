@@ -503,7 +503,8 @@ class Result:
     problems: Problems = field(default_factory=Problems)
 
 
-def _rel(root: Path, path: str | Path) -> str:
+def project_path(root: Path, path: str | Path) -> str:
+    """A path given on the command line, as the archive names it (relative to the project, posix)."""
     p = Path(path)
     p = p if p.is_absolute() else Path.cwd() / p
     try:
@@ -537,7 +538,7 @@ def file_records(root: Path, paths: list[str], retention: str, today: date | Non
     root = Path(root).resolve()
     if retention not in RETENTION_CODES:
         raise ArgumentProblem(f"保管期限 retention must be {' | '.join(RETENTION_CODES)}, got {retention}")
-    rels = [_rel(root, p) for p in paths]
+    rels = [project_path(root, p) for p in paths]
     result = Result()
     with archive_lock(root):
         archive = load_archive(root, today)
@@ -666,7 +667,7 @@ def amend_record(root: Path, path: str, reason: str, today: date | None = None) 
     reason = (reason or "").strip()
     if not reason:
         raise ArgumentProblem("--reason is required: say why the filed record had to change")
-    rel = _rel(root, path)
+    rel = project_path(root, path)
     result = Result()
     with archive_lock(root):
         opened = _open_for_writing(root, "amending", result)
@@ -722,7 +723,7 @@ def withdraw_record(root: Path, path: str, reason: str, approval: str, today: da
     reason, approval = (reason or "").strip(), (approval or "").strip()
     if not reason or not approval:
         raise ArgumentProblem("--reason and --approval are both required (the approval is the 审批 reference)")
-    rel = _rel(root, path)
+    rel = project_path(root, path)
     result = Result()
     with archive_lock(root):
         opened = _open_for_writing(root, "withdrawing", result)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import yaml
 
 try:  # libyaml is ten times faster; PyYAML's wheels ship it
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 BOM = "\ufeff"
 _STR = "tag:yaml.org,2002:str"
@@ -90,6 +90,22 @@ def split(text: str) -> tuple[str, int, str, int]:
         line += 1
 
 
+def timestamp_or_invalid(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    """A date YAML recognised but cannot build (``2023-02-30``), at any depth, is kept as an
+    ``InvalidScalar`` to be reported with its key instead of failing the whole file."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        return InvalidScalar(node.value, str(exc))
+
+
+class _Loader(_SafeLoader):
+    pass
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_or_invalid)
+
+
 def parse_yaml_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict, list]:
     """Parse a YAML mapping, returning (values, key lines, duplicate-key warnings).
 
@@ -111,10 +127,7 @@ def parse_yaml_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict, lis
             line = first_line + key_node.start_mark.line
             if not isinstance(key, str):
                 raise SourceError(line, f"field names must be text, got {key!r}")
-            try:
-                value = construct(value_node, deep=True)
-            except ValueError as exc:  # e.g. 2023-02-30 matched the date pattern
-                value = InvalidScalar(value_node.value, str(exc))
+            value = construct(value_node, deep=True)
             if key in values:
                 duplicates.append((line, key, f"field appears twice (first on line {lines[key]})"))
             values[key] = value
@@ -149,7 +162,3 @@ def parse(data: bytes) -> FrontMatter:
     values, lines, duplicates = parse_yaml_mapping(yaml_text, 2)
     return FrontMatter(values, lines, body, body_line, end_line, duplicates)
 
-
-def read(path: str) -> FrontMatter:
-    with open(path, "rb") as fh:
-        return parse(fh.read())

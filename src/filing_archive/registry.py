@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .frontmatter import InvalidScalar, SourceError, decode_source
+from .frontmatter import SourceError, decode_source, timestamp_or_invalid
 from .problems import Problems
 from .schema import UNIT_KINDS
 
@@ -73,15 +73,7 @@ class _LineLoader(yaml.SafeLoader):
     """SafeLoader that remembers the line of every mapping key as a dotted path."""
 
 
-def _timestamp_or_invalid(loader: yaml.SafeLoader, node: yaml.Node) -> object:
-    """A date YAML recognised but cannot build (``from: 2023-02-30``) is kept, to be reported with its key."""
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError as exc:
-        return InvalidScalar(node.value, str(exc))
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_invalid)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_or_invalid)
 
 
 def _load_with_lines(text: str) -> tuple[object, dict[str, int]]:

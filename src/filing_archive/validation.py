@@ -64,6 +64,24 @@ def fmt(value: object) -> str:
     return str(value)
 
 
+def yaml_date(value: object) -> tuple[date | None, str | None]:
+    """A date as YAML gives it (a date, or text ``YYYY-MM-DD``), or what is wrong with it.
+
+    The one reading of dates for records, plan stages and cadence rules."""
+    if isinstance(value, InvalidScalar):
+        return None, f"not a real calendar date (expected YYYY-MM-DD, got {value.text})"
+    if isinstance(value, datetime):
+        return None, f"expected a date YYYY-MM-DD without a time, got {value}"
+    if isinstance(value, date):
+        return value, None
+    if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
+        try:
+            return date.fromisoformat(value.strip()), None
+        except ValueError:
+            return None, f"not a real calendar date (expected YYYY-MM-DD, got {value.strip()})"
+    return None, f"expected a date YYYY-MM-DD, got {fmt(value)}"
+
+
 def secret_grade(value: str) -> str | None:
     """The secret grade a 密级 value names, if any (秘密, 机密★, 绝密★长期 ...)."""
     for grade in SECRET_GRADES:
@@ -236,21 +254,9 @@ class _RecordChecker:
         return None
 
     def check_date(self, name: str, value: object) -> date | None:
-        if isinstance(value, datetime):
-            self.error(name, f"expected a date YYYY-MM-DD without a time, got {value}")
-            return None
-        if isinstance(value, str):
-            text = value.strip()
-            if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
-                self.error(name, f"expected a date YYYY-MM-DD, got {fmt(value)}")
-                return None
-            try:
-                value = date.fromisoformat(text)
-            except ValueError:
-                self.error(name, f"not a real calendar date (expected YYYY-MM-DD, got {text})")
-                return None
-        if not isinstance(value, date):
-            self.error(name, f"expected a date YYYY-MM-DD, got {fmt(value)}")
+        value, message = yaml_date(value)
+        if message:
+            self.error(name, message)
             return None
         if name == "date" and value > self.today:
             self.error(
@@ -303,15 +309,9 @@ class _RecordChecker:
                 )
             dates = []
             for key in ("start", "end"):
-                day = item.get(key)
-                if isinstance(day, str):
-                    try:
-                        day = date.fromisoformat(day)
-                    except ValueError:
-                        pass
-                if day is not None and (not isinstance(day, date) or isinstance(day, datetime)):
-                    item_error(i, f"{key}: expected a date YYYY-MM-DD, got {fmt(item.get(key))}")
-                    day = None
+                day, message = yaml_date(item[key]) if item.get(key) is not None else (None, None)
+                if message:
+                    item_error(i, f"{key}: {message}")
                 dates.append(day)
             start, end = dates
             if start and end and start > end:
