@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .cadence import check_cadence
+from .cadence import Exemption, Rule, collect
 from .problems import ArchiveError, Problems
 from .records import Record
 from .registry import Registry, load_registry
@@ -47,6 +47,8 @@ class Archive:
     problems: Problems
     today: date
     by_id: dict[str, Record] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)  # cadence rules, checked once here, evaluated later
+    exemptions: list[Exemption] = field(default_factory=list)
 
     @property
     def records_root(self) -> Path:
@@ -110,7 +112,7 @@ def load_archive(root: Path | str, today: date | None = None) -> Archive:
             broken_ids.add(declared_id(file.stem, data))
 
     validate_archive(records, registry, problems, broken_ids)
-    check_cadence(registry, records, problems)
+    rules, exemptions = collect(registry, records, problems)
     by_src = {r.src_uri: r for r in records}
     for translation in translations:
         original_uri = translation.src_uri.replace(f".{translation.lang}.md", ".md")
@@ -126,4 +128,4 @@ def load_archive(root: Path | str, today: date | None = None) -> Archive:
     by_id = {}
     for record in records:
         by_id.setdefault(record.id, record)
-    return Archive(root, registry, records, problems, today, by_id)
+    return Archive(root, registry, records, problems, today, by_id, rules, exemptions)

@@ -569,7 +569,8 @@ def parse_exemption(item: object, prefix: str, registry: Registry, rules: dict[s
 
 
 def collect(registry: Registry, records: list[Record], problems: Problems) -> tuple[list[Rule], list[Exemption]]:
-    """Every valid rule (the registry's, then the plans' by date) and exemption; problems reported."""
+    """Every valid rule (the registry's, then the plans' by date) and exemption; problems reported.
+    ``load_archive`` calls this once and keeps the result on the ``Archive``."""
     rules = registry_rules(registry, problems)
     for record in records:
         if record.type != "plan" or not record.cadence:
@@ -587,11 +588,6 @@ def collect(registry: Registry, records: list[Record], problems: Problems) -> tu
         rules.extend(bound)
     by_key = {rule.key: rule for rule in rules}
     return rules, registry_exemptions(registry, by_key, problems)
-
-
-def check_cadence(registry: Registry, records: list[Record], problems: Problems) -> None:
-    """Report every problem of the rules and exemptions (``load_archive`` calls this)."""
-    collect(registry, records, problems)
 
 
 # --- evaluation ---------------------------------------------------------------------------
@@ -703,8 +699,7 @@ class Compliance:
 
 def evaluate(archive: Archive, today: date) -> Compliance:
     """Every rule against every record as of ``today`` (the build date)."""
-    registry = archive.registry
-    rules, exemptions = collect(registry, archive.records, Problems())
+    registry, rules, exemptions = archive.registry, archive.rules, archive.exemptions
     drafts = {r.id for r in archive.records if r.is_draft}
     rules = [rule for rule in rules if rule.plan not in drafts]  # a draft plan binds nobody yet
     exempt = {(e.rule, e.unit, e.period): e.reason for e in exemptions}
