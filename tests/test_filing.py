@@ -609,6 +609,8 @@ def test_new_slug_is_safe_for_any_title(project):
     chinese = project.archive("new", "notice", "--unit", "AAA", "--title", "关于“清朗”行动的通报", "--date", "2025-03-01")
     assert chinese.stdout == "docs/archive/AAA/2025/2025-03-01-aaa-notice.md\n"
     assert "title: 关于“清朗”行动的通报\n" in (project.root / chinese.stdout.strip()).read_text("utf-8")
+    numbered = project.archive("new", "notice", "--unit", "AAA", "--title", "2025年第3期通报", "--date", "2025-03-02")
+    assert numbered.stdout == "docs/archive/AAA/2025/2025-03-02-aaa-notice.md\n"  # not "...-20253.md"
     assert project.archive("check").returncode == 0
 
 

@@ -443,16 +443,6 @@ def parse_plan_cadence(value: object, lines: dict[str, int], path: str, problems
     return rules if problems.error_count == errors_before else None
 
 
-def _registry_line(registry: Registry, key: str) -> int:
-    """The line of a dotted key, or of its nearest parent that has one."""
-    while key:
-        if key in registry.lines:
-            return registry.lines[key]
-        cut = max(key.rfind("."), key.rfind("["))
-        key = key[:cut] if cut > 0 else ""
-    return 1
-
-
 def registry_rules(registry: Registry, problems: Problems) -> list[Rule]:
     """The valid rules of ``archive.yml``; every problem goes to ``problems``."""
     raw = registry.raw.get("cadence")
@@ -460,7 +450,7 @@ def registry_rules(registry: Registry, problems: Problems) -> list[Rule]:
         return []
 
     def report(key: str, message: str) -> None:
-        problems.error(registry.path, _registry_line(registry, key), key, message)
+        problems.error(registry.path, registry.line_of(key), key, message)
 
     if not isinstance(raw, list):
         report("cadence", f"expected a list of rules {{id, name, applies_to, type, per, min}}, got {fmt(raw)}")
@@ -475,7 +465,7 @@ def registry_rules(registry: Registry, problems: Problems) -> list[Rule]:
             report(f"cadence[{i}].id", f"duplicate rule id {rule.id} (first on line {seen[rule.id]}; "
                                        f"expected ids unique in archive.yml)")
             continue
-        line = _registry_line(registry, f"cadence[{i}]")
+        line = registry.line_of(f"cadence[{i}]")
         seen[rule.id] = line
         rules.append(replace(rule, path=registry.path, line=line))
     return rules
@@ -499,7 +489,7 @@ def registry_exemptions(registry: Registry, rules: dict[str, Rule], problems: Pr
         return []
 
     def report(key: str, message: str) -> None:
-        problems.error(registry.path, _registry_line(registry, key), key, message)
+        problems.error(registry.path, registry.line_of(key), key, message)
 
     if not isinstance(raw, list):
         report("exemptions", f"expected a list of {{unit, rule, period, reason}}, got {fmt(raw)}")
@@ -565,7 +555,7 @@ def parse_exemption(item: object, prefix: str, registry: Registry, rules: dict[s
         report(f"{prefix}.{key}", message)
     if errors:
         return None
-    return Exemption(unit.code, rule.key, period.key, reason, _registry_line(registry, prefix))
+    return Exemption(unit.code, rule.key, period.key, reason, registry.line_of(prefix))
 
 
 def collect(registry: Registry, records: list[Record], problems: Problems) -> tuple[list[Rule], list[Exemption]]:

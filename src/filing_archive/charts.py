@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from .cadence import Period, make_period, period_of
+from .cadence import periods_between
 from .records import Record
 from .registry import Registry
 from .schema import TYPES
@@ -227,15 +227,6 @@ def _bars(chart_id: str, categories: list[str], series: list[Series], sep: str) 
     return _defs(chart_id, len(series)) + "".join(parts) + legend, width, height
 
 
-def _months(first: date, last: date) -> list[Period]:
-    months, period = [], period_of("month", first)
-    while period.start <= last:
-        months.append(period)
-        nxt = period.start.month % 12 + 1
-        period = make_period("month", period.year + (nxt == 1), nxt)
-    return months
-
-
 def records_per_month_by_type(records: Iterable[Record], lang: str) -> Chart:
     """Records per calendar month, stacked by type (pass the records the site shows)."""
     chart_id = "chart-records-per-month"
@@ -245,7 +236,7 @@ def records_per_month_by_type(records: Iterable[Record], lang: str) -> Chart:
     if not counts:
         description = _t(lang, "empty_desc")
         return Chart(chart_id, title, description, _svg(chart_id, title, description, 320, 24, ""), [header])
-    months = _months(date(*min(counts)[:2], 1), date(*max(counts)[:2], 1))
+    months = periods_between("month", date(*min(counts)[:2], 1), date(*max(counts)[:2], 1))
     types = [t.code for t in TYPES if any(k[2] == t.code for k in counts)]
     series = [Series(TYPES[t].label(lang), [counts[(m.year, m.index, t)] for m in months]) for t in types]
     labels = [m.label(lang) for m in months]

@@ -836,12 +836,7 @@ def new_record(
     docs_root = root / registry.docs_dir
     taken = {r.id for r in archive.records} | {p.stem for p in record_files(docs_root / registry.records_dir)}
     slug = storage.slugify(title, f"{unit.code.lower()}-{term.code}")
-    for _ in range(1000):
-        target = storage.new_record_path(docs_root, registry.records_dir, unit.code, day, slug, taken)
-        if storage.create_exclusive(target, text):
-            return target
-        taken.add(target.stem)  # created by someone else meanwhile: take the next name
-    raise ArgumentProblem("could not find a free file name")  # pragma: no cover
+    return storage.create_new_record(docs_root, registry.records_dir, unit.code, day, slug, taken, text)
 
 
 # --- archive verify --------------------------------------------------------------------------

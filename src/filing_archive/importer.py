@@ -30,7 +30,7 @@ from .frontmatter import SourceError, parse_yaml_mapping
 from .frontmatter import split as split_front_matter
 from .registry import Registry
 from .schema import FIELDS, PLACEHOLDER, TYPES, required_fields
-from .storage import create_exclusive, front_matter_text, new_record_path, record_stem, slugify
+from .storage import create_new_record, front_matter_text, new_record_path, record_stem, slugify
 
 SUFFIXES = (".docx", ".txt", ".md")
 # Front-matter of a Markdown source that is not carried over: the import sets these itself.
@@ -935,14 +935,11 @@ def import_files(
             day = draft.fields["date"] if isinstance(draft.fields.get("date"), date) else None
             kind = draft.fields["type"] if "type" not in draft.placeholders else "import"
             slug = slugify(draft.title if "title" in draft.inferred else None, f"{unit.lower()}-{kind}")
-            if not re.search("[a-z]", slug):  # 意识形态工作方案(篇1) gives "1"
-                slug = f"{unit.lower()}-{kind}"
             text = front_matter_text(draft.fields) + draft.body
-            while True:
+            if dry_run:
                 target = new_record_path(docs_root, registry.records_dir, unit, day, slug, taken)
-                if dry_run or create_exclusive(target, text):
-                    break
-                taken.add(target.stem)  # created by someone else meanwhile: next name
+            else:
+                target = create_new_record(docs_root, registry.records_dir, unit, day, slug, taken, text)
             base = record_stem(day, slug)
             if target.stem != base and base in taken_before:  # not when an earlier part of this run took it
                 draft.taken_name = base + ".md"

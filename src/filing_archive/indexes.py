@@ -7,7 +7,7 @@ exports read these structures and never scan the records again.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .records import Record, Stage
 from .registry import Registry
@@ -33,7 +33,6 @@ class StageGroup:
 class PlanIndex:
     plan: Record
     stages: list[StageGroup]
-    unstaged: list[Record] = field(default_factory=list)  # stage names fixed by validation; kept for safety
 
     @property
     def count(self) -> int:

@@ -59,10 +59,6 @@ class Problems(list):
     def errors(self) -> list[Problem]:
         return [p for p in self if p.is_error]
 
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self if not p.is_error]
-
     def sorted(self) -> list[Problem]:
         return sorted(self)  # by path, line, field, message (the dataclass order)
 

@@ -66,7 +66,13 @@ class Registry:
         return self.stage_names_en.get(name, name) if lang == "en" else name
 
     def line_of(self, key: str) -> int:
-        return self.lines.get(key, 0)
+        """The line of a dotted key (``cadence[0].from``), or of its nearest parent that has one."""
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            cut = max(key.rfind("."), key.rfind("["))
+            key = key[:cut] if cut > 0 else ""
+        return 1
 
 
 class _LineLoader(yaml.SafeLoader):

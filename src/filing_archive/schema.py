@@ -7,7 +7,7 @@ templates read the labels.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -129,8 +129,6 @@ class FieldSpec:
     required: bool = False
     only_types: tuple[str, ...] = ()
     minimum: float | None = None
-    help: str = ""
-    aliases: tuple[str, ...] = field(default=())
 
     def label(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh

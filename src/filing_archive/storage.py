@@ -83,11 +83,12 @@ def append_lines(path: Path, lines: list[str]) -> None:
 
 
 def slugify(title: str | None, fallback: str) -> str:
-    """A file-name-safe slug: ASCII words of the title, else ``fallback`` (Chinese titles)."""
+    """A file-name-safe slug: ASCII words of the title, else ``fallback`` (Chinese titles, and
+    titles whose only ASCII is digits: 2026年第3期简报 would give "20263")."""
     text = unicodedata.normalize("NFKD", title or "").encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", text.lower())
     slug = "-".join(words)[:40].strip("-")
-    return slug or fallback
+    return slug if re.search("[a-z]", slug) else fallback
 
 
 UNDATED = "undated"  # the year folder of a record whose date is not known yet (an import)
@@ -110,6 +111,18 @@ def new_record_path(
         n += 1
         candidate = f"{stem}-{n}"
     return folder / f"{candidate}.md"
+
+
+def create_new_record(
+    docs_root: Path, records_dir: str, unit: str, day: date | None, slug: str, taken_ids: set[str], text: str
+) -> Path:
+    """Write ``text`` under the first free conventional name (``new_record_path``), never over a file
+    someone else created meanwhile; the name is added to ``taken_ids``."""
+    while True:
+        target = new_record_path(docs_root, records_dir, unit, day, slug, taken_ids)
+        taken_ids.add(target.stem)
+        if create_exclusive(target, text):
+            return target
 
 
 class _Dumper(yaml.SafeDumper):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .labels import field_label, lang_prefix, term_label, ui
+from .labels import field_label, lang_prefix, term_label
 from .records import Record
 from .registry import Registry
 
@@ -94,6 +94,3 @@ def stage_anchor(name: str) -> str:
     """A stable anchor for a stage heading (stage names are Chinese; keep them readable)."""
     return "stage-" + "".join(ch if ch.isalnum() else "-" for ch in name)
 
-
-def draft_banner(lang: str) -> str:
-    return ui(lang, "draft_banner")

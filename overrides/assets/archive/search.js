@@ -120,16 +120,14 @@
     this.base = indexUrl.replace(/\/?$/, "/");
     this.lang = lang;
     this.cache = new Map();
-    this.bytes = 0;
   }
 
   Engine.prototype.fetchText = function (path) {
-    var self = this;
     if (!this.cache.has(path)) {
       this.cache.set(path, fetch(this.base + path).then(function (response) {
         if (!response.ok) throw new Error(path + ": " + response.status);
         return response.text();
-      }).then(function (text) { self.bytes += text.length; return text; }));
+      }));
     }
     return this.cache.get(path);
   };
