@@ -27,7 +27,7 @@ from .pages import GeneratedFile, GeneratedPage, archive_pages
 from .problems import ArchiveError
 from .records import Record
 from .search import BackgroundIndex
-from .views import RecordView, panel_rows, record_link, stage_anchor, stage_range
+from .views import RecordView, panel_rows, record_link, stage_rows
 
 log = logging.getLogger("mkdocs.archive")
 
@@ -257,10 +257,5 @@ class ArchiveSite:
         view.next = record_link(after, self.lang) if after else None
         plan_index = self.index.plan_by_id.get(record.id)
         if plan_index is not None:
-            base = f"{lang_prefix(self.lang)}archive/by-stage/{record.id}/"
-            view.stage_counts = [
-                (registry.stage_label(g.stage.name, self.lang), stage_range(g.stage.start, g.stage.end),
-                 len(g.records), f"{base}#{stage_anchor(g.stage.name)}")
-                for g in plan_index.stages
-            ]
+            view.stages = stage_rows(plan_index, registry, self.lang)
         return view

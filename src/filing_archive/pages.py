@@ -17,7 +17,7 @@ from .indexes import ArchiveIndex, PlanIndex, group_by_month, group_by_type, gro
 from .labels import field_label, lang_prefix, month_label, term_label, ui
 from .records import Record
 from .schema import TYPES, UNIT_KINDS
-from .views import stage_anchor, stage_range
+from .views import stage_anchor, stage_range, stage_rows
 
 
 @dataclass
@@ -188,12 +188,7 @@ def plan_summary(page: GeneratedPage, plan: PlanIndex, lang: str) -> dict:
         "unit": page.registry.units[plan.plan.unit].label(lang),
         "date": plan.plan.date.isoformat(),
         "count": plan.count,
-        "stages": [
-            Count(f"{page.registry.stage_label(g.stage.name, lang)}", len(g.records),
-                  f"{base}#{stage_anchor(g.stage.name)}")
-            for g in plan.stages
-        ],
-        "ranges": [stage_range(g.stage.start, g.stage.end) for g in plan.stages],
+        "stages": stage_rows(plan, page.registry, lang),
     }
 
 

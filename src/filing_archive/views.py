@@ -7,10 +7,14 @@ relative to the page with MkDocs' ``url`` filter.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .labels import field_label, lang_prefix, term_label
 from .records import Record
 from .registry import Registry
+
+if TYPE_CHECKING:
+    from .indexes import PlanIndex
 
 
 @dataclass
@@ -35,7 +39,7 @@ class RecordView:
     rows: list[PanelRow]
     previous: RecordLink | None = None
     next: RecordLink | None = None
-    stage_counts: list[tuple[str, str, int, str]] = field(default_factory=list)  # name, range, count, href
+    stages: list[StageRow] = field(default_factory=list)  # a plan's stages with their record counts
     fixity: dict | None = None
     git_dates: tuple[str, str] | None = None  # first and last commit of the file, if in git
 
@@ -53,6 +57,25 @@ def stage_range(start, end) -> str:
     if not start and not end:
         return ""
     return f"{start or '…'} – {end or '…'}"
+
+
+@dataclass(frozen=True)
+class StageRow:
+    """One stage of a plan as the stage tables show it (plan pages, unit pages, the plan's record)."""
+
+    label: str
+    range: str
+    count: int
+    href: str
+
+
+def stage_rows(plan: PlanIndex, registry: Registry, lang: str) -> list[StageRow]:
+    base = f"{lang_prefix(lang)}archive/by-stage/{plan.plan.id}/"
+    return [
+        StageRow(registry.stage_label(g.stage.name, lang), stage_range(g.stage.start, g.stage.end), len(g.records),
+                 f"{base}#{stage_anchor(g.stage.name)}")
+        for g in plan.stages
+    ]
 
 
 def panel_rows(record: Record, registry: Registry, lang: str, plan: Record | None) -> list[PanelRow]:
