@@ -128,7 +128,8 @@ class FieldSpec:
     vocabulary: Vocabulary | None = None
     required: bool = False
     only_types: tuple[str, ...] = ()
-    minimum: float | None = None
+    minimum: float | None = None  # the smallest value allowed
+    above: float | None = None  # values must be greater than this
 
     def label(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
@@ -156,7 +157,7 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("form", "学习形式", "Form", "vocab", STUDY_FORMS, only_types=("study",)),
         FieldSpec("host", "主持人", "Host", "text", only_types=("study",)),
         FieldSpec("attendees", "参加人数", "Attendees", "int", only_types=("study",), minimum=0),
-        FieldSpec("hours", "学时", "Hours", "number", only_types=("study",), minimum=0),
+        FieldSpec("hours", "学时", "Hours", "number", only_types=("study",), above=0),
         FieldSpec("issue", "期号", "Issue", "int", only_types=("briefing",), minimum=1),
         # Set by `archive import`: SHA-256 of the imported title and body, so a re-import is skipped.
         FieldSpec("import_digest", "导入摘要", "Import digest", "text"),

@@ -209,11 +209,11 @@ class _RecordChecker:
             if isinstance(value, bool) or not ok_type:
                 self.error(name, f"expected {self.expectation(spec)}, got {fmt(value)}")
                 return None
-            if name == "hours" and value <= 0:
-                self.error(name, f"expected a number greater than 0, got {value}")
+            if spec.above is not None and value <= spec.above:
+                self.error(name, f"expected {self.expectation(spec)} greater than {spec.above:g}, got {value}")
                 return None
             if spec.minimum is not None and value < spec.minimum:
-                self.error(name, f"expected a whole number ≥ {spec.minimum:g}, got {value}")
+                self.error(name, f"expected {self.expectation(spec)} ≥ {spec.minimum:g}, got {value}")
                 return None
             return value
         if kind == "text_list":
