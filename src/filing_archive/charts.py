@@ -16,6 +16,7 @@ from datetime import date
 from html import escape
 
 from .cadence import periods_between
+from .labels import ui
 from .records import Record
 from .registry import Registry
 from .schema import TYPES
@@ -37,38 +38,6 @@ PATTERNS = (
 )
 FONT = 'font-family="sans-serif" font-size="11" fill="currentColor"'
 
-TEXT = {
-    "zh": {
-        "month_title": "每月记录件数（按材料类型）",
-        "month_desc": "{first}至{last}每月的记录件数，按材料类型分段堆叠。"
-                      "共 {total} 件；最多的月份是 {peak}（{peak_n} 件）。",
-        "unit_title": "各单位每年记录件数",
-        "unit_desc": "{units} 个单位{first}至{last}每年的记录件数，按年度分段堆叠。"
-                     "共 {total} 件；最多的是 {peak}（{peak_n} 件）。",
-        "empty_desc": "暂无记录。",
-        "month": "月份",
-        "unit": "单位",
-        "total": "合计",
-        "year": "{year}年",
-        "sep": "：",
-    },
-    "en": {
-        "month_title": "Records per month, by type",
-        "month_desc": "Records per month from {first} to {last}, stacked by type. {total} records in all; "
-                      "the busiest month was {peak} ({peak_n}).",
-        "unit_title": "Records per unit per year",
-        "unit_desc": "Records of {units} units per year from {first} to {last}, stacked by year. {total} records "
-                     "in all; the most were kept by {peak} ({peak_n}).",
-        "empty_desc": "No records yet.",
-        "month": "Month",
-        "unit": "Unit",
-        "total": "Total",
-        "year": "{year}",
-        "sep": ": ",
-    },
-}
-
-
 @dataclass(frozen=True)
 class Chart:
     id: str  # an HTML id, unique on the page (its SVG ids start with it)
@@ -84,10 +53,6 @@ class Chart:
     @property
     def rows(self) -> list[list[str]]:
         return self.table[1:]
-
-
-def _t(lang: str, key: str) -> str:
-    return TEXT["en" if lang == "en" else "zh"][key]
 
 
 @dataclass(frozen=True)
@@ -231,25 +196,26 @@ def records_per_month_by_type(records: Iterable[Record], lang: str) -> Chart:
     """Records per calendar month, stacked by type (pass the records the site shows)."""
     chart_id = "chart-records-per-month"
     counts = Counter((r.date.year, r.date.month, r.type) for r in records)
-    title = _t(lang, "month_title")
-    header = [_t(lang, "month")]
+    title = ui(lang, "chart_month_title")
+    header = [ui(lang, "chart_month")]
     if not counts:
-        description = _t(lang, "empty_desc")
+        description = ui(lang, "chart_empty_desc")
         return Chart(chart_id, title, description, _svg(chart_id, title, description, 320, 24, ""), [header])
     months = periods_between("month", date(*min(counts)[:2], 1), date(*max(counts)[:2], 1))
     types = [t.code for t in TYPES if any(k[2] == t.code for k in counts)]
     series = [Series(TYPES[t].label(lang), [counts[(m.year, m.index, t)] for m in months]) for t in types]
     labels = [m.label(lang) for m in months]
     totals = [sum(s.values[i] for s in series) for i in range(len(months))]
-    table = [header + [s.label for s in series] + [_t(lang, "total")]]
+    table = [header + [s.label for s in series] + [ui(lang, "total")]]
     table += [[labels[i], *(str(s.values[i]) for s in series), str(totals[i])] for i in range(len(months))]
     peak = max(range(len(months)), key=lambda i: (totals[i], -i))
-    description = _t(lang, "month_desc").format(first=labels[0], last=labels[-1], total=sum(totals),
+    description = ui(lang, "chart_month_desc").format(first=labels[0], last=labels[-1], total=sum(totals),
                                                 peak=labels[peak], peak_n=totals[peak])
     # Under the columns: the month (when there is room), and the year under January and the first column.
     ticks = [str(m.index) if len(months) <= 36 else "" for m in months]
-    subticks = [_t(lang, "year").format(year=m.year) if m.index == 1 or i == 0 else "" for i, m in enumerate(months)]
-    body, width, height = _columns(chart_id, labels, ticks, subticks, series, _t(lang, "sep"))
+    year = ui(lang, "chart_year")
+    subticks = [year.format(year=m.year) if m.index == 1 or i == 0 else "" for i, m in enumerate(months)]
+    body, width, height = _columns(chart_id, labels, ticks, subticks, series, ui(lang, "chart_sep"))
     return Chart(chart_id, title, description, _svg(chart_id, title, description, width, height, body), table)
 
 
@@ -257,22 +223,22 @@ def records_per_unit_per_year(records: Iterable[Record], registry: Registry, lan
     """Records of each unit of the registry per year, stacked by year (every unit, in registry order)."""
     chart_id = "chart-records-per-unit-year"
     counts = Counter((r.unit, r.date.year) for r in records)
-    title = _t(lang, "unit_title")
-    header = [_t(lang, "unit")]
+    title = ui(lang, "chart_unit_title")
+    header = [ui(lang, "unit")]
     if not counts:
-        description = _t(lang, "empty_desc")
+        description = ui(lang, "chart_empty_desc")
         return Chart(chart_id, title, description, _svg(chart_id, title, description, 320, 24, ""), [header])
     years = list(range(min(y for _, y in counts), max(y for _, y in counts) + 1))
     units = list(registry.units.values())
     labels = [u.label(lang) for u in units]
-    series = [Series(_t(lang, "year").format(year=y), [counts[(u.code, y)] for u in units]) for y in years]
+    series = [Series(ui(lang, "chart_year").format(year=y), [counts[(u.code, y)] for u in units]) for y in years]
     totals = [sum(counts[(u.code, y)] for y in years) for u in units]
-    table = [header + [s.label for s in series] + [_t(lang, "total")]]
+    table = [header + [s.label for s in series] + [ui(lang, "total")]]
     table += [[labels[i], *(str(s.values[i]) for s in series), str(totals[i])] for i in range(len(units))]
     peak = max(range(len(units)), key=lambda i: (totals[i], -i))
-    description = _t(lang, "unit_desc").format(
+    description = ui(lang, "chart_unit_desc").format(
         units=len(units), first=series[0].label, last=series[-1].label, total=sum(totals), peak=labels[peak],
         peak_n=totals[peak],
     )
-    body, width, height = _bars(chart_id, labels, series, _t(lang, "sep"))
+    body, width, height = _bars(chart_id, labels, series, ui(lang, "chart_sep"))
     return Chart(chart_id, title, description, _svg(chart_id, title, description, width, height, body), table)

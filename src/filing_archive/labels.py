@@ -53,6 +53,16 @@ UI: dict[str, dict[str, str]] = {
         "not_due": "未到期",
         "stats_title": "统计图表",
         "chart_data": "图表数据",
+        "chart_month_title": "每月记录件数（按材料类型）",
+        "chart_month_desc": "{first}至{last}每月的记录件数，按材料类型分段堆叠。"
+                            "共 {total} 件；最多的月份是 {peak}（{peak_n} 件）。",
+        "chart_unit_title": "各单位每年记录件数",
+        "chart_unit_desc": "{units} 个单位{first}至{last}每年的记录件数，按年度分段堆叠。"
+                           "共 {total} 件；最多的是 {peak}（{peak_n} 件）。",
+        "chart_empty_desc": "暂无记录。",
+        "chart_month": "月份",
+        "chart_year": "{year}年",
+        "chart_sep": "：",
         "overview": "档案总览",
         "title": "题名",
         "doc_no": "文号",
@@ -143,6 +153,16 @@ UI: dict[str, dict[str, str]] = {
         "not_due": "not due",
         "stats_title": "Statistics",
         "chart_data": "Data of the chart",
+        "chart_month_title": "Records per month, by type",
+        "chart_month_desc": "Records per month from {first} to {last}, stacked by type. {total} records in all; "
+                            "the busiest month was {peak} ({peak_n}).",
+        "chart_unit_title": "Records per unit per year",
+        "chart_unit_desc": "Records of {units} units per year from {first} to {last}, stacked by year. {total} "
+                           "records in all; the most were kept by {peak} ({peak_n}).",
+        "chart_empty_desc": "No records yet.",
+        "chart_month": "Month",
+        "chart_year": "{year}",
+        "chart_sep": ": ",
         "overview": "Archive overview",
         "title": "Title",
         "doc_no": "Document no.",
