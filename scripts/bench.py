@@ -30,7 +30,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -351,15 +350,9 @@ def run_scale(n: int, work: Path) -> dict:
 
 
 # --- preview -----------------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def run_preview(n: int, work: Path, edits: int = 3) -> dict:
     root = corpus(n, work)
-    port = free_port()
+    port = browsing.free_port()
     proc = subprocess.Popen([PY, "-m", "filing_archive", "preview", "-a", f"127.0.0.1:{port}"], cwd=root, env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}/"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +31,13 @@ def launch_chromium(playwright):
         pytest.fail(f"the browser tests need Chromium at {CHROMIUM}: install it with `apt-get install chromium` "
                     "(scripts/test.sh does); they fail rather than skip without it", pytrace=False)
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now (for a server this process starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -62,6 +62,13 @@ def record_text(body: str = "正文。\n", **fields) -> str:
 class Project:
     """A throwaway archive project using the repository's mkdocs.yml, hooks and overrides."""
 
+    @classmethod
+    def existing(cls, root: Path) -> Project:
+        """A project already on disk (such as a copy of the sample), used as it is."""
+        project = cls.__new__(cls)
+        project.root = root
+        return project
+
     def __init__(self, root: Path, registry: str = REGISTRY, with_site_files: bool = True):
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
@@ -105,6 +112,11 @@ class Project:
         return self.root / "site"
 
 
+def q(text: str) -> str:
+    """Quote a YAML scalar."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def minimal(**overrides) -> dict:
     """The front-matter of a valid published study record, with overrides."""
     fields = {
@@ -140,9 +152,7 @@ def copy_sample(dest: Path) -> Path:
 def sample_site(tmp_path_factory) -> Path:
     """The sample archive built once with `mkdocs build --strict` in a temporary folder."""
     root = copy_sample(tmp_path_factory.mktemp("sample") / "proj")
-    proj = Project.__new__(Project)
-    proj.root = root
-    result = proj.build()
+    result = Project.existing(root).build()
     assert result.returncode == 0, result.stderr
     return root / "site"
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from browsing import Watch, launch_chromium, serve
-from conftest import Project, minimal
+from conftest import Project, minimal, q
 from playwright.sync_api import Page, expect, sync_playwright
 
 REGISTRY = """\
@@ -75,11 +75,6 @@ ARCHIVE_NOS = {  # what the real filing gives them (件号 in date order within 
 }
 GRID = [f"青云社区网格简报（第{n}期）" for n in range(1, 9)]  # enough records for a second page of results
 DRAFT_ONLY = "雏菊"  # in the draft only: drafts are not published, so not found
-
-
-def q(text: str) -> str:
-    """Quote a YAML scalar."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def write_archive(proj: Project) -> None:

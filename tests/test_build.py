@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from browsing import free_port
 from conftest import Project, minimal
 
 
@@ -117,16 +117,8 @@ def test_build_never_writes_into_docs(tmp_path):
 
     root = copy_sample(tmp_path / "proj")
     before = tree_digest(root / "docs")
-    proj = Project.__new__(Project)
-    proj.root = root
-    assert proj.build().returncode == 0
+    assert Project.existing(root).build().returncode == 0
     assert tree_digest(root / "docs") == before
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fetch(url: str, deadline: float, until=lambda html: True) -> str:

@@ -85,9 +85,7 @@ def filed_template(tmp_path_factory) -> Path:
 def filed(filed_template, tmp_path) -> Project:
     root = tmp_path / "proj"
     shutil.copytree(filed_template, root)
-    project = Project.__new__(Project)
-    project.root = root
-    return project
+    return Project.existing(root)
 
 
 # --- archive file ---------------------------------------------------------------------------

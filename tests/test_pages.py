@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import REGISTRY, Project, minimal
+from conftest import REGISTRY, Project, minimal, q
 from sitecheck import broken_links, listed_titles, page, section_titles
 
 REGISTRY_3 = REGISTRY.replace("stages:", """  - code: CCC
@@ -58,11 +58,6 @@ def file_fixture(proj: Project) -> None:
     assert not amend_record(proj.root, str(a5), "补充落款").problems
     a11 = str(proj.root / "docs/archive/AAA/2025/a11.md")
     assert not withdraw_record(proj.root, a11, "保管期满销毁", "销毁审批〔2025〕1号").problems
-
-
-def q(text: str) -> str:
-    """Quote a YAML scalar."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def write_fixture(proj: Project) -> None:
@@ -274,9 +269,7 @@ def test_no_broken_links_in_either_language(site):
 
 
 def test_adding_a_record_to_a_stage_changes_exactly_the_pages_that_list_it(pages_project, tmp_path):
-    copy = Project.__new__(Project)
-    copy.root = tmp_path / "copy"
-    shutil.copytree(pages_project.root, copy.root, ignore=shutil.ignore_patterns("site"))
+    copy = copy_of(pages_project, tmp_path / "copy")
     copy.record("AAA/2025/a10.md", **minimal(title="新增调研记录", date="2025-08-08", **stage("调查研究")))
     result = copy.build()
     assert result.returncode == 0, result.stderr
@@ -316,10 +309,8 @@ def test_filed_record_page_shows_digest_filing_date_and_amendments(pages_project
 
 
 def copy_of(pages_project: Project, dest: Path) -> Project:
-    copy = Project.__new__(Project)
-    copy.root = dest
     shutil.copytree(pages_project.root, dest, ignore=shutil.ignore_patterns("site"))
-    return copy
+    return Project.existing(dest)
 
 
 def test_build_refuses_a_filed_record_changed_after_filing(pages_project, tmp_path):
