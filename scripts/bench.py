@@ -2,7 +2,7 @@
 """Benchmarks of the archive against plain Material, at archive scale.
 
     .venv/bin/pip install -e '.[bench]'
-    .venv/bin/python scripts/bench.py all --update-readme      # everything (about half an hour; the README adds --sizes 500 1250 2000 5000)
+    .venv/bin/python scripts/bench.py all --update-readme      # everything (about twenty minutes with cached corpora; the README adds --sizes 500 1250 2000 5000)
     .venv/bin/python scripts/bench.py build --sizes 1250 5000   # one part
 
 Parts (each writes bench-out/<part>.json; `report` turns them into Markdown):

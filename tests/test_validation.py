@@ -473,6 +473,20 @@ def test_translation_carries_title_only(project):
     assert record.url_in("en") == "en/archive/AAA/2025/rec/"
 
 
+def test_translation_fields_follow_the_record_rules(project):
+    project.record("AAA/2025/rec.md", **minimal())
+    project.write(
+        "docs/archive/AAA/2025/rec.en.md",
+        "---\ntitle: '  '\nkeywords: [ideology, '']\nresponsible: 3\nhost: '<待填写: host>'\nhost: Li\n---\nText.\n",
+    )
+    assert messages(project) == [
+        "docs/archive/AAA/2025/rec.en.md:2: title: expected text, got only spaces",
+        "docs/archive/AAA/2025/rec.en.md:3: keywords: expected a list such as [意识形态, 理论学习], got [ideology, '']",
+        "docs/archive/AAA/2025/rec.en.md:4: responsible: expected text, got 3",
+        "docs/archive/AAA/2025/rec.en.md:6: host: field appears twice (first on line 5)",
+    ]
+
+
 def test_translation_without_original(project):
     project.write("docs/archive/AAA/2025/lost.en.md", "---\ntitle: Lost\n---\n")
     assert messages(project) == [

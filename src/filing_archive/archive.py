@@ -101,7 +101,7 @@ def load_archive(root: Path | str, today: date | None = None) -> Archive:
             data = fh.read()
         lang = translation_lang(file.name)
         if lang:
-            translation = validate_translation(path, src_uri, lang, data, problems)
+            translation = validate_translation(path, src_uri, lang, data, registry, today, problems)
             if translation:
                 translations.append(translation)
             continue

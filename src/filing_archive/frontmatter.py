@@ -38,7 +38,7 @@ class FrontMatter:
     body: str
     body_line: int  # 1-based line where the body starts
     end_line: int  # line of the closing fence
-    warnings: list[tuple[int, str, str]] = field(default_factory=list)
+    duplicates: list[tuple[int, str, str]] = field(default_factory=list)  # (line, key, message): keys set twice
 
 
 def guess_encoding(data: bytes) -> str | None:

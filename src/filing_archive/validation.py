@@ -56,7 +56,7 @@ def did_you_mean(value: str, choices: list[str]) -> str | None:
 def fmt(value: object) -> str:
     """A value as staff wrote it (YAML flow style), for "got ..." in messages."""
     if isinstance(value, str):
-        return value if value else "an empty string"
+        return value if value.strip() else ("only spaces" if value else "an empty string")
     if value is None:
         return "nothing"
     if isinstance(value, (list, dict)):
@@ -118,11 +118,22 @@ class _RecordChecker:
     def warning(self, name: str, message: str) -> None:
         self.problems.warning(self.path, self.line(name), name, message)
 
+    def report_duplicate_keys(self) -> None:
+        for line, key, message in self.fm.duplicates:
+            self.problems.error(self.path, line, key, message)
+
+    def check_field(self, name: str) -> None:
+        """Check a field that is present and not empty; keep its typed value."""
+        raw = self.fm.values
+        if name in raw and raw[name] is not None and raw[name] != "":
+            value = self.check_value(FIELDS[name], raw[name])
+            if value is not None:
+                self.values[name] = value
+
     # --- one field at a time -------------------------------------------------------------
     def check(self) -> None:
         raw = self.fm.values
-        for line, key, message in self.fm.warnings:
-            self.problems.error(self.path, line, key, message)
+        self.report_duplicate_keys()
         for key in raw:
             if key not in FIELDS and key not in PAGE_KEYS:
                 hint = did_you_mean(key, list(FIELDS))
@@ -137,11 +148,8 @@ class _RecordChecker:
                     self.path, 1 if name not in raw else self.line(name), name,
                     f"required field is missing (expected {self.expectation(spec)})",
                 )
-        for name, spec in FIELDS.items():
-            if name in raw and raw[name] is not None and raw[name] != "":
-                value = self.check_value(spec, raw[name])
-                if value is not None:
-                    self.values[name] = value
+        for name in FIELDS:
+            self.check_field(name)
         self.check_spanning_rules()
 
     def expectation(self, spec: FieldSpec) -> str:
@@ -168,11 +176,8 @@ class _RecordChecker:
         if isinstance(value, str) and value.startswith(PLACEHOLDER):
             self.error(name, f"placeholder left by archive import: fill it in (expected {self.expectation(spec)})")
             return None
-        if isinstance(value, InvalidScalar):
-            if kind == "date":
-                self.error(name, f"not a real calendar date (expected YYYY-MM-DD, got {value.text})")
-            else:
-                self.error(name, f"cannot read {value.text} ({value.reason})")
+        if isinstance(value, InvalidScalar) and kind != "date":  # dates say so in check_date
+            self.error(name, f"cannot read {value.text} ({value.reason})")
             return None
         if kind == "text":
             if not isinstance(value, str) or not value.strip():
@@ -472,44 +477,37 @@ def validate_record(
 
 
 def validate_translation(
-    path: str, src_uri: str, lang: str, data: bytes, problems: Problems
+    path: str, src_uri: str, lang: str, data: bytes, registry: Registry, today: date, problems: Problems
 ) -> Translation | None:
-    """Check an ``x.<lang>.md`` translation: a title, optional translated fields, nothing else."""
+    """Check an ``x.<lang>.md`` translation: a title, optional translated fields, nothing else.
+    The translated fields are checked by the same rules as in a record."""
     errors_before = problems.error_count
     fm = parse_or_report(path, data, problems)
     if fm is None:
         return None
-    raw = fm.values
-    for line, key, message in fm.warnings:
-        problems.error(path, line, key, message)
-    for key in raw:
+    checker = _RecordChecker(path, fm, registry, today, problems)
+    checker.report_duplicate_keys()
+    for key in fm.values:
         if key not in TRANSLATABLE_FIELDS and key not in PAGE_KEYS:
             if key in FIELDS:
-                problems.warning(
-                    path, fm.lines[key], key,
-                    f"set {key} in the Chinese record; a translation carries only "
+                checker.warning(
+                    key, f"set {key} in the Chinese record; a translation carries only "
                     f"{', '.join(TRANSLATABLE_FIELDS)}",
                 )
             else:
                 hint = did_you_mean(key, list(TRANSLATABLE_FIELDS))
                 suggestion = f"; did you mean {hint}?" if hint else ""
-                problems.warning(path, fm.lines[key], key, f"unknown field{suggestion}")
-    title = raw.get("title")
-    if not isinstance(title, str) or not title.strip():
-        problems.error(path, fm.lines.get("title", 1), "title", "required field is missing (expected text)")
-    keywords = raw.get("keywords", [])
-    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
-        problems.error(path, fm.lines.get("keywords", 1), "keywords", f"expected a list of text, got {fmt(keywords)}")
-        keywords = []
-    for name in ("responsible", "host"):
-        if name in raw and not isinstance(raw[name], str):
-            problems.error(path, fm.lines[name], name, f"expected text, got {fmt(raw[name])}")
+                checker.warning(key, f"unknown field{suggestion}")
+    if fm.values.get("title") in (None, ""):
+        checker.error("title", "required field is missing (expected text)")
+    for name in TRANSLATABLE_FIELDS:
+        checker.check_field(name)
     if problems.error_count > errors_before:
         return None
+    v = checker.values
     return Translation(
-        lang=lang, src_uri=src_uri, path=path, title=title.strip(), body=fm.body,
-        body_line=fm.body_line, keywords=keywords,
-        responsible=raw.get("responsible"), host=raw.get("host"),
+        lang=lang, src_uri=src_uri, path=path, title=v["title"], body=fm.body, body_line=fm.body_line,
+        keywords=v.get("keywords", []), responsible=v.get("responsible"), host=v.get("host"),
     )
 
 
