@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .filing import RecordHistory, WithdrawnEntry
 from .indexes import ArchiveIndex, archive_no_key
-from .records import Record
+from .records import Record, parse_archive_no
 from .registry import Registry
 from .schema import TYPES
 
@@ -48,8 +48,8 @@ def remark(history: RecordHistory | None) -> str:
 
 
 def archive_no_year(archive_no: str) -> int | None:
-    _, _, rest = archive_no.partition("-WS·")
-    return int(rest[:4]) if rest[:4].isdigit() else None
+    parsed = parse_archive_no(archive_no)
+    return parsed.year if parsed else None
 
 
 def catalogue_rows(

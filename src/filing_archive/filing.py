@@ -43,10 +43,10 @@ from . import frontmatter, storage
 from .archive import Archive, build_date, load_archive, record_files, translation_lang
 from .frontmatter import SourceError
 from .problems import ERROR, Problem, Problems
-from .records import Record, archive_class, expected_archive_no
+from .records import Record, archive_class, expected_archive_no, parse_archive_no
 from .registry import Registry
 from .schema import RETENTION_CODES, STATUSES, STUDY_FORMS, TYPES
-from .validation import ARCHIVE_NO_RE, validate_record
+from .validation import validate_record
 
 MANIFEST_FILE = "manifest-sha256.txt"
 LOG_FILE = "filing-log.jsonl"
@@ -456,12 +456,10 @@ def _crash_point(step: str) -> None:
 
 
 # --- classes and numbers ---------------------------------------------------------------------
-def class_of(archive_no: str) -> tuple[str, int] | None:
+def class_of(archive_no: object) -> tuple[str, int] | None:
     """``Z001-WS·2025-Y-QSZ-0003`` -> (``Z001-WS·2025-Y-QSZ``, 3)."""
-    m = ARCHIVE_NO_RE.match(archive_no or "")
-    if not m:
-        return None
-    return archive_no.rsplit("-", 1)[0], int(m["num"])
+    parsed = parse_archive_no(archive_no)
+    return (parsed.archive_class, parsed.number) if parsed else None
 
 
 def claimed_numbers(archive: Archive, log: FilingLog) -> dict[str, dict[int, list[str]]]:
@@ -470,7 +468,7 @@ def claimed_numbers(archive: Archive, log: FilingLog) -> dict[str, dict[int, lis
     claims: dict[str, dict[int, list[str]]] = {}
 
     def claim(archive_no: object, rel: str) -> None:
-        parsed = class_of(archive_no) if isinstance(archive_no, str) else None
+        parsed = class_of(archive_no)
         if parsed:
             paths = claims.setdefault(parsed[0], {}).setdefault(parsed[1], [])
             if rel not in paths:

@@ -9,18 +9,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .records import Record, Stage
+from .records import Record, Stage, parse_archive_no
 from .registry import Registry
-from .schema import RETENTION_CODES, TYPES
-
-RETENTION_ORDER = {code: i for i, code in enumerate(RETENTION_CODES.values())}  # Y, D30, D10
+from .schema import TYPES
 
 
-def archive_no_key(archive_no: str) -> tuple:
-    """Catalogue order: year, retention (永久 first), unit, 件号."""
-    fonds, _, rest = archive_no.partition("-WS·")
-    year, retention, unit, number = rest.split("-")
-    return (fonds, year, RETENTION_ORDER.get(retention, 9), unit, number)
+def archive_no_key(archive_no: str | None) -> tuple:
+    """Catalogue order: year, retention (永久 first), unit, 件号 (filed records' 档号 are valid)."""
+    parsed = parse_archive_no(archive_no)
+    return parsed.catalogue_key if parsed else ("", 0, 0, "", 0)
 
 
 @dataclass

@@ -3,10 +3,46 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from .schema import RETENTION_CODES
+
+# 档号 (DA/T 22): {fonds}-WS·{year}-{retention code}-{unit}-{件号}, such as Z001-WS·2023-Y-LCZ-0001.
+ARCHIVE_NO_RE = re.compile(
+    rf"^(?P<fonds>[A-Z0-9]{{4}})-WS·(?P<year>\d{{4}})-(?P<ret>{'|'.join(RETENTION_CODES.values())})"
+    r"-(?P<unit>[A-Z0-9]{3})-(?P<num>\d{4})$"
+)
+RETENTION_ORDER = {code: i for i, code in enumerate(RETENTION_CODES.values())}  # Y, D30, D10
+
+
+@dataclass(frozen=True)
+class ArchiveNo:
+    """A 档号 taken apart."""
+
+    fonds: str
+    year: int
+    retention: str  # the code: Y, D30 or D10
+    unit: str
+    number: int  # 件号
+
+    @property
+    def archive_class(self) -> str:
+        """The class its 件号 counts within: ``Z001-WS·2023-Y-LCZ``."""
+        return f"{self.fonds}-WS·{self.year}-{self.retention}-{self.unit}"
+
+    @property
+    def catalogue_key(self) -> tuple:
+        """Catalogue order: year, retention (永久 first), unit, 件号."""
+        return (self.fonds, self.year, RETENTION_ORDER[self.retention], self.unit, self.number)
+
+
+def parse_archive_no(text: object) -> ArchiveNo | None:
+    m = ARCHIVE_NO_RE.match(text) if isinstance(text, str) else None
+    if not m:
+        return None
+    return ArchiveNo(m["fonds"], int(m["year"]), m["ret"], m["unit"], int(m["num"]))
 
 
 @dataclass(frozen=True)

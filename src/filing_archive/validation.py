@@ -17,7 +17,7 @@ import yaml
 from . import frontmatter
 from .frontmatter import FrontMatter, InvalidScalar, SourceError
 from .problems import Problems
-from .records import Record, Stage, Translation, expected_archive_no
+from .records import ARCHIVE_NO_RE, Record, Stage, Translation, expected_archive_no
 from .registry import Registry
 from .schema import (
     FIELDS,
@@ -36,9 +36,6 @@ ID_RE = re.compile(r"^[a-z0-9-]+$")
 DOC_NO_RE = re.compile(r"^(?P<org>[^\s〔〕\[\]()（）【】［］第]+)〔(?P<year>\d{4})〕(?P<num>[1-9]\d*)号$")
 DOC_NO_LOOSE_RE = re.compile(
     r"^(?P<org>.*?)\s*[〔\[［(（【]\s*(?P<year>\d{4})\s*[〕\]］)）】]\s*第?\s*(?P<num>\d+)\s*号$"
-)
-ARCHIVE_NO_RE = re.compile(
-    r"^(?P<fonds>[A-Z0-9]{4})-WS·(?P<year>\d{4})-(?P<ret>Y|D30|D10)-(?P<unit>[A-Z0-9]{3})-(?P<num>\d{4})$"
 )
 SECRET_LINE_RE = re.compile(
     r"^\s*(?:密级\s*[:：]\s*)?(?P<grade>绝密|机密|秘密)\s*(?:[★☆*]\s*\S*)?\s*$"
