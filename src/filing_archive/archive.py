@@ -12,10 +12,9 @@ from .cadence import Exemption, Rule, collect
 from .problems import ArchiveError, Problems
 from .records import Record
 from .registry import Registry, load_registry
+from .schema import DEFAULT_LANGUAGE, LANGUAGES
 from .validation import validate_archive, validate_record, validate_translation
 
-DEFAULT_LANGUAGE = "zh"
-LANGUAGES = ("zh", "en")
 BUILD_DATE_ENV = "ARCHIVE_BUILD_DATE"
 PREVIEW_ENV = "ARCHIVE_PREVIEW"  # set by `archive preview`: the build keeps its first search index
 

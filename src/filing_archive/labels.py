@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .cadence import CELL_STATUSES, PERIODS
-from .schema import FIELDS, RETENTION, SECRECY, STATUSES, STUDY_FORMS, TYPES, Vocabulary
+from .schema import DEFAULT_LANGUAGE, FIELDS, RETENTION, SECRECY, STATUSES, STUDY_FORMS, TYPES, Vocabulary
 
 UI: dict[str, dict[str, str]] = {
     "zh": {
@@ -18,6 +18,9 @@ UI: dict[str, dict[str, str]] = {
         "in_stage": "同一阶段",
         "chinese_only": "（中文）",
         "original_language": "本记录只有中文版本。",
+        "unit_with_kind": "{unit}（{kind}）",
+        "list_sep": "、",
+        "search_needs_js": "检索需要启用 JavaScript。",
         "digest": "SHA-256 摘要",
         "filed_on": "归档日期",
         "amendments": "备考表",
@@ -115,6 +118,9 @@ UI: dict[str, dict[str, str]] = {
         "in_stage": "In the same stage",
         "chinese_only": "(Chinese)",
         "original_language": "This record exists in Chinese only.",
+        "unit_with_kind": "{unit} ({kind})",
+        "list_sep": ", ",
+        "search_needs_js": "Search needs JavaScript.",
         "digest": "SHA-256 digest",
         "filed_on": "Filed on",
         "amendments": "Amendment history",
@@ -255,4 +261,4 @@ def month_label(month: int, lang: str) -> str:
 
 def lang_prefix(lang: str) -> str:
     """The URL prefix of a language's pages: '' for Chinese, 'en/' for English."""
-    return "" if lang == "zh" else f"{lang}/"
+    return "" if lang == DEFAULT_LANGUAGE else f"{lang}/"

@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .archive import DEFAULT_LANGUAGE, PREVIEW_ENV, Archive, load_archive
+from .archive import PREVIEW_ENV, Archive, load_archive
 from .cadence import evaluate
 from .filing import fixity_problems, withdrawn_entries
 from .gitdates import commit_dates
@@ -26,6 +26,7 @@ from .labels import SEARCH_STRINGS, UI, lang_prefix
 from .pages import GeneratedFile, GeneratedPage, archive_pages
 from .problems import ArchiveError
 from .records import Record
+from .schema import DEFAULT_LANGUAGE
 from .search import BackgroundIndex
 from .views import RecordView, panel_rows, record_link, stage_rows
 

@@ -85,7 +85,7 @@ class GeneratedPage:
             archive_no=record.archive_no or "",
             stage=stage,
             draft=record.is_draft,
-            original_language=lang != "zh" and lang not in record.translations,
+            original_language=record.shown_in_chinese(lang),
         )
 
     def rows(self, records: list[Record], lang: str) -> list[Row]:
@@ -262,8 +262,8 @@ class UnitIndexPage(GeneratedPage):
         return {
             "heading": ui(lang, "unit"),
             "counts": [
-                Count(f"{units[u].label(lang)}（{UNIT_KINDS[units[u].kind].label(lang)}）" if lang == "zh"
-                      else f"{units[u].label(lang)} ({UNIT_KINDS[units[u].kind].label(lang)})",
+                Count(ui(lang, "unit_with_kind").format(unit=units[u].label(lang),
+                                                        kind=UNIT_KINDS[units[u].kind].label(lang)),
                       len(self.index.by_unit[u]), self.href(lang, f"archive/by-unit/{u}/"))
                 for u in self.index.units
             ],
@@ -437,6 +437,7 @@ def unit_compliance(compliance: Compliance, unit_code: str, lang: str) -> dict |
         return None
     summary = unit_summary(compliance, unit_code)
     return {
+        "href": lang_prefix(lang) + "archive/compliance/",
         "rate": summary.rate.text(),
         "rules": [
             {"title": r.matrix.rule.label(lang), "requirement": r.matrix.rule.requirement(lang),

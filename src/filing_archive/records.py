@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .schema import RETENTION_CODES
+from .schema import DEFAULT_LANGUAGE, RETENTION_CODES
 
 # 档号 (DA/T 22): {fonds}-WS·{year}-{retention code}-{unit}-{件号}, such as Z001-WS·2023-Y-LCZ-0001.
 ARCHIVE_NO_RE = re.compile(
@@ -122,6 +122,10 @@ class Record:
     def title_in(self, lang: str) -> str:
         translation = self.translations.get(lang)
         return translation.title if translation else self.title
+
+    def shown_in_chinese(self, lang: str) -> bool:
+        """True when a reader of ``lang`` is shown the Chinese original (no translation into it)."""
+        return lang != DEFAULT_LANGUAGE and lang not in self.translations
 
     def url_in(self, lang: str) -> str:
         """The page that shows this record to a reader of ``lang``: its translation or the original."""

@@ -90,6 +90,9 @@ RETENTION = Vocabulary(
     ],
     near_miss=False,
 )
+DEFAULT_LANGUAGE = "zh"  # the archive's language: records are written in it, other languages are translations
+LANGUAGES = ("zh", "en")
+
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
 
 STUDY_FORMS = Vocabulary(

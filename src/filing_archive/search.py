@@ -42,7 +42,7 @@ from pathlib import Path
 from .labels import term_label
 from .records import Record
 from .registry import Registry
-from .schema import TYPES
+from .schema import LANGUAGES, TYPES
 
 FORMAT = 2
 TITLE_WEIGHT = 20
@@ -52,7 +52,6 @@ _MARKED = re.compile(r"[0-9a-z()·\-]")  # after normalize(): the characters of 
 SHARD_BYTES = 24_000  # the average shard a query fetches
 HEADER_CHUNK = 64
 TEXT_BUCKET = 1000
-LANGUAGES = ("zh", "en")
 
 # Variants people type for the same character in 文号 and 档号: 〔2023〕 [2023] （2023） ; · ・ •
 _OPEN, _CLOSE, _DOTS, _INVISIBLE = "〔【[（(｛{〈《", "〕】]）)｝}〉》", "・•‧∙⋅･", "\u200b\u200c\u200d\ufeff"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .labels import field_label, lang_prefix, term_label
+from .labels import field_label, lang_prefix, term_label, ui
 from .records import Record
 from .registry import Registry
 
@@ -49,7 +49,7 @@ def record_link(record: Record, lang: str) -> RecordLink:
         title=record.title_in(lang),
         href=record.url_in(lang),
         date=record.date.isoformat(),
-        original_language=lang != "zh" and lang not in record.translations,
+        original_language=record.shown_in_chinese(lang),
     )
 
 
@@ -96,7 +96,7 @@ def panel_rows(record: Record, registry: Registry, lang: str, plan: Record | Non
         ("archive_no", record.archive_no),
         ("retention", record.retention and term_label("retention", record.retention, lang)),
         ("responsible", record.responsible),
-        ("keywords", "、".join(record.keywords) if lang == "zh" else ", ".join(record.keywords)),
+        ("keywords", ui(lang, "list_sep").join(record.keywords)),
         ("form", record.form and term_label("form", record.form, lang)),
         ("host", record.host),
         ("attendees", record.attendees),
