@@ -155,48 +155,53 @@ def search_documents(records: list[Record], registry: Registry) -> tuple[list[Se
     """The documents to index and, per language, the records its readers see."""
     docs: list[SearchDoc] = []
     zh_doc: dict[str, int] = {}
+    zh_parts: dict[str, tuple[str, str]] = {}  # metadata and text of translated records, for their translations
     for record in records:
-        meta = metadata_line(record, registry)
+        meta, body = metadata_line(record, registry), plain_text(record.body)
         zh_doc[record.id] = len(docs)
-        docs.append(SearchDoc(record.url, record.title, f"{record.title}\n{meta}\n{plain_text(record.body)}",
+        docs.append(SearchDoc(record.url, record.title, f"{record.title}\n{meta}\n{body}",
                               header(record, record.title, record.url)))
+        if record.translations:
+            zh_parts[record.id] = meta, body
     en_doc: dict[str, int] = {}
     for record in records:
         translation = record.translations.get("en")
         if translation:
             # The English copy is also found by the Chinese text: readers type Chinese on English pages.
-            meta = metadata_line(record, registry)
-            body = f"{plain_text(translation.body)}\n{record.title}\n{plain_text(record.body)}"
-            text = f"{translation.title}\n{meta}\n{body}"
+            meta, body = zh_parts[record.id]
+            text = f"{translation.title}\n{meta}\n{plain_text(translation.body)}\n{record.title}\n{body}"
             en_doc[record.id] = len(docs)
             url = record.url_in("en")
             docs.append(SearchDoc(url, translation.title, text, header(record, translation.title, url)))
+    # The filter columns are the same in every language; only the documents and the labels differ.
+    types = [t.code for t in TYPES]
+    statuses = ["draft", "published", "filed"]
+    plan_records = [r for r in records if r.type == "plan"]
+    stage_names = sorted({r.stage for r in records if r.stage})
+    unit_index = {code: i for i, code in enumerate(registry.units)}
+    type_index = {code: i for i, code in enumerate(types)}
+    status_index = {code: i for i, code in enumerate(statuses)}
+    plan_index = {r.id: i for i, r in enumerate(plan_records)}
+    stage_index = {name: i for i, name in enumerate(stage_names)}
+    columns = {
+        "unit": [unit_index[r.unit] for r in records],
+        "type": [type_index[r.type] for r in records],
+        "date": [int(r.date.strftime("%Y%m%d")) for r in records],
+        "status": [status_index[r.status] for r in records],
+        "plan": [plan_index.get(r.plan, -1) if r.plan else -1 for r in records],
+        "stage": [stage_index[r.stage] if r.stage else -1 for r in records],
+    }
     tables = []
     for lang in LANGUAGES:
-        table = LanguageTable(lang)
-        units = {code: i for i, code in enumerate(registry.units)}
-        plans = {r.id: i for i, r in enumerate(r for r in records if r.type == "plan")}
-        stage_names = sorted({r.stage for r in records if r.stage})
-        stages = {name: i for i, name in enumerate(stage_names)}
-        types = [t.code for t in TYPES]
-        statuses = ["draft", "published", "filed"]
-        for record in records:
-            table.doc.append(en_doc.get(record.id, zh_doc[record.id]) if lang == "en" else zh_doc[record.id])
-            table.unit.append(units[record.unit])
-            table.type.append(types.index(record.type))
-            table.date.append(int(record.date.strftime("%Y%m%d")))
-            table.status.append(statuses.index(record.status))
-            table.plan.append(plans.get(record.plan, -1) if record.plan else -1)
-            table.stage.append(stages[record.stage] if record.stage else -1)
-        plan_records = [r for r in records if r.type == "plan"]
-        table.labels = {
+        doc = [en_doc.get(r.id, zh_doc[r.id]) if lang == "en" else zh_doc[r.id] for r in records]
+        labels = {
             "unit": [[code, registry.units[code].label(lang)] for code in registry.units],
             "type": [[code, term_label("type", code, lang)] for code in types],
             "status": [[code, term_label("status", code, lang)] for code in statuses],
             "plan": [[r.id, r.title_in(lang), r.unit] for r in plan_records],
             "stage": [[name, registry.stage_label(name, lang)] for name in stage_names],
         }
-        tables.append(table)
+        tables.append(LanguageTable(lang, doc, **columns, labels=labels))
     return docs, tables
 
 
