@@ -95,7 +95,7 @@ def _print_result(result: filing.Result) -> None:
                   f"{outcome.note or '已归档 already filed: nothing to do'}")
         elif outcome.action == "amended":
             print(f"{outcome.path}: 已记录修改 amended {outcome.archive_no}: "
-                  f"sha256 {filing.short(outcome.note)} -> {digest}")
+                  f"sha256 {filing.short(outcome.previous_digest)} -> {digest}")
         elif outcome.action == "withdrawn":
             note = f" ({outcome.note})" if outcome.note else ""
             print(f"{outcome.path}: 已撤出 withdrawn {outcome.archive_no}{note}")

@@ -493,6 +493,8 @@ class Outcome:
     removed: list[str] = field(default_factory=list)
     note: str = ""
     manifest_removed: bool = False
+    title: str = ""  # filed: the title the log records
+    previous_digest: str = ""  # amended: the digest it had before
 
 
 @dataclass
@@ -575,9 +577,9 @@ def file_records(root: Path, paths: list[str], retention: str, today: date | Non
         prepared = [p for p in (_prepare_one(root, archive, r, retention, manifest, states, claims, result)
                                 for r in targets) if p]
         changed = False
-        for rel, _action, _no, digest, _title in prepared:
-            if manifest.digests.get(rel) != digest:
-                manifest.digests[rel] = digest
+        for outcome in prepared:
+            if manifest.digests.get(outcome.path) != outcome.digest:
+                manifest.digests[outcome.path] = outcome.digest
                 changed = True
         if changed:
             write_manifest(root, manifest.digests)
@@ -585,22 +587,21 @@ def file_records(root: Path, paths: list[str], retention: str, today: date | Non
             _crash_point("manifest")
         author = git_author(root) if prepared else None
         entries = [
-            {"action": "file", "path": rel, "archive_no": no, "digest": digest, "retention": retention,
-             "title": title, "author": author}
-            for rel, _action, no, digest, title in prepared
+            {"action": "file", "path": o.path, "archive_no": o.archive_no, "digest": o.digest,
+             "retention": retention, "title": o.title, "author": author}
+            for o in prepared
         ]
         append_log(root, log, *entries)
-        for rel, action, no, digest, _title in prepared:
-            result.outcomes.append(Outcome(rel, action, no, digest))
+        result.outcomes.extend(prepared)
     return result
 
 
 def _prepare_one(
     root: Path, archive: Archive, record: Record, retention: str, manifest: Manifest,
     states: dict[str, RecordHistory], claims: dict[str, dict[int, list[str]]], result: Result,
-) -> tuple[str, str, str, str, str] | None:
-    """Number and write one record; (path, action, 档号, digest, title) for the manifest and log,
-    or None when there is nothing to write (already filed, or refused with a problem)."""
+) -> Outcome | None:
+    """Number and write one record; its outcome (path, action, 档号, digest, title) for the manifest
+    and the log, or None when there is nothing to write (already filed, or refused with a problem)."""
     rel = record.path
     state = states.get(rel)
     data = (root / rel).read_bytes()
@@ -640,7 +641,7 @@ def _prepare_one(
             refuse(f"档号 {archive_no} is already given to {others[0]}: set status: published and remove "
                    f"archive_no, then file it again", "archive_no", record.line("archive_no"))
             return None
-        return rel, "completed", archive_no, digest, record.title
+        return Outcome(rel, "completed", archive_no, digest, title=record.title)
 
     registry = archive.registry
     cls = archive_class(registry.fonds, record.year, retention, record.unit)
@@ -655,7 +656,7 @@ def _prepare_one(
     storage.atomic_write(root / rel, new_data)
     used[number] = [rel]
     _crash_point("record")
-    return rel, "filed", archive_no, sha256_hex(new_data), record.title
+    return Outcome(rel, "filed", archive_no, sha256_hex(new_data), title=record.title)
 
 
 # --- archive amend ---------------------------------------------------------------------------
@@ -709,7 +710,7 @@ def amend_record(root: Path, path: str, reason: str, today: date | None = None) 
             "previous_digest": state.digest, "reason": reason, "author": git_author(root),
         }
         append_log(root, log, entry)
-        result.outcomes.append(Outcome(rel, "amended", state.archive_no, digest, note=state.digest))
+        result.outcomes.append(Outcome(rel, "amended", state.archive_no, digest, previous_digest=state.digest))
     return result
 
 
@@ -734,9 +735,9 @@ def withdraw_record(root: Path, path: str, reason: str, approval: str, today: da
                                               "is withdrawn; a draft or published record can simply be deleted")
             return result
         file = root / rel
-        archive = load_archive(root, today)
-        record = next((r for r in archive.records if r.path == rel), None)
         if not state.withdrawn:
+            archive = load_archive(root, today)
+            record = next((r for r in archive.records if r.path == rel), None)
             if record is not None:
                 users = [r.path for r in archive.records if r.plan == record.id and r.path != rel]
                 if users:
