@@ -170,8 +170,9 @@ def parse_period(per: str, value: object) -> Period | None:
 class Rule:
     """One cadence rule, checked and normalised (codes, not aliases).
 
-    ``applies_to`` holds unit codes and unit-kind codes; a plan's rule has ``plan`` (the plan's
-    id), ``unit`` and ``end`` (its last stage's end) set and applies to that unit only.
+    ``applies_to`` holds unit codes and unit-kind codes (codes are upper-case, kinds lower-case);
+    a plan's rule has ``plan`` (the plan's id) and ``end`` (its last stage's end) set and applies
+    to the plan's unit only.
     """
 
     id: str
@@ -186,7 +187,6 @@ class Rule:
     start: date | None = None  # ``from:``
     source: str = ""
     plan: str | None = None
-    unit: str | None = None
     end: date | None = None
     path: str = ""
     line: int = 0
@@ -199,9 +199,12 @@ class Rule:
     def label(self, lang: str) -> str:
         return self.name_en if lang == "en" and self.name_en else self.name
 
+    @property
+    def unit(self) -> str | None:
+        """A plan's rule: the plan's unit, the only one it applies to."""
+        return self.applies_to[0] if self.plan else None
+
     def applies(self, unit: Unit) -> bool:
-        if self.plan:
-            return unit.code == self.unit
         return unit.code in self.applies_to or unit.kind in self.applies_to
 
     def matches(self, record: Record) -> bool:
@@ -478,7 +481,7 @@ def plan_rules(plan: Record) -> list[Rule]:
     first, last = plan.stages[0].start, plan.stages[-1].end
     if first is None or last is None:
         return []
-    return [replace(rule, plan=plan.id, unit=plan.unit, applies_to=(plan.unit,),
+    return [replace(rule, plan=plan.id, applies_to=(plan.unit,),
                     start=max(rule.start, first) if rule.start else first, end=last) for rule in plan.cadence]
 
 
