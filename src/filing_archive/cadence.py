@@ -690,6 +690,32 @@ class Compliance:
         return total
 
 
+def unit_row(rule: Rule, code: str, records: list[Record], today: date,
+             exempt: dict[tuple[str, str, str], str]) -> list[tuple[Period, Cell]]:
+    """One unit's cells for one rule, period by period, from the rule's start (or the unit's first
+    record) to ``today`` or the rule's end. ``records``: the unit's counted records, by date."""
+    start = rule.start or (period_of(rule.per, records[0].date).start if records else None)
+    if start is None:
+        return []
+    last_day = min(today, rule.end) if rule.end else today
+    matching = [r for r in records if rule.matches(r)]
+    days = [r.date for r in matching]
+    row = []
+    for period in periods_between(rule.per, start, last_day, rule.months):
+        lo = max(period.start, start)
+        hi = min(period.end, rule.end) if rule.end else period.end
+        ids = tuple(r.id for r in matching[bisect_left(days, lo):bisect_right(days, hi)])
+        reason = exempt.get((rule.key, code, period.key))
+        if reason is not None:
+            status = "exempt"
+        elif lo <= today <= hi:
+            status = "in_progress"
+        else:
+            status = "met" if len(ids) >= rule.min else "missing"
+        row.append((period, Cell(status, len(ids), rule.min, ids, reason or "", lo, hi)))
+    return row
+
+
 def evaluate(archive: Archive, today: date) -> Compliance:
     """Every rule against every record as of ``today`` (the build date)."""
     registry, rules, exemptions = archive.registry, archive.rules, archive.exemptions
@@ -698,6 +724,7 @@ def evaluate(archive: Archive, today: date) -> Compliance:
     exempt = {(e.rule, e.unit, e.period): e.reason for e in exemptions}
     counted = sorted((r for r in archive.records if r.status in COUNTED_STATUSES and r.date <= today),
                      key=lambda r: (r.date, r.id))
+    counted_by_id = {r.id: r for r in counted}
     by_unit: dict[str, list[Record]] = {}
     for record in counted:
         by_unit.setdefault(record.unit, []).append(record)
@@ -712,36 +739,16 @@ def evaluate(archive: Archive, today: date) -> Compliance:
         periods: dict[str, Period] = {}
         rates: dict[str, Rate] = {}
         for code in units:
-            records = by_unit.get(code, [])
-            start = rule.start or (period_of(rule.per, records[0].date).start if records else None)
-            row: list[Cell] = []
-            if start is not None:
-                last_day = min(today, rule.end) if rule.end else today
-                matching = [r for r in records if rule.matches(r)]
-                days = [r.date for r in matching]
-                for period in periods_between(rule.per, start, last_day, rule.months):
-                    lo = max(period.start, start)
-                    hi = min(period.end, rule.end) if rule.end else period.end
-                    hits = matching[bisect_left(days, lo):bisect_right(days, hi)]
-                    ids = tuple(r.id for r in hits)
-                    used.update((r.id, r) for r in hits)
-                    reason = exempt.get((rule.key, code, period.key))
-                    if reason is not None:
-                        status = "exempt"
-                    elif lo <= today <= hi:
-                        status = "in_progress"
-                    else:
-                        status = "met" if len(ids) >= rule.min else "missing"
-                    cell = Cell(status, len(ids), rule.min, ids, reason or "", lo, hi)
-                    cells[(code, period.key)] = cell
-                    periods.setdefault(period.key, period)
-                    row.append(cell)
-                    if status == "missing":
-                        sort_key = (len(ids) / rule.min, period.start, rule_index, unit_order[code])
-                        gaps.append((sort_key, Gap(rule, code, period, cell)))
-            rates[code] = Rate.of(row)
-        ordered = sorted(periods.values(), key=lambda p: p.start)
-        matrices.append(Matrix(rule, units, ordered, cells, rates))
+            row = unit_row(rule, code, by_unit.get(code, []), today, exempt)
+            for period, cell in row:
+                cells[(code, period.key)] = cell
+                periods.setdefault(period.key, period)
+                used.update((rid, counted_by_id[rid]) for rid in cell.records)
+                if cell.status == "missing":
+                    sort_key = (cell.count / rule.min, period.start, rule_index, unit_order[code])
+                    gaps.append((sort_key, Gap(rule, code, period, cell)))
+            rates[code] = Rate.of([cell for _, cell in row])
+        matrices.append(Matrix(rule, units, sorted(periods.values(), key=lambda p: p.start), cells, rates))
     gaps.sort(key=lambda item: item[0])
     return Compliance(today, matrices, [gap for _, gap in gaps], dict(registry.units), used)
 
