@@ -18,7 +18,12 @@ Parts (each writes bench-out/<part>.json; `report` turns them into Markdown):
 - scale    at N records: bytes fetched and time to results for each query of the query set (the
            page's own performance measure from the search asked to its results shown).
 - preview  `archive preview` on N records: time from saving a record to the browser showing it.
-- huge     one full build of N records, to the end.
+- huge     one full build of N records (default 50,000), to the end: wall time and peak RSS
+           (the largest process), then `archive check` and `archive verify` times.
+- firstview  at N records (default 10,000): what the first view of each kind of page costs, in
+           a fresh browser (empty cache): every response body of the page load, uncompressed
+           (HTML, CSS, JS, fonts, JSON, XML, whatever the page's scripts fetch until the
+           network is idle), by kind, and any request to another origin.
 """
 
 from __future__ import annotations
@@ -104,10 +109,10 @@ def build(root: Path, config: str, site: str) -> dict:
             "index_rss_mb": int(m.group(1)) if m else None}
 
 
-def check_time(root: Path) -> float:
-    """`archive check` wall time, the faster of two runs (after a build has been written out)."""
+def check_time(root: Path, command: str = "check") -> float:
+    """`archive check` (or `verify`) wall time, the faster of two runs (after a build has been written out)."""
     os.sync()
-    return round(min(timed([PY, "-m", "filing_archive", "check"], root)[0] for _ in range(2)), 2)
+    return round(min(timed([PY, "-m", "filing_archive", command], root)[0] for _ in range(2)), 2)
 
 
 def folder_size(folder: Path) -> int:
@@ -349,6 +354,71 @@ def run_scale(n: int, work: Path) -> dict:
     return {"n": n, "full": full, "check_s": check, "queries": rows}
 
 
+# --- first view: bytes of one page load, per kind of page ------------------------------------------
+def first_view_pages(root: Path) -> list[tuple[str, str]]:
+    """(kind, URL path) of each kind of page, the same pages at every run (fixed seed)."""
+    record = sorted((root / "docs/archive").rglob("*-000123.md"))[0].relative_to(root / "docs")
+    year = sorted(p.name for p in (root / "docs/archive").glob("*/*") if p.name.isdigit())[-1]
+    unit = sorted(p.name for p in (root / "docs/archive").iterdir() if p.is_dir())[0]
+    return [("home", ""), ("overview", "archive/"), ("year", f"archive/by-date/{year}/"),
+            ("unit", f"archive/by-unit/{unit}/"), ("catalogue", "archive/catalogue/"),
+            ("catalogue year", f"archive/catalogue/{year}/"), ("search", "archive/search/"),
+            ("record", record.as_posix()[:-3] + "/"), ("home (English site)", "en/")]
+
+
+def kind_of(url: str, content_type: str) -> str:
+    path = url.split("?")[0]
+    for kind, suffixes, types in (("html", (".html", "/"), ("text/html",)), ("css", (".css",), ("text/css",)),
+                                  ("js", (".js",), ("javascript",)), ("font", (".woff2", ".woff", ".ttf"), ("font",)),
+                                  ("json", (".json",), ("json",)), ("xml", (".xml",), ("xml",))):
+        if path.endswith(suffixes) or any(t in content_type for t in types):
+            return kind
+    return "other"
+
+
+def measure_first_view(site: Path, pages: list[tuple[str, str]]) -> list[dict]:
+    """Each page in a fresh browser context (empty cache): every response until the network is idle."""
+    rows = []
+    with browser() as b, serve(site) as base:
+        origin = base.rstrip("/")
+        for kind, path in pages:
+            context = b.new_context()
+            watch = browsing.Watch(origin)
+            watch.attach(context)
+            page = context.new_page()
+            responses = []
+            page.on("response", lambda r, responses=responses: responses.append(r))
+            page.goto(base + path, wait_until="load")
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(500)  # a script's late fetch (Material's sitemaps come after load)
+            by_kind: dict[str, int] = {}
+            for r in responses:
+                if r.url.startswith("data:"):
+                    continue
+                # as sent: Content-Length (the body Playwright hands back is re-decoded text for some types)
+                size = int(r.headers.get("content-length") or len(r.body()))
+                k = kind_of(r.url, r.headers.get("content-type", ""))
+                by_kind[k] = by_kind.get(k, 0) + size
+            rows.append({"kind": kind, "path": "/" + path, "bytes": sum(by_kind.values()), "by_kind": by_kind,
+                         "requests": len(responses), "urls": sorted({r.url.replace(origin, "") for r in responses}),
+                         "foreign": watch.foreign, "failed": watch.failed})
+            context.close()
+            print(json.dumps({k: v for k, v in rows[-1].items() if k != "urls"}, ensure_ascii=False), file=sys.stderr)
+    return rows
+
+
+def run_first_view(n: int, work: Path) -> dict:
+    root = corpus(n, work)
+    full = build(root, "mkdocs.yml", "site")
+    return {"n": n, "full": full, "pages": measure_first_view(root / "site", first_view_pages(root))}
+
+
+def run_huge(n: int, work: Path) -> dict:
+    root = corpus(n, work)
+    full = build(root, "mkdocs.yml", "site")
+    return {"n": n, "full": full, "check_s": check_time(root), "verify_s": check_time(root, "verify")}
+
+
 # --- preview -----------------------------------------------------------------------------------------------
 def run_preview(n: int, work: Path, edits: int = 3) -> dict:
     root = corpus(n, work)
@@ -463,8 +533,21 @@ def report() -> str:
                   f"from saving a record to the browser showing it: {', '.join(map(str, preview['edit_to_browser_s']))} s."]
     huge = load("huge")
     if huge:
+        checks = (f"; `archive check` {huge['check_s']} s, `archive verify` {huge['verify_s']} s"
+                  if "verify_s" in huge else "")
         lines += ["", f"{huge['n']} records: full build to the end in {huge['full']['seconds']} s, peak RSS "
-                  f"{huge['full']['rss_mb']} MB, site {huge['full']['site_mb']} MB."]
+                  f"{huge['full']['rss_mb']} MB, site {huge['full']['site_mb']} MB{checks}."]
+    first = load("firstview")
+    if first:
+        kinds = ["html", "css", "js", "font", "json", "xml", "other"]
+        lines += ["", f"First view of each kind of page at {first['n']} records, in a fresh browser (empty cache): "
+                  "every response body until the network is idle, uncompressed, in KB:", "",
+                  "| page | path | total KB | requests | " + " | ".join(kinds) + " | other origins |",
+                  "| --- | --- | ---: | ---: | " + " | ".join("---:" for _ in kinds) + " | ---: |"]
+        for r in first["pages"]:
+            cells = " | ".join(f"{r['by_kind'].get(k, 0) / 1024:.0f}" if k in r["by_kind"] else "—" for k in kinds)
+            lines.append(f"| {r['kind']} | `{r['path']}` | {r['bytes'] / 1024:.0f} | {r['requests']} | {cells} | "
+                         f"{len(r['foreign'])} |")
     return "\n".join(lines)
 
 
@@ -481,16 +564,17 @@ def update_readme(table: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", choices=["build", "search", "scale", "preview", "huge", "report", "all"])
+    parser.add_argument("part", choices=["build", "search", "scale", "preview", "huge", "firstview", "report", "all"])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1250, 5000])
     parser.add_argument("--search-n", type=int, default=1000)
     parser.add_argument("--scale-n", type=int, default=10000)
     parser.add_argument("--preview-n", type=int, default=2000)
-    parser.add_argument("--huge-n", type=int, default=20000)
+    parser.add_argument("--huge-n", type=int, default=50000)
+    parser.add_argument("--firstview-n", type=int, default=10000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/archive-bench"))
     parser.add_argument("--update-readme", action="store_true")
     args = parser.parse_args()
-    parts = ["build", "search", "scale", "preview", "huge"] if args.part == "all" else [args.part]
+    parts = ["build", "search", "scale", "preview", "huge", "firstview"] if args.part == "all" else [args.part]
     for part in parts:
         if part == "build":
             save("build", run_build(args.sizes, args.work))
@@ -501,8 +585,9 @@ def main() -> None:
         elif part == "preview":
             save("preview", run_preview(args.preview_n, args.work))
         elif part == "huge":
-            root = corpus(args.huge_n, args.work)
-            save("huge", {"n": args.huge_n, "full": build(root, "mkdocs.yml", "site")})
+            save("huge", run_huge(args.huge_n, args.work))
+        elif part == "firstview":
+            save("firstview", run_first_view(args.firstview_n, args.work))
     table = report()
     print(table)
     (OUT / "results.md").write_text(table + "\n", encoding="utf-8")
