@@ -468,6 +468,46 @@ def test_chinese_page_never_shows_the_english_copy(home, origin):
     assert quick(home, "professional ethics") == []
 
 
+SWITCHES = [  # (page, language chosen in the header's switch, where it leads)
+    (f"/archive/{PATHS[MDZ_STUDY]}/", "en", f"/en/archive/{PATHS[MDZ_STUDY]}/"),  # a translated record
+    (f"/en/archive/{PATHS[MDZ_STUDY]}/", "zh", f"/archive/{PATHS[MDZ_STUDY]}/"),
+    (f"/archive/{PATHS[LXZ_STUDY]}/", "en", "/en/"),  # no English page: the English home
+    ("/archive/by-unit/LXZ/", "en", "/en/archive/by-unit/LXZ/"),  # generated pages
+    ("/en/archive/catalogue/2023/", "zh", "/archive/catalogue/2023/"),
+    ("/archive/search/", "en", "/en/archive/search/"),
+    ("/", "en", "/en/"),  # pages of docs/
+    ("/en/guide/", "zh", "/guide/"),
+]
+
+
+@pytest.mark.parametrize(("start", "lang", "target"), SWITCHES)
+def test_language_switch_leads_to_the_same_page_in_the_other_language(page, origin, start, lang, target):
+    page.goto(origin + start)
+    page.locator(".md-header .md-select").hover()
+    page.locator(f".md-select__link[hreflang={lang}]").click()
+    page.wait_for_url(origin + target)
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+def test_first_view_fetches_no_sitemap(browser, origin):
+    """Material's language switch fetched sitemap.xml of every language on every page: megabytes at
+    archive scale for links the pages already carry. A fresh browser (empty cache) asks for neither."""
+    context = browser.new_context()
+    watch = Watch(origin)
+    watch.attach(context)
+    tab = context.new_page()
+    for path in ("/", f"/archive/{PATHS[MDZ_STUDY]}/", f"/en/archive/{PATHS[MDZ_STUDY]}/", "/archive/by-unit/LXZ/",
+                 "/archive/search/"):
+        tab.goto(origin + path)
+        tab.wait_for_load_state("networkidle")  # the sitemaps were fetched by script, after load
+        expect(tab.locator(".md-select__link")).to_have_count(2)  # the switch is still there
+    context.close()
+    paths = [urlsplit(u).path for u in watch.requests]
+    assert "/assets/archive/search.js" in paths  # the watch saw the page's own requests
+    assert [p for p in paths if p.endswith("sitemap.xml")] == []
+    assert not watch.problems(), watch.problems()
+
+
 # --- safety: hostile titles, other origins, the JavaScript rules ------------------------------------
 def test_hostile_titles_are_shown_as_text(page, origin):
     page.goto(f"{origin}/")

@@ -145,7 +145,6 @@ class ArchiveSite:
         self.depth -= 1
         if self.depth > 0:
             return
-        self.copy_sitemaps(config)
         if self.search_job is None:
             return
         try:
@@ -158,18 +157,6 @@ class ArchiveSite:
             f"search index: {figures['documents']} documents, {figures['shards']} shards, "
             f"{figures['posting_bytes'] / 2**20:.1f} MB of postings, peak RSS {figures['peak_rss_mb']} MB"
         )
-
-    @staticmethod
-    def copy_sitemaps(config: MkDocsConfig) -> None:
-        """Material's language switch looks for sitemap.xml under each language's root."""
-        sitemap = Path(config.site_dir) / "sitemap.xml"
-        i18n = config.plugins.get("i18n")
-        if not sitemap.exists() or i18n is None:
-            return
-        for lang in i18n.build_languages:
-            target = Path(config.site_dir) / lang_prefix(lang) / "sitemap.xml"
-            if lang != DEFAULT_LANGUAGE and not target.exists():
-                target.write_bytes(sitemap.read_bytes())
 
     def page_source(self, page: Page) -> str | None:
         """Record bodies were read and validated already; hand MkDocs the body, not the file."""
