@@ -104,11 +104,20 @@ class ArchiveSite:
     def files(self, files: Files, config: MkDocsConfig) -> Files:
         """Keep drafts out of a build (MkDocs' DRAFT level: shown by serve, never built) and add
         the generated pages of this language, and once the generated data files."""
+        records_folder = f"{self.archive.registry.records_dir}/"
+        unchecked = []
         for file in files:
             record = self.record_of(file)
             if record is None:
+                if file.src_uri.startswith(records_folder) and not file.generated_by:
+                    unchecked.append(file.src_uri)
                 continue
             file.inclusion = InclusionLevel.DRAFT if record.is_draft else InclusionLevel.NOT_IN_NAV
+        if unchecked:  # load_archive refuses these already: this only guards against the two disagreeing
+            raise PluginError(
+                f"{len(unchecked)} file(s) under the records folder are not records the archive checked: "
+                f"{', '.join(unchecked[:5])} (nothing was published; run 'archive check')"
+            )
         prefix = lang_prefix(self.lang)
         for src_uri in self.pages:
             file = File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)

@@ -24,25 +24,21 @@ from .schema import (
     PLACEHOLDER,
     RETENTION_CODES,
     SECRECY,
-    SECRET_GRADES,
     TRANSLATABLE_FIELDS,
     TYPES,
     FieldSpec,
     Vocabulary,
     required_fields,
 )
+from .secrecy import grade_at_start, marking_in, marking_in_title, markings_in_lines
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
 DOC_NO_RE = re.compile(r"^(?P<org>[^\s〔〕\[\]()（）【】［］第]+)〔(?P<year>\d{4})〕(?P<num>[1-9]\d*)号$")
 DOC_NO_LOOSE_RE = re.compile(
     r"^(?P<org>.*?)\s*[〔\[［(（【]\s*(?P<year>\d{4})\s*[〕\]］)）】]\s*第?\s*(?P<num>\d+)\s*号$"
 )
-SECRET_LINE_RE = re.compile(
-    r"^\s*(?:密级\s*[:：]\s*)?(?P<grade>绝密|机密|秘密)\s*(?:[★☆*]\s*\S*)?\s*$"
-)
 # Page keys MkDocs and Material understand; harmless on a record.
 PAGE_KEYS = {"hide", "description"}
-SECRET_SCAN_LINES = 5
 
 
 def did_you_mean(value: str, choices: list[str]) -> str | None:
@@ -80,11 +76,8 @@ def yaml_date(value: object) -> tuple[date | None, str | None]:
 
 
 def secret_grade(value: str) -> str | None:
-    """The secret grade a 密级 value names, if any (秘密, 机密★, 绝密★长期 ...)."""
-    for grade in SECRET_GRADES:
-        if value.strip().startswith(grade):
-            return grade
-    return None
+    """The secret grade a 密级 value names, if any (秘密, 机密★, 绝密★长期, （秘密）, 秘　密 ...)."""
+    return grade_at_start(value) or marking_in(value)
 
 
 def doc_no_correction(value: str) -> str | None:
@@ -361,7 +354,7 @@ class _RecordChecker:
             )
         if "archive_no" in v and {"unit", "date"} <= set(v):
             self.check_archive_no_agrees(v)
-        self.check_body_marking()
+        self.check_markings()
 
     def check_archive_no_agrees(self, v: dict) -> None:
         m = ARCHIVE_NO_RE.match(v["archive_no"])
@@ -391,22 +384,44 @@ class _RecordChecker:
                 f"(expected {expected}, got {v['archive_no']})",
             )
 
-    def check_body_marking(self) -> None:
-        seen = 0
-        for offset, text in enumerate(self.fm.body.split("\n", 40)[:40]):
-            if not text.strip():
+    def check_markings(self) -> None:
+        """A 密级 marking anywhere in the file stops it: every front-matter value (the title also
+        when it opens with a grade) and every line of the body. ``secrecy`` is checked as a field."""
+        for name, value in self.fm.values.items():
+            if name == "secrecy":
                 continue
-            seen += 1
-            m = SECRET_LINE_RE.match(text.lstrip("#> *"))
-            if m:
-                self.problems.error(
-                    self.path, self.fm.body_line + offset, "secrecy",
-                    f"the text is marked {text.strip()}: secret material must never be stored in "
-                    f"or published from this archive (remove the file)",
-                )
-                return
-            if seen >= SECRET_SCAN_LINES:
-                return
+            for line, text in self._strings(name, value):
+                found = marking_in_title(text) if name == "title" else marking_in(text)
+                if found:
+                    self.problems.error(
+                        self.path, line, name,
+                        f"the value is marked {found}: secret material must never be stored in or "
+                        f"published from this archive (remove the file)",
+                    )
+                    break
+        for line, shown in markings_in_lines(self.fm.body, self.fm.body_line):
+            self.problems.error(
+                self.path, line, "secrecy",
+                f"the text is marked {shown}: secret material must never be stored in "
+                f"or published from this archive (remove the file)",
+            )
+            return
+
+    def _strings(self, name: str, value: object, depth: int = 0) -> list[tuple[int, str]]:
+        """Every text inside a front-matter value, with the line of its key or list item."""
+        if isinstance(value, str):
+            return [(self.line(name), value)]
+        found: list[tuple[int, str]] = []
+        if depth > 20:
+            return found
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                line = self.fm.lines.get(f"{name}[{i}]", self.line(name))
+                found += [(line if depth == 0 else ln, t) for ln, t in self._strings(name, item, depth + 1)]
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                found += self._strings(name, key, depth + 1) + self._strings(name, item, depth + 1)
+        return found
 
 
 def parse_or_report(path: str, data: bytes, problems: Problems) -> FrontMatter | None:
@@ -499,6 +514,8 @@ def validate_translation(
         checker.error("title", "required field is missing (expected text)")
     for name in TRANSLATABLE_FIELDS:
         checker.check_field(name)
+    checker.check_field("secrecy")  # a secret grade here stops the file like in the record
+    checker.check_markings()
     if problems.error_count > errors_before:
         return None
     v = checker.values
