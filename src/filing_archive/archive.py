@@ -49,6 +49,8 @@ class Archive:
     by_id: dict[str, Record] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)  # cadence rules, checked once here, evaluated later
     exemptions: list[Exemption] = field(default_factory=list)
+    broken: list[Record] = field(default_factory=list)  # record files with errors, with what could be read
+    files_checked: int = 0  # original record files read, valid or not (what "checked N records" counts)
 
     @property
     def records_root(self) -> Path:
@@ -206,8 +208,9 @@ def load_archive(root: Path | str, today: date | None = None) -> Archive:
 
     docs_root = root / registry.docs_dir
     records: list[Record] = []
+    broken: list[Record] = []  # records with errors: kept for the rules that span records, never published
+    originals: set[str] = set()  # src_uri of every original record file, readable or not
     translations = []
-    broken_ids: set[str] = set()  # records with errors: not reported again as missing plans
     # plain string slicing: pathlib's relative_to costs more than the YAML at 10,000 records
     root_len, docs_len = len(str(root)) + 1, len(str(docs_root)) + 1
     files = docs_files(root, docs_root, registry.records_dir)
@@ -227,27 +230,30 @@ def load_archive(root: Path | str, today: date | None = None) -> Archive:
             if translation:
                 translations.append(translation)
             continue
+        originals.add(src_uri)
         record = validate_record(path, src_uri, data, registry, today, problems)
-        if record:
-            records.append(record)
-        else:
-            broken_ids.add(declared_id(file.stem, data))
+        if record is not None:
+            (broken if record.broken else records).append(record)
 
-    validate_archive(records, registry, problems, broken_ids)
+    validate_archive(records + broken, registry, problems)
     rules, exemptions = collect(registry, records, problems)
     by_src = {r.src_uri: r for r in records}
     for translation in translations:
         original_uri = translation.src_uri.replace(f".{translation.lang}.md", ".md")
         original = by_src.get(original_uri)
         if original is None:
-            problems.error(
-                translation.path, 1, "",
-                f"translation without its Chinese record (expected {original_uri} next to it)",
-            )
+            if original_uri not in originals:
+                problems.error(
+                    translation.path, 1, "",
+                    f"translation without its Chinese record (expected {original_uri} next to it)",
+                )
             continue
         original.translations[translation.lang] = translation
     records.sort(key=lambda r: (r.date, r.id))
     by_id = {}
     for record in records:
         by_id.setdefault(record.id, record)
-    return Archive(root, registry, records, problems, today, by_id, rules, exemptions)
+    archive = Archive(root, registry, records, problems, today, by_id, rules, exemptions)
+    archive.broken = broken
+    archive.files_checked = len(originals)
+    return archive

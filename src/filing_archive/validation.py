@@ -436,36 +436,38 @@ def parse_or_report(path: str, data: bytes, problems: Problems) -> FrontMatter |
 def validate_record(
     path: str, src_uri: str, data: bytes, registry: Registry, today: date, problems: Problems
 ) -> Record | None:
-    """Check one record file. Problems go to ``problems``; returns the Record if it has no errors."""
+    """Check one record file. Problems go to ``problems``. Returns the Record; one with errors is
+    ``broken`` and carries only the fields that could be read (``read``), so the rules that span
+    records still see its id, 档号 and 期号. None when the file cannot be read at all."""
     errors_before = problems.error_count
     fm = parse_or_report(path, data, problems)
     if fm is None:
         return None
     checker = _RecordChecker(path, fm, registry, today, problems)
     checker.check()
-    if problems.error_count > errors_before:
-        return None
     v = checker.values
     stem = src_uri.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     record_id = v.get("id", stem)
-    if "id" not in v and not ID_RE.match(stem):
+    if "id" not in v and "id" not in fm.values and not ID_RE.match(stem):
         problems.error(
             path, 1, "id",
             f"the file name {stem} is not a usable id: rename the file or set id "
             f"(expected lower-case letters, digits and -)",
         )
-        return None
+    broken = problems.error_count > errors_before
+    if broken and ("id" in fm.values and "id" not in v or not ID_RE.match(record_id)):
+        record_id = ""  # no id that other records could use
     stages = v.get("stages")
-    if v["type"] == "plan" and not stages:
+    if v.get("type") == "plan" and not stages and "stages" not in fm.values:
         stages = [Stage(name) for name in registry.stages]
     return Record(
         path=path,
         src_uri=src_uri,
         id=record_id,
-        title=v["title"],
-        type=v["type"],
-        unit=v["unit"],
-        date=v["date"],
+        title=v.get("title", ""),
+        type=v.get("type", ""),
+        unit=v.get("unit", ""),
+        date=v.get("date", date.min),
         status=v.get("status", "draft"),
         secrecy=v.get("secrecy", "公开"),
         doc_no=v.get("doc_no"),
@@ -485,6 +487,8 @@ def validate_record(
         body=fm.body,
         body_line=fm.body_line,
         lines=dict(fm.lines),
+        broken=broken,
+        read=frozenset(v),
     )
 
 
@@ -525,16 +529,14 @@ def validate_translation(
     )
 
 
-def validate_archive(
-    records: list[Record], registry: Registry, problems: Problems, broken_ids: set[str] = frozenset()
-) -> None:
-    """Rules that span records. May correct near-miss stage names (with a warning).
-
-    ``broken_ids`` are records that failed their own checks: a reference to one of them is not
-    reported a second time.
-    """
+def validate_archive(records: list[Record], registry: Registry, problems: Problems) -> None:
+    """Rules that span records, over every record whose fields could be read, broken or not: a
+    broken record still holds its id, its 档号 and its 期号. May correct near-miss stage names
+    (with a warning). A reference to a broken plan is not reported a second time."""
     by_id: dict[str, Record] = {}
     for record in records:
+        if not record.id:
+            continue
         first = by_id.get(record.id)
         if first is not None:
             problems.error(
@@ -547,9 +549,10 @@ def validate_archive(
     issues: dict[tuple[str, int, int], Record] = {}
     archive_nos: dict[str, Record] = {}
     for record in records:
-        if record.plan and record.plan not in broken_ids:
+        plan = by_id.get(record.plan or "")
+        if record.plan and {"plan", "unit"} <= record.read and not (plan and plan.broken):
             check_plan_and_stage(record, by_id, problems)
-        if record.type == "briefing" and record.issue is not None:
+        if record.type == "briefing" and record.issue is not None and "date" in record.read and record.unit:
             key = (record.unit, record.year, record.issue)
             first = issues.get(key)
             if first:
@@ -583,11 +586,20 @@ def check_plan_and_stage(record: Record, by_id: dict[str, Record], problems: Pro
             expected = f"the id of a plan record; {record.unit} has none yet"
         problems.error(record.path, record.line("plan"), "plan", f"{record.plan} {what} (expected {expected})")
         return
+    if plan.is_draft and not record.is_draft:
+        problems.error(
+            record.path, record.line("plan"), "plan",
+            f"plan {plan.id} is a draft ({plan.path}): a published record cannot belong to a draft plan "
+            f"(publish the plan first, or keep this record a draft)",
+        )
+        return
     if plan.unit != record.unit:
         problems.error(
             record.path, record.line("plan"), "plan",
             f"plan {plan.id} belongs to {plan.unit}, not to {record.unit} (expected a plan of the same unit)",
         )
+        return
+    if record.stage is None:  # a broken record whose stage could not be read: reported already
         return
     names = [s.name for s in plan.stages]
     if record.stage not in names:
