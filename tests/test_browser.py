@@ -604,3 +604,30 @@ def test_browser_normalises_and_shards_like_the_index(page, origin):
         covered = {p["offset"] + i for p in js for i in range(len(p["token"]))}
         assert covered == set(range(len(form))) or len(js) == 10, typed  # every character is in some piece
         assert len(js) == min(10, max(1, len(form) - 1)), typed  # every pair, up to ten
+
+
+# --- queries are trimmed and bounded ---------------------------------------------------------------
+@pytest.mark.parametrize("blank", ["%20%20%20", "%E3%80%80", "%09%20"])
+def test_a_query_of_only_spaces_lists_nothing(page, origin, blank):
+    page.goto(f"{origin}/archive/search/?q={blank}")
+    expect(page.locator("#archive-results-summary")).to_have_text("请输入检索词或选择条件。")
+    expect(page.locator("#archive-results li")).to_have_count(0)
+    assert urlsplit(page.url).query == ""
+    page.locator("#archive-search-form input[name=q]").fill("   ")
+    page.locator("#archive-search-form input[name=q]").press("Enter")
+    expect(page.locator("#archive-results-summary")).to_have_text("请输入检索词或选择条件。")
+    expect(page.locator("#archive-results li")).to_have_count(0)
+
+
+def test_a_huge_query_is_cut_to_a_hundred_characters(page, origin):
+    page.goto(f"{origin}/archive/search/?q={quote('舆' * 3000)}")  # a 27 KB address (servers refuse much more)
+    wait_for_results(page)
+    assert form_values(page)["q"] == "舆" * 100
+    assert url_params(page) == {"q": "舆" * 100} and len(page.url) < 1000
+    page.locator("#archive-search-form input[name=q]").fill("鹭" * 10000)
+    assert len(page.locator("#archive-search-form input[name=q]").input_value()) == 100  # maxlength
+    page.locator("#archive-search-form input[name=q]").press("Enter")
+    wait_for_results(page)
+    assert len(page.url) < 1000
+    page.locator("#archive-q").fill("舆" * 5000)
+    assert len(page.locator("#archive-q").input_value()) == 100

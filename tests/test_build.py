@@ -180,3 +180,22 @@ def test_record_page_shows_git_dates_when_in_git(site_project):
     for page in ("a", "学习记录"):
         html = (site_project.site / f"archive/AAA/2025/{page}/index.html").read_text(encoding="utf-8")
         assert "版本库记录：首次提交 2025-03-16，最后修改 2025-03-16" in html, page
+
+
+def test_two_builds_of_one_commit_are_byte_identical(tmp_path):
+    """Built twice as of one build date, seconds apart: every file of the site is the same, the
+    catalogue workbooks (zip entry times, document properties) and sitemap.xml.gz included."""
+    from conftest import copy_sample
+
+    project = Project.existing(copy_sample(tmp_path / "proj"))
+    sites = []
+    for n in range(2):
+        assert project.build().returncode == 0
+        sites.append(tmp_path / f"site{n}")
+        project.site.rename(sites[-1])
+        time.sleep(2.1)  # zip times have two-second steps
+    files = [sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) for site in sites]
+    assert files[0] == files[1]
+    assert any(name.endswith(".xlsx") for name in files[0])
+    differing = [name for name in files[0] if (sites[0] / name).read_bytes() != (sites[1] / name).read_bytes()]
+    assert differing == []

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BUILD_DATE, Project, minimal
+from conftest import REPO as REPO_ROOT
 
 from filing_archive.archive import load_archive
 from filing_archive.filing import fixity_problems, record_history, withdrawn_entries
@@ -634,3 +635,40 @@ def test_every_subcommand_has_help(project):
     for command in ("new", "check", "file", "amend", "withdraw", "verify"):
         result = project.archive(command, "--help")
         assert result.returncode == 0 and result.stdout.startswith("usage: archive "), command
+
+
+def test_broken_record_reusing_a_filed_archive_no_is_caught(filed):
+    """A record with other errors still says which 档号 it claims: check and verify both see the reuse."""
+    e = "docs/archive/AAA/2025/e.md"
+    filed.record("AAA/2025/e.md", **minimal(date="2025-09-01", status="filed", retention="永久",
+                                            archive_no="Z001-WS·2025-Y-AAA-0002", form="不存在的形式"))
+    check = filed.archive("check")
+    assert f"{e}:9: archive_no: duplicate 档号 Z001-WS·2025-Y-AAA-0002 (already given to {A})" in check.stdout
+    verify = filed.archive("verify")
+    assert verify.returncode == 1
+    assert (f"{e}:9: archive_no: duplicate 档号 Z001-WS·2025-Y-AAA-0002 (the filing log gave it to {A}; 件号 are "
+            "never reused)") in verify.stdout
+
+
+def test_leftover_temporary_files_are_reported_by_verify_and_removed_by_the_next_write(filed):
+    """A kill between writing a temporary file and renaming it leaves .<name>.<random>.tmp behind."""
+    leftovers = [filed.root / ".manifest-sha256.txt.ab12cd_9.tmp", filed.root / "docs/archive/AAA/2025/.a.md.x7y8z9w0.tmp"]
+    for path in leftovers:
+        path.write_text("half", encoding="utf-8")
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
+    fresh = filed.root / "docs/archive/AAA/2025/.b.md.q1w2e3r4.tmp"  # a write under way right now: left alone
+    fresh.write_text("half", encoding="utf-8")
+    verify = filed.archive("verify")
+    assert verify.returncode == 1
+    message = ("leftover temporary file of an interrupted write (the file it was replacing is intact): delete it, or "
+               "run archive file, amend or withdraw, which remove it")
+    assert findings(verify) == [f"docs/archive/AAA/2025/.a.md.x7y8z9w0.tmp: {message}"]
+    assert f".manifest-sha256.txt.ab12cd_9.tmp: {message}" in verify.stdout
+    (filed.root / A).write_text((filed.root / A).read_text("utf-8") + "补充。\n", encoding="utf-8")
+    amend = filed.archive("amend", A, "--reason", "补充", env=AUTHOR)
+    assert amend.returncode == 0, amend.stdout
+    assert "docs/archive/AAA/2025/.a.md.x7y8z9w0.tmp: 已删除中断写入留下的临时文件" in amend.stdout
+    assert [p.exists() for p in leftovers] == [False, False] and fresh.exists()
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", "-q", "docs/archive/AAA/2025/.a.md.x7y8z9w0.tmp"],
+                             cwd=REPO_ROOT)
+    assert ignored.returncode == 0  # .gitignore keeps them out of commits

@@ -332,3 +332,21 @@ def test_build_refuses_a_filed_record_missing_from_the_manifest(pages_project, t
     assert result.returncode == 1
     assert ("manifest-sha256.txt: docs/archive/BBB/2025/b2.md is filed as Z001-WS·2025-D30-BBB-0001 "
             "(filing-log.jsonl line 4) but missing from the manifest (a deleted manifest line?)") in result.stderr
+
+
+def test_every_xlsx_cell_is_text_even_the_fonds_name(tmp_path):
+    """A fonds name starting with = was a live formula in the workbook's title cell."""
+    import zipfile
+
+    proj = Project(tmp_path / "proj", registry=REGISTRY.replace("fonds_name: 测试全宗", "fonds_name: '=1+2'"))
+    proj.record("AAA/2025/a.md", **minimal(title=q('=HYPERLINK("http://x","y")')))
+    assert proj.archive("file", "docs/archive/AAA/2025/a.md", "--retention", "永久").returncode == 0
+    assert proj.build().returncode == 0
+    path = proj.site / "archive/catalogue/2025.xlsx"
+    sheet = openpyxl.load_workbook(path).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert sheet["A1"].value == "=1+2 2025年 归档文件目录"
+    assert {c.data_type for c in cells} == {"s"}
+    with zipfile.ZipFile(path) as xlsx:
+        sheet_xml = xlsx.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml

@@ -520,3 +520,56 @@ def test_registry_yaml_error(tmp_path):
     proj = Project(tmp_path / "p", registry="fonds: Z001\nunits: [\n", with_site_files=False)
     problems = messages(proj)
     assert len(problems) == 1 and problems[0].startswith("archive.yml:3: YAML syntax error")
+
+
+# --- drafts never published through the records that point at them --------------------------------
+def test_published_record_may_not_belong_to_a_draft_plan(project):
+    project.record("AAA/2025/plan.md", **minimal(type="plan", form=None, id="p1", title="方案草稿",
+                                                stages=PLAN_STAGES, status="draft"))
+    assert check_one(project, plan="p1", stage="学习讨论", date="2025-04-02") == [
+        f"{PATH}:8: plan: plan p1 is a draft (docs/archive/AAA/2025/plan.md): a published record cannot belong to a "
+        "draft plan (publish the plan first, or keep this record a draft)"
+    ]
+
+
+def test_draft_record_may_belong_to_a_draft_plan(project):
+    project.record("AAA/2025/plan.md", **minimal(type="plan", form=None, id="p1", title="方案草稿",
+                                                stages=PLAN_STAGES, status="draft"))
+    assert check_one(project, plan="p1", stage="学习讨论", date="2025-04-02", status="draft") == []
+
+
+# --- rules across records see broken records too ---------------------------------------------------
+def test_duplicate_id_is_reported_even_when_the_record_has_other_errors(project):
+    project.record("AAA/2025/one.md", **minimal(id="same"))
+    project.record("AAA/2025/two.md", **minimal(id="same", form=None))
+    assert messages(project) == [
+        "docs/archive/AAA/2025/two.md:1: form: required field is missing (expected 集中学习 | 个人自学 | 专题研讨 | "
+        "专题讲座 | 主题党日 | 网络学习)",
+        "docs/archive/AAA/2025/two.md:7: id: duplicate id same (also used by docs/archive/AAA/2025/one.md; ids must "
+        "be unique)",
+    ]
+
+
+def test_broken_records_reusing_an_archive_no_or_issue_are_reported(project):
+    project.record("AAA/2025/a.md", **minimal(status="filed", retention="永久", archive_no="Z001-WS·2025-Y-AAA-0001"))
+    project.record("AAA/2025/b.md", **minimal(status="filed", retention="永久", archive_no="Z001-WS·2025-Y-AAA-0001",
+                                              hours="-1"))
+    project.record("AAA/2025/c.md", **minimal(type="briefing", form=None, issue=3))
+    project.record("AAA/2025/d.md", **minimal(type="briefing", form=None, issue=3, doc_no="乱写"))
+    assert messages(project) == [
+        "docs/archive/AAA/2025/b.md:9: archive_no: duplicate 档号 Z001-WS·2025-Y-AAA-0001 (already given to "
+        "docs/archive/AAA/2025/a.md)",
+        "docs/archive/AAA/2025/b.md:10: hours: expected a number greater than 0, got -1",
+        "docs/archive/AAA/2025/d.md:7: issue: 期号 3 of AAA in 2025 is already used by docs/archive/AAA/2025/c.md "
+        "(expected a number unique per unit and year)",
+        "docs/archive/AAA/2025/d.md:8: doc_no: expected <机关代字>〔YYYY〕N号 such as 老城党发〔2023〕5号, got 乱写",
+    ]
+
+
+def test_check_counts_every_record_file(project):
+    project.record("AAA/2025/a.md", **minimal())
+    project.record("AAA/2025/b.md", **minimal(form=None))
+    project.write("docs/archive/AAA/2025/c.md", "no front-matter\n")
+    project.write("docs/archive/AAA/2025/a.en.md", "---\ntitle: A\n---\n")
+    result = project.archive("check")
+    assert result.stdout.splitlines()[-1] == "检查了 3 件记录 / checked 3 records: 2 个错误 errors, 0 个警告 warnings"

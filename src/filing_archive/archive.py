@@ -13,6 +13,7 @@ from .problems import ArchiveError, Problems
 from .records import Record
 from .registry import Registry, load_registry
 from .schema import DEFAULT_LANGUAGE, LANGUAGES
+from .secrecy import marking_in, markings_in_lines
 from .validation import validate_archive, validate_record, validate_translation
 
 BUILD_DATE_ENV = "ARCHIVE_BUILD_DATE"
@@ -48,6 +49,8 @@ class Archive:
     by_id: dict[str, Record] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)  # cadence rules, checked once here, evaluated later
     exemptions: list[Exemption] = field(default_factory=list)
+    broken: list[Record] = field(default_factory=list)  # record files with errors, with what could be read
+    files_checked: int = 0  # original record files read, valid or not (what "checked N records" counts)
 
     @property
     def records_root(self) -> Path:
@@ -62,13 +65,130 @@ class Archive:
             raise ArchiveError(self.problems.sorted())
 
 
+# What MkDocs reads as a page (mkdocs.utils.markdown_extensions); it copies every other file as is.
+MARKDOWN_SUFFIXES = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
+
+
+@dataclass
+class DocsFiles:
+    """Every file MkDocs would publish from ``docs/``, sorted into what the archive reads."""
+
+    records: list[Path] = field(default_factory=list)  # *.md under the records folder: records, translations
+    pages: list[Path] = field(default_factory=list)  # other Markdown pages (home, guide): scanned for markings
+    problems: Problems = field(default_factory=Problems)  # files the build must refuse
+
+
+def docs_files(root: Path, docs_root: Path, records_dir: str) -> DocsFiles:
+    """Walk ``docs/`` as MkDocs does (dot-files and folders are never published) and refuse what
+    the archive could not vouch for: under the records folder, anything that is not a ``.md``
+    record and every symbolic link (a linked folder would publish a record a second time, past its
+    checks); anywhere, a link that leaves the project."""
+    found = DocsFiles()
+    records_root = docs_root / records_dir
+    root_text = str(root)
+
+    def refuse(path: str, message: str) -> None:
+        rel = path[len(root_text) + 1:].replace(os.sep, "/") if path.startswith(root_text + os.sep) else path
+        found.problems.error(rel, 0, "", message)
+
+    def leaves_project(path: str) -> bool:
+        target = os.path.realpath(path)
+        return target != root_text and not target.startswith(root_text + os.sep)
+
+    def walk(folder: str, in_records: bool) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            refuse(folder, f"cannot read this folder ({exc.strerror})")
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # MkDocs leaves dot-files out of the site
+            inside = in_records or entry.path == str(records_root)
+            if entry.is_symlink():
+                if inside:
+                    refuse(entry.path, "symbolic link under the records folder: records must be real files "
+                                       "(replace the link with the file it points to, or remove it)")
+                elif leaves_project(entry.path):
+                    refuse(entry.path, f"symbolic link to {os.path.realpath(entry.path)}, outside the project: "
+                                       f"nothing outside the project may be published (remove the link)")
+                else:
+                    target = os.path.realpath(entry.path)
+                    if os.path.isdir(target):
+                        walk(entry.path, inside)
+                    else:
+                        add(entry.path, entry.name, inside)
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, inside)
+            else:
+                add(entry.path, entry.name, inside)
+
+    def add(path: str, name: str, in_records: bool) -> None:
+        if in_records:
+            if name.endswith(".md"):
+                found.records.append(Path(path))
+            elif name.lower().endswith(MARKDOWN_SUFFIXES):
+                refuse(path, f"not a record: MkDocs would publish {name} as a page, but records must be named "
+                             f"*.md (rename it to {name.rsplit('.', 1)[0]}.md so it is checked)")
+            else:
+                refuse(path, f"not a record: only Markdown records (*.md) may be under "
+                             f"{records_root.relative_to(root).as_posix()}/, and MkDocs would publish {name} "
+                             f"unchecked (move it out of the docs folder)")
+        elif name.lower().endswith(MARKDOWN_SUFFIXES):
+            found.pages.append(Path(path))
+
+    if records_root.is_symlink():
+        refuse(str(records_root), "the records folder is a symbolic link: records must be real files in the project")
+    elif docs_root.is_dir():
+        walk(str(docs_root), False)
+    return found
+
+
 def record_files(records_root: Path) -> list[Path]:
-    """Every Markdown file under the records folder, in a stable order."""
+    """Every ``.md`` file under the records folder (real files, not links), in a stable order."""
     found = []
     for dirpath, dirnames, filenames in os.walk(records_root):
-        dirnames.sort()
-        found.extend(Path(dirpath) / name for name in sorted(filenames) if name.endswith(".md"))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(Path(dirpath) / name for name in sorted(filenames)
+                     if name.endswith(".md") and not name.startswith("."))
     return found
+
+
+def check_page_markings(page: Path, root: Path, problems: Problems) -> None:
+    """A page of the site that is not a record (home, guide) may not carry a 密级 marking either."""
+    rel = page.relative_to(root).as_posix()
+    try:
+        text = page.read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        problems.error(rel, 0, "", f"cannot read this page ({exc.strerror})")
+        return
+    for line, shown in markings_in_lines(text):
+        problems.error(rel, line, "secrecy", f"the text is marked {shown}: secret material must never be "
+                                             f"stored in or published from this archive (remove it)")
+        return
+
+
+def check_registry_markings(registry: Registry, problems: Problems) -> None:
+    """Names in archive.yml are published on every page: no 密级 marking there either."""
+
+    def walk(value: object, key: str, depth: int = 0) -> None:
+        if depth > 50:
+            return
+        if isinstance(value, str):
+            found = marking_in(value)
+            if found:
+                problems.error(registry.path, registry.line_of(key), key,
+                               f"the value is marked {found}: secret material must never be stored in or "
+                               f"published from this archive (remove it)")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, f"{key}[{i}]", depth + 1)
+        elif isinstance(value, dict):
+            for k, item in value.items():
+                walk(item, f"{key}.{k}" if key else str(k), depth + 1)
+
+    walk(registry.raw, "")
 
 
 def declared_id(stem: str, data: bytes) -> str:
@@ -88,11 +208,17 @@ def load_archive(root: Path | str, today: date | None = None) -> Archive:
 
     docs_root = root / registry.docs_dir
     records: list[Record] = []
+    broken: list[Record] = []  # records with errors: kept for the rules that span records, never published
+    originals: set[str] = set()  # src_uri of every original record file, readable or not
     translations = []
-    broken_ids: set[str] = set()  # records with errors: not reported again as missing plans
     # plain string slicing: pathlib's relative_to costs more than the YAML at 10,000 records
     root_len, docs_len = len(str(root)) + 1, len(str(docs_root)) + 1
-    for file in record_files(docs_root / registry.records_dir):
+    files = docs_files(root, docs_root, registry.records_dir)
+    problems.extend(files.problems)
+    for page in files.pages:
+        check_page_markings(page, root, problems)
+    check_registry_markings(registry, problems)
+    for file in files.records:
         name = str(file)
         path = name[root_len:].replace(os.sep, "/")
         src_uri = name[docs_len:].replace(os.sep, "/")
@@ -104,27 +230,30 @@ def load_archive(root: Path | str, today: date | None = None) -> Archive:
             if translation:
                 translations.append(translation)
             continue
+        originals.add(src_uri)
         record = validate_record(path, src_uri, data, registry, today, problems)
-        if record:
-            records.append(record)
-        else:
-            broken_ids.add(declared_id(file.stem, data))
+        if record is not None:
+            (broken if record.broken else records).append(record)
 
-    validate_archive(records, registry, problems, broken_ids)
+    validate_archive(records + broken, registry, problems)
     rules, exemptions = collect(registry, records, problems)
     by_src = {r.src_uri: r for r in records}
     for translation in translations:
         original_uri = translation.src_uri.replace(f".{translation.lang}.md", ".md")
         original = by_src.get(original_uri)
         if original is None:
-            problems.error(
-                translation.path, 1, "",
-                f"translation without its Chinese record (expected {original_uri} next to it)",
-            )
+            if original_uri not in originals:
+                problems.error(
+                    translation.path, 1, "",
+                    f"translation without its Chinese record (expected {original_uri} next to it)",
+                )
             continue
         original.translations[translation.lang] = translation
     records.sort(key=lambda r: (r.date, r.id))
     by_id = {}
     for record in records:
         by_id.setdefault(record.id, record)
-    return Archive(root, registry, records, problems, today, by_id, rules, exemptions)
+    archive = Archive(root, registry, records, problems, today, by_id, rules, exemptions)
+    archive.broken = broken
+    archive.files_checked = len(originals)
+    return archive

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from .filing import RecordHistory, WithdrawnEntry
 from .indexes import ArchiveIndex, archive_no_key
@@ -113,7 +115,7 @@ def catalogue_csv(rows_by_unit: dict[str, list[CatalogueRow]]) -> bytes:
     return excel_csv([CATALOGUE_COLUMNS] + [row.cells() for rows in rows_by_unit.values() for row in rows])
 
 
-def catalogue_xlsx(rows_by_unit: dict[str, list[CatalogueRow]], year: int, fonds_name: str) -> bytes:
+def catalogue_xlsx(rows_by_unit: dict[str, list[CatalogueRow]], year: int, fonds_name: str, built_on: date) -> bytes:
     """The same rows as an Excel workbook, every cell stored as text (never a formula)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -121,24 +123,47 @@ def catalogue_xlsx(rows_by_unit: dict[str, list[CatalogueRow]], year: int, fonds
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"{year}年归档文件目录"
-    sheet.append([f"{fonds_name} {year}年 归档文件目录"])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(CATALOGUE_COLUMNS)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    put_text(sheet, 1, 1, f"{fonds_name} {year}年 归档文件目录").font = Font(bold=True)
+    for column, name in enumerate(CATALOGUE_COLUMNS, 1):
+        put_text(sheet, 2, column, name).font = Font(bold=True)
+    row_number = 2
     for rows in rows_by_unit.values():
         for row in rows:
-            sheet.append([None] * len(CATALOGUE_COLUMNS))
+            row_number += 1
             for column, value in enumerate(row.cells(), 1):
-                cell = sheet.cell(row=sheet.max_row, column=column)
-                cell.value = value
-                cell.data_type = "s"  # text, even when it starts with =
+                put_text(sheet, row_number, column, value)
     for column, width in zip("ABCDEFGH", (6, 28, 22, 20, 50, 10, 8, 30), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(workbook, built_on)
+
+
+def put_text(sheet, row: int, column: int, value: str):
+    """Write ``value`` as a text cell: a title or a name starting with = stays text in Excel."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    cell.data_type = "s"
+    return cell
+
+
+def xlsx_bytes(workbook, built_on: date) -> bytes:
+    """The workbook as .xlsx bytes that depend only on its content and the build date: the
+    document properties and every zip entry carry ``built_on``, so two builds are identical."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    stamp = datetime(built_on.year, built_on.month, built_on.day)
+    workbook.properties.created = workbook.properties.modified = stamp
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
 
 
 def record_json(record: Record, registry: Registry) -> dict:

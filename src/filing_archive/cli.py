@@ -47,7 +47,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         json.dump(
             {
-                "records": len(archive.records),
+                "records": archive.files_checked,
                 "errors": [p.as_dict() for p in errors],
                 "warnings": [p.as_dict() for p in warnings],
                 **({"gaps": [g.as_dict() for g in gaps]} if cadence else {}),
@@ -61,7 +61,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem)
         print(
-            f"检查了 {len(archive.records)} 件记录 / checked {len(archive.records)} records: "
+            f"检查了 {archive.files_checked} 件记录 / checked {archive.files_checked} records: "
             f"{len(errors)} 个错误 errors, {len(warnings)} 个警告 warnings"
         )
         if cadence:
@@ -93,6 +93,8 @@ def _print_result(result: filing.Result) -> None:
         elif outcome.action == "already":
             print(f"{outcome.path}: {outcome.archive_no}: "
                   f"{outcome.note or '已归档 already filed: nothing to do'}")
+        elif outcome.action == "cleaned":
+            print(f"{outcome.path}: 已删除中断写入留下的临时文件 removed a temporary file an interrupted write left")
         elif outcome.action == "amended":
             print(f"{outcome.path}: 已记录修改 amended {outcome.archive_no}: "
                   f"sha256 {filing.short(outcome.previous_digest)} -> {digest}")
@@ -125,7 +127,7 @@ def cmd_file(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
     result = _filing_call(filing.file_records, root, args.paths, args.retention)
     _print_result(result)
-    done = sum(1 for o in result.outcomes if o.action != "already")
+    done = sum(1 for o in result.outcomes if o.action not in ("already", "cleaned"))
     errors = len(result.problems.errors)
     print(f"归档 {done} 件 / filed {done} records: {errors} 个错误 errors")
     return EXIT_PROBLEMS if errors else EXIT_OK

@@ -39,12 +39,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from . import frontmatter, storage
+from . import storage
 from .archive import Archive, build_date, load_archive, record_files, translation_lang
-from .frontmatter import SourceError
 from .problems import ERROR, Problem, Problems
 from .records import Record, archive_class, expected_archive_no, parse_archive_no
-from .registry import Registry
+from .registry import Registry, load_registry
 from .schema import RETENTION_CODES, STATUSES, STUDY_FORMS, TYPES
 from .validation import validate_record
 
@@ -422,12 +421,16 @@ def withdrawn_entries(root: Path, history: dict[str, RecordHistory] | None = Non
 
 def _open_for_writing(root: Path, doing: str, result: Result) -> tuple[Manifest, FilingLog, dict] | None:
     """Under the lock: the manifest, the log and each path's state from it; or None, with the
-    damage that stops every writing command reported in ``result``."""
+    damage that stops every writing command reported in ``result``. Temporary files an
+    interrupted write left behind are removed first (and listed in ``result``)."""
     manifest, log = read_manifest(root), read_log(root)
     damage = _damage(manifest, log, doing)
     if damage:
         result.problems.extend(damage)
         return None
+    registry = load_registry(root, Problems())
+    for rel in storage.remove_leftover_temp_files(root, registry.docs_dir if registry else "docs"):
+        result.outcomes.append(Outcome(rel, "cleaned"))
     return manifest, log, replay(log)[0]
 
 
@@ -477,7 +480,7 @@ def claimed_numbers(archive: Archive, log: FilingLog) -> dict[str, dict[int, lis
     for entry in log.entries:
         if entry.action == "file":
             claim(entry.get("archive_no"), entry.path)
-    for record in archive.records:
+    for record in archive.records + archive.broken:
         if record.archive_no:
             claim(record.archive_no, record.path)
     return claims
@@ -487,7 +490,7 @@ def claimed_numbers(archive: Archive, log: FilingLog) -> dict[str, dict[int, lis
 @dataclass
 class Outcome:
     path: str
-    action: str  # filed | completed | already | amended | withdrawn | created
+    action: str  # filed | completed | already | amended | withdrawn | created | cleaned
     archive_no: str = ""
     digest: str = ""
     removed: list[str] = field(default_factory=list)
@@ -858,17 +861,6 @@ class VerifyReport:
         return not self.findings
 
 
-def _status_of_broken(root: Path, rel: str) -> dict:
-    """Status and 档号 of a record that failed validation (read with the same front-matter reader)."""
-    try:
-        fm = frontmatter.parse((root / rel).read_bytes())
-    except (OSError, SourceError):
-        return {}
-    status = STATUSES.get(fm.values.get("status"))
-    return {"status": status.code if status else None, "archive_no": fm.values.get("archive_no"),
-            "retention": fm.values.get("retention"), "line": fm.lines.get("status", 1)}
-
-
 def committed_log_problems(root: Path) -> tuple[list[Problem], str]:
     """The log is append-only: the lines committed in git (``HEAD:filing-log.jsonl``) must still
     open the file, byte for byte. This also covers the last line, which no later ``prev`` protects.
@@ -914,14 +906,11 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
         if record.is_filed:
             claims_filed[record.path] = {"archive_no": record.archive_no, "retention": record.retention,
                                          "line": record.line("status")}
-    if archive.registry.fonds:
-        for file in record_files(archive.records_root):
-            rel = file.relative_to(root).as_posix()
-            if rel in records_by_path or translation_lang(file.name):
-                continue
-            info = _status_of_broken(root, rel)
-            if info.get("status") == "filed":
-                claims_filed[rel] = info
+    for record in archive.broken:  # records with errors still say what they claim
+        if record.is_filed:
+            claims_filed[record.path] = {"archive_no": record.archive_no, "retention": record.retention,
+                                         "line": record.line("status")}
+    records_by_path.update((r.path, r) for r in archive.broken)
 
     digests: dict[str, str] = {}
 
@@ -962,7 +951,7 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
         if now != state.digest:
             add(rel, claim["line"], "status",
                 f"changed after filing: use archive amend (filed {short(state.digest)}, file now {short(now)})")
-        if claim.get("archive_no") != state.archive_no:
+        if claim.get("archive_no") and claim["archive_no"] != state.archive_no:
             add(rel, records_by_path[rel].line("archive_no") if rel in records_by_path else 1, "archive_no",
                 f"档号 {claim.get('archive_no')} is not the one filed ({state.archive_no}, {LOG_FILE} line "
                 f"{state.filed_line})")
@@ -1004,7 +993,7 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
         if no in first_owner and first_owner[no] != rel:
             add(LOG_FILE, entry.line, "archive_no", f"档号 {no} given to {rel} was already given to {first_owner[no]}")
         first_owner.setdefault(no, rel)
-    for record in archive.records:
+    for record in archive.records + archive.broken:
         owner = first_owner.get(record.archive_no or "")
         if owner and owner != record.path:
             add(record.path, record.line("archive_no"), "archive_no",
@@ -1055,11 +1044,17 @@ def verify(root: Path, today: date | None = None) -> VerifyReport:
     if not archive.registry.fonds:
         findings = archive.problems.errors + findings
     findings += [p for p in archive.problems.errors if p.field in VERIFY_VALIDATION_FIELDS]
+    if archive.registry.fonds:
+        findings += [
+            Problem(rel, 0, "", "leftover temporary file of an interrupted write (the file it was replacing is "
+                                "intact): delete it, or run archive file, amend or withdraw, which remove it")
+            for rel in storage.leftover_temp_files(root, archive.registry.docs_dir)
+        ]
     findings = Problems(set(findings)).sorted()
     states = summary["states"]
     return VerifyReport(
         findings=findings,
-        records=len(archive.records),
+        records=archive.files_checked,
         filed=sum(1 for s in states.values() if not s.withdrawn),
         withdrawn=sum(1 for s in states.values() if s.withdrawn),
         manifest_lines=summary["manifest_lines"],

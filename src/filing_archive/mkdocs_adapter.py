@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -17,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .archive import PREVIEW_ENV, Archive, load_archive
+from .archive import BUILD_DATE_ENV, PREVIEW_ENV, Archive, load_archive
 from .cadence import evaluate
 from .filing import fixity_problems, withdrawn_entries
 from .gitdates import commit_dates
@@ -76,6 +77,11 @@ class ArchiveSite:
     def load(self, config: MkDocsConfig) -> Archive:
         root = Path(config.config_file_path).parent
         archive = load_archive(root)
+        if os.environ.get(BUILD_DATE_ENV) and not os.environ.get("SOURCE_DATE_EPOCH"):
+            # MkDocs dates pages and sitemap.xml(.gz) by SOURCE_DATE_EPOCH: the archive's build date,
+            # so two builds of one commit as of one day are byte-identical.
+            midnight = datetime.combine(archive.today, time(), tzinfo=UTC)
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
         if archive.registry.fonds:  # fixity needs a readable registry (without one the build stops below)
             findings, self.history = fixity_problems(archive)
             archive.problems.extend(findings)
@@ -96,7 +102,7 @@ class ArchiveSite:
         self.index = ArchiveIndex(archive.published(include_drafts=self.serving), archive.registry)
         compliance = evaluate(archive, archive.today)
         withdrawn = withdrawn_entries(root, self.history)
-        pages, self.site_files = archive_pages(self.index, self.history, withdrawn, compliance)
+        pages, self.site_files = archive_pages(self.index, archive.today, self.history, withdrawn, compliance)
         self.pages = {page.src_uri: page for page in pages}
         self.git_dates = commit_dates(root, f"{archive.registry.docs_dir}/{archive.registry.records_dir}")
         return archive
@@ -104,11 +110,20 @@ class ArchiveSite:
     def files(self, files: Files, config: MkDocsConfig) -> Files:
         """Keep drafts out of a build (MkDocs' DRAFT level: shown by serve, never built) and add
         the generated pages of this language, and once the generated data files."""
+        records_folder = f"{self.archive.registry.records_dir}/"
+        unchecked = []
         for file in files:
             record = self.record_of(file)
             if record is None:
+                if file.src_uri.startswith(records_folder) and not file.generated_by:
+                    unchecked.append(file.src_uri)
                 continue
             file.inclusion = InclusionLevel.DRAFT if record.is_draft else InclusionLevel.NOT_IN_NAV
+        if unchecked:  # load_archive refuses these already: this only guards against the two disagreeing
+            raise PluginError(
+                f"{len(unchecked)} file(s) under the records folder are not records the archive checked: "
+                f"{', '.join(unchecked[:5])} (nothing was published; run 'archive check')"
+            )
         prefix = lang_prefix(self.lang)
         for src_uri in self.pages:
             file = File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)

@@ -8,6 +8,7 @@ URLs are relative to the site root; templates pass them through MkDocs' ``url`` 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from .cadence import Compliance, compliance_csv_rows, unit_summary
 from .catalogue import CATALOGUE_COLUMNS, CATALOGUE_COLUMNS_EN, catalogue_rows, catalogue_years, excel_csv
@@ -472,11 +473,13 @@ class GeneratedFile:
 
 def archive_pages(
     index: ArchiveIndex,
+    built_on: date,
     history: dict[str, RecordHistory] | None = None,
     withdrawn: list[WithdrawnEntry] = (),
     compliance: Compliance | None = None,
 ) -> tuple[list[GeneratedPage], list[GeneratedFile]]:
-    """Every generated page and file of the archive. Empty years, types and units get none."""
+    """Every generated page and file of the archive. Empty years, types and units get none.
+    ``built_on`` (the build date) is the only date the files carry, so two builds are identical."""
     from .catalogue import catalogue_csv, catalogue_xlsx, records_json
 
     pages: list[GeneratedPage] = [
@@ -499,6 +502,6 @@ def archive_pages(
         pages.append(CataloguePage(index, year, rows))
         files.append(GeneratedFile(f"archive/catalogue/{year}.csv", catalogue_csv(rows)))
         files.append(GeneratedFile(f"archive/catalogue/{year}.xlsx",
-                                   catalogue_xlsx(rows, year, index.registry.fonds_name)))
+                                   catalogue_xlsx(rows, year, index.registry.fonds_name, built_on)))
     pages.append(CatalogueIndexPage(index, years, counts))
     return pages, files

@@ -99,6 +99,8 @@ class Record:
     body_line: int = 1
     lines: dict[str, int] = field(default_factory=dict)
     translations: dict[str, Translation] = field(default_factory=dict)
+    broken: bool = False  # the file has errors: only the fields in ``read`` hold what it says
+    read: frozenset[str] = frozenset()  # the fields whose values passed their checks
 
     @property
     def year(self) -> int:

@@ -74,11 +74,11 @@ STATUSES = Vocabulary(
     ],
 )
 
-# Only non-secret material may live here; secret grades are listed so they can be refused.
+# Only non-secret material may live here: a secret grade (绝密, 机密, 秘密) or any 密级 marking
+# in a record stops it (``secrecy.py`` holds the patterns).
 SECRECY = Vocabulary(
     "secrecy", [Term("公开", "公开", "Public"), Term("内部", "内部", "Internal")], near_miss=False
 )
-SECRET_GRADES = ("绝密", "机密", "秘密")
 
 # 保管期限 and the code DA/T 22 puts in the 档号.
 RETENTION = Vocabulary(

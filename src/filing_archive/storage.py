@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import time
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -45,6 +46,43 @@ def _temp_copy(path: Path, data: bytes | str) -> str:
         os.unlink(tmp)
         raise
     return tmp
+
+
+# ``_temp_copy`` names: ``.<file name>.<8 random characters>.tmp`` (tempfile.mkstemp).
+TEMP_NAME_RE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+STALE_AFTER_S = 60  # a younger one may belong to a write still under way (new and import run unlocked)
+
+
+def leftover_temp_files(root: Path, docs_dir: str) -> list[str]:
+    """Temporary files a killed write left behind (the file it was replacing is intact): at the
+    project root (manifest, log) and anywhere under ``docs/``; paths relative to ``root``."""
+    root = Path(root)
+    now = time.time()
+    found = []
+    folders = [(str(root), [], [e.name for e in os.scandir(root) if e.is_file()])]
+    folders += list(os.walk(root / docs_dir))
+    for dirpath, _, filenames in folders:
+        for name in filenames:
+            if TEMP_NAME_RE.match(name):
+                full = os.path.join(dirpath, name)
+                try:
+                    if now - os.stat(full).st_mtime >= STALE_AFTER_S:
+                        found.append(Path(full).relative_to(root).as_posix())
+                except OSError:
+                    continue  # removed meanwhile
+    return sorted(found)
+
+
+def remove_leftover_temp_files(root: Path, docs_dir: str) -> list[str]:
+    """Delete the leftovers ``leftover_temp_files`` finds (writers call it under the lock)."""
+    removed = []
+    for rel in leftover_temp_files(root, docs_dir):
+        try:
+            os.unlink(Path(root) / rel)
+            removed.append(rel)
+        except FileNotFoundError:
+            continue
+    return removed
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:

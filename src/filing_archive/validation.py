@@ -24,25 +24,21 @@ from .schema import (
     PLACEHOLDER,
     RETENTION_CODES,
     SECRECY,
-    SECRET_GRADES,
     TRANSLATABLE_FIELDS,
     TYPES,
     FieldSpec,
     Vocabulary,
     required_fields,
 )
+from .secrecy import grade_at_start, marking_in, marking_in_title, markings_in_lines
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
 DOC_NO_RE = re.compile(r"^(?P<org>[^\s〔〕\[\]()（）【】［］第]+)〔(?P<year>\d{4})〕(?P<num>[1-9]\d*)号$")
 DOC_NO_LOOSE_RE = re.compile(
     r"^(?P<org>.*?)\s*[〔\[［(（【]\s*(?P<year>\d{4})\s*[〕\]］)）】]\s*第?\s*(?P<num>\d+)\s*号$"
 )
-SECRET_LINE_RE = re.compile(
-    r"^\s*(?:密级\s*[:：]\s*)?(?P<grade>绝密|机密|秘密)\s*(?:[★☆*]\s*\S*)?\s*$"
-)
 # Page keys MkDocs and Material understand; harmless on a record.
 PAGE_KEYS = {"hide", "description"}
-SECRET_SCAN_LINES = 5
 
 
 def did_you_mean(value: str, choices: list[str]) -> str | None:
@@ -80,11 +76,8 @@ def yaml_date(value: object) -> tuple[date | None, str | None]:
 
 
 def secret_grade(value: str) -> str | None:
-    """The secret grade a 密级 value names, if any (秘密, 机密★, 绝密★长期 ...)."""
-    for grade in SECRET_GRADES:
-        if value.strip().startswith(grade):
-            return grade
-    return None
+    """The secret grade a 密级 value names, if any (秘密, 机密★, 绝密★长期, （秘密）, 秘　密 ...)."""
+    return grade_at_start(value) or marking_in(value)
 
 
 def doc_no_correction(value: str) -> str | None:
@@ -361,7 +354,7 @@ class _RecordChecker:
             )
         if "archive_no" in v and {"unit", "date"} <= set(v):
             self.check_archive_no_agrees(v)
-        self.check_body_marking()
+        self.check_markings()
 
     def check_archive_no_agrees(self, v: dict) -> None:
         m = ARCHIVE_NO_RE.match(v["archive_no"])
@@ -391,22 +384,44 @@ class _RecordChecker:
                 f"(expected {expected}, got {v['archive_no']})",
             )
 
-    def check_body_marking(self) -> None:
-        seen = 0
-        for offset, text in enumerate(self.fm.body.split("\n", 40)[:40]):
-            if not text.strip():
+    def check_markings(self) -> None:
+        """A 密级 marking anywhere in the file stops it: every front-matter value (the title also
+        when it opens with a grade) and every line of the body. ``secrecy`` is checked as a field."""
+        for name, value in self.fm.values.items():
+            if name == "secrecy":
                 continue
-            seen += 1
-            m = SECRET_LINE_RE.match(text.lstrip("#> *"))
-            if m:
-                self.problems.error(
-                    self.path, self.fm.body_line + offset, "secrecy",
-                    f"the text is marked {text.strip()}: secret material must never be stored in "
-                    f"or published from this archive (remove the file)",
-                )
-                return
-            if seen >= SECRET_SCAN_LINES:
-                return
+            for line, text in self._strings(name, value):
+                found = marking_in_title(text) if name == "title" else marking_in(text)
+                if found:
+                    self.problems.error(
+                        self.path, line, name,
+                        f"the value is marked {found}: secret material must never be stored in or "
+                        f"published from this archive (remove the file)",
+                    )
+                    break
+        for line, shown in markings_in_lines(self.fm.body, self.fm.body_line):
+            self.problems.error(
+                self.path, line, "secrecy",
+                f"the text is marked {shown}: secret material must never be stored in "
+                f"or published from this archive (remove the file)",
+            )
+            return
+
+    def _strings(self, name: str, value: object, depth: int = 0) -> list[tuple[int, str]]:
+        """Every text inside a front-matter value, with the line of its key or list item."""
+        if isinstance(value, str):
+            return [(self.line(name), value)]
+        found: list[tuple[int, str]] = []
+        if depth > 20:
+            return found
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                line = self.fm.lines.get(f"{name}[{i}]", self.line(name))
+                found += [(line if depth == 0 else ln, t) for ln, t in self._strings(name, item, depth + 1)]
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                found += self._strings(name, key, depth + 1) + self._strings(name, item, depth + 1)
+        return found
 
 
 def parse_or_report(path: str, data: bytes, problems: Problems) -> FrontMatter | None:
@@ -421,36 +436,38 @@ def parse_or_report(path: str, data: bytes, problems: Problems) -> FrontMatter |
 def validate_record(
     path: str, src_uri: str, data: bytes, registry: Registry, today: date, problems: Problems
 ) -> Record | None:
-    """Check one record file. Problems go to ``problems``; returns the Record if it has no errors."""
+    """Check one record file. Problems go to ``problems``. Returns the Record; one with errors is
+    ``broken`` and carries only the fields that could be read (``read``), so the rules that span
+    records still see its id, 档号 and 期号. None when the file cannot be read at all."""
     errors_before = problems.error_count
     fm = parse_or_report(path, data, problems)
     if fm is None:
         return None
     checker = _RecordChecker(path, fm, registry, today, problems)
     checker.check()
-    if problems.error_count > errors_before:
-        return None
     v = checker.values
     stem = src_uri.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     record_id = v.get("id", stem)
-    if "id" not in v and not ID_RE.match(stem):
+    if "id" not in v and "id" not in fm.values and not ID_RE.match(stem):
         problems.error(
             path, 1, "id",
             f"the file name {stem} is not a usable id: rename the file or set id "
             f"(expected lower-case letters, digits and -)",
         )
-        return None
+    broken = problems.error_count > errors_before
+    if broken and ("id" in fm.values and "id" not in v or not ID_RE.match(record_id)):
+        record_id = ""  # no id that other records could use
     stages = v.get("stages")
-    if v["type"] == "plan" and not stages:
+    if v.get("type") == "plan" and not stages and "stages" not in fm.values:
         stages = [Stage(name) for name in registry.stages]
     return Record(
         path=path,
         src_uri=src_uri,
         id=record_id,
-        title=v["title"],
-        type=v["type"],
-        unit=v["unit"],
-        date=v["date"],
+        title=v.get("title", ""),
+        type=v.get("type", ""),
+        unit=v.get("unit", ""),
+        date=v.get("date", date.min),
         status=v.get("status", "draft"),
         secrecy=v.get("secrecy", "公开"),
         doc_no=v.get("doc_no"),
@@ -470,6 +487,8 @@ def validate_record(
         body=fm.body,
         body_line=fm.body_line,
         lines=dict(fm.lines),
+        broken=broken,
+        read=frozenset(v),
     )
 
 
@@ -499,6 +518,8 @@ def validate_translation(
         checker.error("title", "required field is missing (expected text)")
     for name in TRANSLATABLE_FIELDS:
         checker.check_field(name)
+    checker.check_field("secrecy")  # a secret grade here stops the file like in the record
+    checker.check_markings()
     if problems.error_count > errors_before:
         return None
     v = checker.values
@@ -508,16 +529,14 @@ def validate_translation(
     )
 
 
-def validate_archive(
-    records: list[Record], registry: Registry, problems: Problems, broken_ids: set[str] = frozenset()
-) -> None:
-    """Rules that span records. May correct near-miss stage names (with a warning).
-
-    ``broken_ids`` are records that failed their own checks: a reference to one of them is not
-    reported a second time.
-    """
+def validate_archive(records: list[Record], registry: Registry, problems: Problems) -> None:
+    """Rules that span records, over every record whose fields could be read, broken or not: a
+    broken record still holds its id, its 档号 and its 期号. May correct near-miss stage names
+    (with a warning). A reference to a broken plan is not reported a second time."""
     by_id: dict[str, Record] = {}
     for record in records:
+        if not record.id:
+            continue
         first = by_id.get(record.id)
         if first is not None:
             problems.error(
@@ -530,9 +549,10 @@ def validate_archive(
     issues: dict[tuple[str, int, int], Record] = {}
     archive_nos: dict[str, Record] = {}
     for record in records:
-        if record.plan and record.plan not in broken_ids:
+        plan = by_id.get(record.plan or "")
+        if record.plan and {"plan", "unit"} <= record.read and not (plan and plan.broken):
             check_plan_and_stage(record, by_id, problems)
-        if record.type == "briefing" and record.issue is not None:
+        if record.type == "briefing" and record.issue is not None and "date" in record.read and record.unit:
             key = (record.unit, record.year, record.issue)
             first = issues.get(key)
             if first:
@@ -566,11 +586,20 @@ def check_plan_and_stage(record: Record, by_id: dict[str, Record], problems: Pro
             expected = f"the id of a plan record; {record.unit} has none yet"
         problems.error(record.path, record.line("plan"), "plan", f"{record.plan} {what} (expected {expected})")
         return
+    if plan.is_draft and not record.is_draft:
+        problems.error(
+            record.path, record.line("plan"), "plan",
+            f"plan {plan.id} is a draft ({plan.path}): a published record cannot belong to a draft plan "
+            f"(publish the plan first, or keep this record a draft)",
+        )
+        return
     if plan.unit != record.unit:
         problems.error(
             record.path, record.line("plan"), "plan",
             f"plan {plan.id} belongs to {plan.unit}, not to {record.unit} (expected a plan of the same unit)",
         )
+        return
+    if record.stage is None:  # a broken record whose stage could not be read: reported already
         return
     names = [s.name for s in plan.stages]
     if record.stage not in names:

@@ -195,10 +195,17 @@
     return out;
   };
 
+  /* What a query may be: trimmed, at most MAX_QUERY characters (a pasted page would make a
+     huge URL and fetch every shard); only spaces is no query at all. */
+  var MAX_QUERY = 100;
+  function cleanQuery(text) {
+    return Array.from((text || "").trim()).slice(0, MAX_QUERY).join("").trim();
+  }
+
   /* A search: candidates first, then confirmed page by page with next(k). */
   function Search(engine, query, filters, sort) {
     this.engine = engine;
-    this.terms = normalize(query.replace(/["“”'‘’]/g, " ")).split(" ").filter(Boolean).slice(0, 8);
+    this.terms = normalize(cleanQuery(query).replace(/["“”'‘’]/g, " ")).split(" ").filter(Boolean).slice(0, 8);
     this.filters = filters;
     this.sort = sort || (this.terms.length ? "relevance" : "newest");
     this.confirmed = [];  // confirmed, not yet handed out (relevance: waiting for the threshold)
@@ -433,7 +440,7 @@
     }
 
     function run() {
-      var query = input.value.trim(), mine = ++serial;
+      var query = cleanQuery(input.value), mine = ++serial;
       if (!query) { close(); return; }
       var search = new Search(engine, query, {}, "relevance");
       search.prepare().then(function () { return search.next(8); }).then(function (results) {
@@ -489,9 +496,13 @@
       var params = new URLSearchParams(location.search);
       FIELDS.forEach(function (name) {
         var field = form.elements[name];
-        if (field) field.value = params.get(name) || "";
+        if (field) field.value = name === "q" ? cleanQuery(params.get(name)) : params.get(name) || "";
       });
-      return FIELDS.some(function (name) { return params.get(name); });
+      var values = state(), query = new URLSearchParams(values).toString();
+      if (query !== location.search.replace(/^\?/, "")) {  // a long or blank query: the address shows what is searched
+        history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+      }
+      return Object.keys(values).length > 0;
     }
 
     function showPrompt() {
@@ -503,7 +514,10 @@
 
     function state() {
       var values = {};
-      FIELDS.forEach(function (name) { var f = form.elements[name]; if (f && f.value) values[name] = f.value.trim(); });
+      FIELDS.forEach(function (name) {
+        var f = form.elements[name], value = f ? (name === "q" ? cleanQuery(f.value) : f.value.trim()) : "";
+        if (value) values[name] = value;
+      });
       return values;
     }
 
@@ -520,6 +534,7 @@
       var values = state();
       var query = new URLSearchParams(values).toString();
       if (push) history.pushState(null, "", location.pathname + (query ? "?" + query : ""));
+      if (!query) { showPrompt(); return; }  // nothing asked (a query of only spaces): no list of everything
       performance.clearMarks("archive:search");
       performance.clearMeasures("archive:results");
       performance.mark("archive:search");  // from the search asked to its results shown (benchmarks read it)
