@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from filing_archive import frontmatter
 from filing_archive.frontmatter import InvalidScalar, SourceError, _simple_mapping, parse_yaml_mapping, yaml_mapping
-from filing_archive.secrecy import _TRIGGER_RE, _may_carry_marking
+from filing_archive.secrecy import _TRIGGER_RE, may_carry_marking
 
 
 def typed(value: object) -> object:
@@ -144,4 +144,4 @@ def test_marking_prefilter_agrees_with_the_trigger():
             continue
         for tail in ("", "ec", "EC", "eC", "onf", "ONF", "oNf"):
             text = f"这是{chr(cp)}{tail}"
-            assert _may_carry_marking(text) == bool(_TRIGGER_RE.search(text)), (hex(cp), tail)
+            assert may_carry_marking(text) == bool(_TRIGGER_RE.search(text)), (hex(cp), tail)

@@ -67,7 +67,7 @@ _TAG_RE = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][^<>]*>")
 _EMPHASIS_RE = re.compile(r"[*_~`\\]")
 
 
-def _may_carry_marking(text: str) -> bool:
+def may_carry_marking(text: str) -> bool:
     """Whether ``text`` holds a trigger (the set of first characters first: most text has none)."""
     return _TRIGGER_START_RE.search(text) is not None and _TRIGGER_RE.search(text) is not None
 
@@ -101,7 +101,7 @@ def _first_marking(text: str) -> str | None:
 
 def marking_in(text: str) -> str | None:
     """The first 密级 marking in a line of text (or a short field value), as written; else None."""
-    if not _may_carry_marking(text):
+    if not may_carry_marking(text):
         return None
     return _first_marking(visible(text))
 
@@ -109,7 +109,7 @@ def marking_in(text: str) -> str | None:
 def marking_in_title(title: str) -> str | None:
     """A title is a marking too when it opens with a grade (``绝密会议纪要``)."""
     found = marking_in(title)
-    if found or not _may_carry_marking(title):
+    if found or not may_carry_marking(title):
         return found
     shown = _EMPHASIS_RE.sub("", visible(title)).lstrip(" \t([（【〔「『《〈<")
     grade = grade_at_start(shown)
@@ -126,7 +126,7 @@ def grade_at_start(value: str) -> str | None:
 
 def markings_in_lines(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
     """(line number, marking) for every line of ``text`` that carries a marking."""
-    if not _may_carry_marking(text):
+    if not may_carry_marking(text):
         return
     for offset, line in enumerate(text.split("\n")):
         found = marking_in(line)
