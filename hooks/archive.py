@@ -33,8 +33,16 @@ def on_page_markdown(markdown, page, config, files):
     return site.page_markdown(markdown, page)
 
 
+def on_page_content(html, page, config, files):
+    return site.page_content(html, page)
+
+
 def on_page_context(context, page, config, nav):
     return site.page_context(context, page, config)
+
+
+def on_post_page(output, page, config):
+    return site.post_page(output, page)
 
 
 @event_priority(-120)  # after mkdocs-static-i18n has built the other languages

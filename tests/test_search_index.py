@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from array import array
 
 from filing_archive.search import (
     RARE_POSITIONS,
@@ -94,3 +95,21 @@ def test_background_index_builds_the_index(tmp_path):
     registry = Registry("Z001", "测试", "", "archive", "docs", {}, [])
     figures = BackgroundIndex([], registry, str(tmp_path / "search")).result()
     assert figures["documents"] == 0 and (tmp_path / "search" / "meta.json").is_file()
+
+
+def test_postings_hold_values_beyond_16_bits(tmp_path):
+    """Postings are arrays of 16-bit values (memory, at 50,000 records); a weight, a position or a
+    document gap from 65,535 up is kept whole all the same."""
+    from filing_archive.search import WIDE, _unwide, _wide
+
+    long_text = "甲乙" + "丙" * 70_000 + "丁戊"  # 丙丙 69,999 times; 丁戊 once, at 70,002
+    docs = [SearchDoc("a/", "短", "短\n\n正文", {}), SearchDoc("b/", "长", f"长\n\n{long_text}", {})]
+    table = LanguageTable("zh", doc=[0, 1], unit=[0, 0], type=[0, 0], date=[20230101, 20230102], status=[1, 1],
+                          plan=[-1, -1], stage=[-1, -1])
+    build_index(docs, [table], tmp_path)
+    text = normalize(docs[1].text)
+    assert decode(entry(tmp_path, "丙丙")) == {1: (69_999, [])}
+    assert decode(entry(tmp_path, "丁戊")) == {1: (1, [text.index("丁戊")])} and text.index("丁戊") > WIDE
+    assert decode(entry(tmp_path, "正文")) == {0: (1, [normalize(docs[0].text).index("正文")])}
+    values = (0, 1, WIDE - 1, WIDE, WIDE + 1, 2**31 - 1)
+    assert _unwide(array("H", _wide(values))) == list(values)

@@ -36,6 +36,7 @@ import shutil
 import unicodedata
 from array import array
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,28 +152,35 @@ def metadata_line(record: Record, registry: Registry) -> str:
     return " ".join(p for p in parts if p)
 
 
-def search_documents(records: list[Record], registry: Registry) -> tuple[list[SearchDoc], list[LanguageTable]]:
-    """The documents to index and, per language, the records its readers see."""
-    docs: list[SearchDoc] = []
-    zh_doc: dict[str, int] = {}
-    zh_parts: dict[str, tuple[str, str]] = {}  # metadata and text of translated records, for their translations
-    for record in records:
-        meta, body = metadata_line(record, registry), plain_text(record.body)
-        zh_doc[record.id] = len(docs)
-        docs.append(SearchDoc(record.url, record.title, f"{record.title}\n{meta}\n{body}",
-                              header(record, record.title, record.url)))
-        if record.translations:
-            zh_parts[record.id] = meta, body
-    en_doc: dict[str, int] = {}
-    for record in records:
-        translation = record.translations.get("en")
-        if translation:
+def search_documents(records: list[Record], registry: Registry,
+                     consume: bool = False) -> tuple[Iterator[SearchDoc], list[LanguageTable]]:
+    """The documents to index, one at a time (their texts are the bulk of the index's memory: at
+    50,000 records, 400 MB held at once), and per language the records its readers see.
+
+    ``consume``: let go of each record's body once its document is made (only where the records are
+    a copy of their own, as in the forked index process)."""
+    translated = [r for r in records if "en" in r.translations]
+    zh_doc = {record.id: i for i, record in enumerate(records)}
+    en_doc = {record.id: len(records) + i for i, record in enumerate(translated)}
+
+    def documents() -> Iterator[SearchDoc]:
+        zh_parts: dict[str, tuple[str, str]] = {}  # metadata and text of translated records, for their translations
+        for record in records:
+            meta, body = metadata_line(record, registry), plain_text(record.body)
+            if consume:
+                record.body = ""
+            yield SearchDoc(record.url, record.title, f"{record.title}\n{meta}\n{body}",
+                            header(record, record.title, record.url))
+            if record.translations:
+                zh_parts[record.id] = meta, body
+        for record in translated:
+            translation = record.translations["en"]
             # The English copy is also found by the Chinese text: readers type Chinese on English pages.
             meta, body = zh_parts[record.id]
             text = f"{translation.title}\n{meta}\n{plain_text(translation.body)}\n{record.title}\n{body}"
-            en_doc[record.id] = len(docs)
             url = record.url_in("en")
-            docs.append(SearchDoc(url, translation.title, text, header(record, translation.title, url)))
+            yield SearchDoc(url, translation.title, text, header(record, translation.title, url))
+
     # The filter columns are the same in every language; only the documents and the labels differ.
     types = [t.code for t in TYPES]
     statuses = ["draft", "published", "filed"]
@@ -202,7 +210,7 @@ def search_documents(records: list[Record], registry: Registry) -> tuple[list[Se
             "stage": [[name, registry.stage_label(name, lang)] for name in stage_names],
         }
         tables.append(LanguageTable(lang, doc, **columns, labels=labels))
-    return docs, tables
+    return documents(), tables
 
 
 def header(record: Record, title: str, url: str) -> dict:
@@ -228,10 +236,38 @@ def shard_count(posting_bytes: int) -> int:
     return n
 
 
-def build_index(docs: list[SearchDoc], tables: list[LanguageTable], out: Path) -> dict:
-    """Write the index under ``out`` (replacing it). Returns figures for the build log."""
-    postings: dict[str, list] = {}  # token -> [last doc, array of (delta, weight, n, positions…)]
+WIDE = 0xFFFF  # in a posting array: the next two values are the high and low halves of one value
+
+
+def _wide(values: tuple[int, ...]) -> list[int]:
+    """``values`` for an array of 16-bit values: each one from WIDE up as WIDE, high half, low half."""
+    out: list[int] = []
+    for v in values:
+        out.extend((WIDE, v >> 16, v & WIDE) if v >= WIDE else (v,))
+    return out
+
+
+def _unwide(values: array) -> list[int]:
+    out: list[int] = []
+    it = iter(values)
+    for v in it:
+        out.append(next(it) << 16 | next(it) if v == WIDE else v)
+    return out
+
+
+def build_index(docs: Iterable[SearchDoc], tables: list[LanguageTable], out: Path) -> dict:
+    """Write the index under ``out`` (replacing it), reading ``docs`` once. Returns figures for the build log.
+
+    Memory is what bounds a district's archive (50,000 records): each document's text is written out
+    and let go as soon as it is indexed, postings are arrays of 16-bit values (a delta, weight or
+    position from 65,535 up takes three), and the shards are written one at a time."""
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "p").mkdir(parents=True)
+    # token -> [last doc, array of (delta, weight, n, positions…), holds wide values]
+    postings: dict[str, list] = {}
     get = postings.get
+    headers: list[dict] = []
     for doc_id, doc in enumerate(docs):
         text = normalize(doc.text)
         counts = tokens(text)
@@ -253,48 +289,54 @@ def build_index(docs: list[SearchDoc], tables: list[LanguageTable], out: Path) -
         for token, weight in counts.items():  # the hot loop: 1,500 tokens a record
             entry = get(token)
             if entry is None:
-                entry = postings[token] = [0, array("i")]
+                entry = postings[token] = [0, array("H"), False]
+            delta = doc_id - entry[0]
             where = positions.get(token)
-            if where is None:
-                entry[1].extend((doc_id - entry[0], weight, 0))
+            if where is None and delta < WIDE and weight < WIDE:
+                entry[1].extend((delta, weight, 0))
             else:
-                entry[1].extend((doc_id - entry[0], weight, len(where), *where))
+                values = (delta, weight, 0) if where is None else (delta, weight, len(where), *where)
+                if max(values) < WIDE:
+                    entry[1].extend(values)
+                else:
+                    entry[1].extend(_wide(values))
+                    entry[2] = True
             entry[0] = doc_id
-
-    if out.exists():
-        shutil.rmtree(out)
-    (out / "p").mkdir(parents=True)
-    shards = shard_count(sum(4 * len(values) for _, values in postings.values()))
-    by_shard: list[list[str]] = [[] for _ in range(shards)]
-    for token, (_, values) in postings.items():
-        entry = f"{json.dumps(token, ensure_ascii=False)}:[{','.join(map(str, values))}]"
-        by_shard[shard_of(token, shards)].append(entry)
-    posting_bytes = 0
-    for i, items in enumerate(by_shard):
-        data = ("{" + ",".join(items) + "}").encode("utf-8")
-        posting_bytes += len(data)
-        (out / "p" / f"{i}.json").write_bytes(data)
-    del postings, by_shard
-
-    (out / "h").mkdir()
-    for start in range(0, len(docs), HEADER_CHUNK):
-        chunk = [d.header for d in docs[start : start + HEADER_CHUNK]]
-        write_json(out / "h" / f"{start // HEADER_CHUNK}.json", chunk)
-    for doc_id, doc in enumerate(docs):
         folder = out / "t" / str(doc_id // TEXT_BUCKET)
         if doc_id % TEXT_BUCKET == 0:
             folder.mkdir(parents=True, exist_ok=True)
         head = json.dumps(doc.header, ensure_ascii=False, separators=(",", ":"))
         (folder / f"{doc_id}.txt").write_text(f"{head}\n{doc.text}", encoding="utf-8")
+        headers.append(doc.header)
+
+    # shard sizes as JSON text: about four characters a value
+    shards = shard_count(sum(4 * len(values) for _, values, _ in postings.values()))
+    by_shard: list[list[str]] = [[] for _ in range(shards)]
+    for token in postings:
+        by_shard[shard_of(token, shards)].append(token)
+    posting_bytes = 0
+    for i, shard_tokens in enumerate(by_shard):
+        items = []
+        for token in shard_tokens:
+            _, values, wide = postings.pop(token)  # (written and let go: the next shard reuses the memory)
+            numbers = ",".join(map(str, _unwide(values) if wide else values))
+            items.append(f"{json.dumps(token, ensure_ascii=False)}:[{numbers}]")
+        data = ("{" + ",".join(items) + "}").encode("utf-8")
+        posting_bytes += len(data)
+        (out / "p" / f"{i}.json").write_bytes(data)
+
+    (out / "h").mkdir()
+    for start in range(0, len(headers), HEADER_CHUNK):
+        write_json(out / "h" / f"{start // HEADER_CHUNK}.json", headers[start : start + HEADER_CHUNK])
     for table in tables:
         data = {k: v for k, v in table.__dict__.items() if k != "lang"}
         if data["doc"] == list(range(len(data["doc"]))):
             data["doc"] = None  # row i is document i: no need to say so 10,000 times
         write_json(out / f"docs.{table.lang}.json", data)
-    meta = {"format": FORMAT, "shards": shards, "docs": len(docs), "title_weight": TITLE_WEIGHT,
+    meta = {"format": FORMAT, "shards": shards, "docs": len(headers), "title_weight": TITLE_WEIGHT,
             "header_chunk": HEADER_CHUNK, "text_bucket": TEXT_BUCKET}
     write_json(out / "meta.json", meta)
-    return {"documents": len(docs), "shards": shards, "posting_bytes": posting_bytes}
+    return {"documents": len(headers), "shards": shards, "posting_bytes": posting_bytes}
 
 
 def write_json(path: Path, data: object) -> None:
@@ -302,9 +344,10 @@ def write_json(path: Path, data: object) -> None:
         json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
 
 
-def build_index_in(records: list[Record], registry: Registry, out: str) -> dict:
-    """Build the index of ``records`` under ``out``; the figures include the process's peak RSS."""
-    docs, tables = search_documents(records, registry)
+def build_index_in(records: list[Record], registry: Registry, out: str, consume: bool = False) -> dict:
+    """Build the index of ``records`` under ``out``; the figures include the process's peak RSS.
+    ``consume``: the records are this process's own copy, their bodies may go once indexed."""
+    docs, tables = search_documents(records, registry, consume)
     result = build_index(docs, tables, Path(out))
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     return result
@@ -312,7 +355,8 @@ def build_index_in(records: list[Record], registry: Registry, out: str) -> dict:
 
 def _index_child(records: list[Record], registry: Registry, out: str, conn) -> None:
     try:
-        conn.send(("ok", build_index_in(records, registry, out)))
+        # forked or spawned, the records are this process's copy: their bodies go once indexed
+        conn.send(("ok", build_index_in(records, registry, out, consume=True)))
     except Exception as exc:  # reported by the parent, in words
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
