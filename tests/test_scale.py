@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, Project, copy_sample, minimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -145,3 +146,58 @@ def test_marking_prefilter_agrees_with_the_trigger():
         for tail in ("", "ec", "EC", "eC", "onf", "ONF", "oNf"):
             text = f"这是{chr(cp)}{tail}"
             assert may_carry_marking(text) == bool(_TRIGGER_RE.search(text)), (hex(cp), tail)
+
+
+# --- archive check and verify in two processes ------------------------------------------------------
+@pytest.fixture(scope="module")
+def troubled_sample(tmp_path_factory) -> Path:
+    """The sample archive with trouble in both halves of its files: a duplicate id (one copy early,
+    one late), a secret marking, a file that is no record, a translation without its record."""
+    root = copy_sample(tmp_path_factory.mktemp("two") / "proj")
+    proj = Project.existing(root)
+    first = sorted((root / "docs" / "archive").rglob("*.md"))[0]
+    proj.write("docs/archive/ZZZ/2025/dup.md", first.read_text(encoding="utf-8"))
+    proj.record("AAA/2025/secret.md", "秘密★1年\n\n正文。\n", **minimal(unit="HXZ"))
+    proj.write("docs/archive/BBB/2025/no-front-matter.md", "正文而已。\n")
+    proj.write("docs/archive/ZZZ/2025/orphan.en.md", "---\ntitle: Orphan\n---\nText.\n")
+    return root
+
+
+def test_checking_in_two_processes_finds_what_one_finds(troubled_sample, monkeypatch):
+    from filing_archive import archive as archive_module
+
+    serial = archive_module.load_archive(troubled_sample, date(2026, 11, 30))
+    halves = []
+    real = archive_module._check_files_in_two
+    monkeypatch.setattr(archive_module, "_parallel", lambda files: True)
+    monkeypatch.setattr(archive_module, "_check_files_in_two", lambda *a: halves.append(1) or real(*a))
+    parallel = archive_module.load_archive(troubled_sample, date(2026, 11, 30), bodies=False)
+    assert halves == [1]
+    assert list(parallel.problems) == list(serial.problems) and len(serial.problems.errors) >= 4
+    assert [r.path for r in parallel.records] == [r.path for r in serial.records]
+    assert [r.path for r in parallel.broken] == [r.path for r in serial.broken]
+    assert {r.id: sorted(r.translations) for r in parallel.records} == {r.id: sorted(r.translations) for r in serial.records}
+    assert parallel.files_checked == serial.files_checked == len(serial.records) + len(serial.broken) + 1
+    assert all(r.body == "" for r in parallel.records) and any(r.body for r in serial.records)
+
+
+def test_a_failing_second_process_changes_nothing(troubled_sample, monkeypatch):
+    """Whatever stops the child (here: every record it reads raises), the parent checks its half."""
+    import os
+
+    from filing_archive import archive as archive_module
+
+    serial = archive_module.load_archive(troubled_sample, date(2026, 11, 30))
+    parent = os.getpid()
+    real = archive_module.validate_record
+
+    def failing_in_the_child(*args):
+        if os.getpid() != parent:
+            raise MemoryError("the child ran out")
+        return real(*args)
+
+    monkeypatch.setattr(archive_module, "_parallel", lambda files: True)
+    monkeypatch.setattr(archive_module, "validate_record", failing_in_the_child)
+    parallel = archive_module.load_archive(troubled_sample, date(2026, 11, 30), bodies=False)
+    assert list(parallel.problems) == list(serial.problems)
+    assert [r.path for r in parallel.records] == [r.path for r in serial.records]

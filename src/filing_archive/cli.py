@@ -31,7 +31,7 @@ def find_root(start: Path) -> Path:
 
 def cmd_check(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
-    archive = load_archive(root)
+    archive = load_archive(root, bodies=False)
     problems = archive.problems.sorted()
     if args.paths:
         missing = [p for p in args.paths if not Path(p).exists()]
