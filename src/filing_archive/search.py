@@ -286,14 +286,15 @@ def build_index(docs: Iterable[SearchDoc], tables: list[LanguageTable], out: Pat
                         seen.append(i)
         for token, n in tokens(normalize(doc.title)).items():
             counts[token] += n * (TITLE_WEIGHT - 1)  # the title is in the text once already
+        short = len(text) < WIDE  # (every position fits in 16 bits: no need to look at them)
         for token, weight in counts.items():  # the hot loop: 1,500 tokens a record
             entry = get(token)
             if entry is None:
                 entry = postings[token] = [0, array("H"), False]
             delta = doc_id - entry[0]
             where = positions.get(token)
-            if where is None and delta < WIDE and weight < WIDE:
-                entry[1].extend((delta, weight, 0))
+            if delta < WIDE and weight < WIDE and (where is None or short):
+                entry[1].extend((delta, weight, 0) if where is None else (delta, weight, len(where), *where))
             else:
                 values = (delta, weight, 0) if where is None else (delta, weight, len(where), *where)
                 if max(values) < WIDE:
