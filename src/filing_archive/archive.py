@@ -242,9 +242,13 @@ def _check_files(names: list[str], root_len: int, docs_len: int, registry: Regis
 
 def _check_files_child(conn, *args) -> None:
     try:
-        conn.send(("ok", _check_files(*args)))
+        result = ("ok", _check_files(*args))
     except BaseException as exc:  # the parent checks these files itself, and reports what happens then
-        conn.send(("error", repr(exc)))
+        result = ("error", repr(exc))
+    try:
+        conn.send(result)
+    except OSError:  # the parent is gone (interrupted): nothing to tell
+        pass
     finally:
         conn.close()
 
