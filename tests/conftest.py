@@ -6,6 +6,7 @@ per session.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
