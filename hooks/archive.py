@@ -33,6 +33,10 @@ def on_page_markdown(markdown, page, config, files):
     return site.page_markdown(markdown, page)
 
 
+def on_page_content(html, page, config, files):
+    return site.page_content(html, page)
+
+
 def on_page_context(context, page, config, nav):
     return site.page_context(context, page, config)
 

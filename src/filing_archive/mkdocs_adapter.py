@@ -27,6 +27,7 @@ from .labels import SEARCH_STRINGS, UI, lang_prefix
 from .pages import GeneratedFile, GeneratedPage, archive_pages
 from .problems import ArchiveError
 from .records import Record
+from .sanitise import clean_html, page_id, text_only
 from .schema import DEFAULT_LANGUAGE
 from .search import BackgroundIndex
 from .views import RecordView, panel_rows, record_link, stage_rows
@@ -207,6 +208,20 @@ class ArchiveSite:
             page.meta["title"] = Markup(escape(translation.title if translation else record.title))
             page.meta["template"] = "archive/record.html"
         return markdown
+
+    def page_content(self, html: str, page: Page) -> str:
+        """A record's text is untrusted: clean its HTML, and the table of contents Material prints
+        from its headings unescaped (titles as text, ids as the cleaned headings carry them)."""
+        record, _ = self.record_and_translation(page.file)
+        if record is None:
+            return html
+        stack = list(page.toc)
+        while stack:
+            item = stack.pop()
+            item.title = text_only(item.title)
+            item.id = page_id(item.id)
+            stack.extend(item.children)
+        return clean_html(html)
 
     def page_context(self, context: dict, page: Page, config: MkDocsConfig) -> dict:
         context["archive_ui"] = UI[self.lang]
