@@ -6,6 +6,7 @@ per session.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -157,5 +158,34 @@ def sample_site(tmp_path_factory) -> Path:
     return root / "site"
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, one for the whole session: Playwright's sync API runs once per process,
+    so every browser test module shares it."""
+    from browsing import launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
+
+
+@functools.cache
+def _markdown_config():
+    from mkdocs.config import load_config
+
+    config = load_config(str(REPO / "mkdocs.yml"))
+    return config.markdown_extensions, config.mdx_configs
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to HTML as the build's Python-Markdown renders it (the extensions of mkdocs.yml)."""
+    import markdown
+
+    extensions, configs = _markdown_config()
+    return markdown.Markdown(extensions=extensions, extension_configs=configs).convert(text)

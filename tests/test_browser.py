@@ -10,9 +10,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from browsing import Watch, launch_chromium, serve
+from browsing import Watch, serve
 from conftest import Project, minimal, q
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 REGISTRY = """\
 fonds: Z001
@@ -139,14 +139,6 @@ def search_site(tmp_path_factory) -> Path:
 def origin(search_site) -> str:
     with serve(search_site) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")

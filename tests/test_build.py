@@ -83,12 +83,17 @@ def test_bad_input_fails_the_build_naming_file_line_and_field(site_project):
 
 def test_warnings_fail_only_under_strict(site_project):
     site_project.record("AAA/2025/a.md", **minimal(titel="x"))
+    site_project.record("AAA/2025/b.md", "正文。\n\n<img src=x onerror=alert(1)>\n", **minimal())
     strict = site_project.build(strict=True)
     assert strict.returncode == 1
     assert "docs/archive/AAA/2025/a.md:8: warning: titel: unknown field" in strict.stderr
+    assert ("docs/archive/AAA/2025/b.md:11: warning: body: raw HTML <img> is cleaned when published: onerror is "
+            "removed (write Markdown instead)") in strict.stderr
     relaxed = site_project.build(strict=False)
     assert relaxed.returncode == 0, relaxed.stderr
     assert (site_project.site / "archive/AAA/2025/a/index.html").exists()
+    published = (site_project.site / "archive/AAA/2025/b/index.html").read_text(encoding="utf-8")
+    assert '<img src="x">' in published and "onerror" not in published
 
 
 def test_secret_record_stops_the_build_and_never_reaches_the_site(site_project):

@@ -10,8 +10,9 @@ import re
 import unicodedata
 from datetime import date
 
+import lxml.html
 import pytest
-from conftest import SEED, Project, minimal
+from conftest import SEED, Project, minimal, render_markdown
 
 from filing_archive import importer
 
@@ -487,3 +488,66 @@ def test_title_placeholder_when_the_text_opens_with_a_sentence(project):
         f"{path}:2: title: placeholder left by archive import: fill it in (expected text)"
     ]
 
+
+
+# --- hostile Word files: the text stays text, links stay links --------------------------------
+def add_hyperlink(paragraph, url: str, text: str) -> None:
+    """A Word hyperlink as Word writes it (python-docx reads them but has no call to add one)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
+    run, t = OxmlElement("w:r"), OxmlElement("w:t")
+    t.text = text
+    t.set(qn("xml:space"), "preserve")
+    run.append(t)
+    link.append(run)
+    paragraph._p.append(link)
+
+
+HOSTILE_URL = "https://example.org/a) <img src=x onerror=alert(1)> ("
+
+
+def test_hostile_word_links_and_text_never_become_html(project):
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("甲镇党委关于网络安全的通报", level=1)
+    p = doc.add_paragraph("详见")
+    add_hyperlink(p, HOSTILE_URL, "上级通知")
+    p.add_run("。")
+    add_hyperlink(doc.add_paragraph("另见"), "JaVaScript:alert(1)", "点此")
+    add_hyperlink(doc.add_paragraph(), "https://example.org/ok?a=1&b=2&#106;", "链接](javascript:alert(1)) [x")
+    doc.add_paragraph("正文写着 [x](javascript:alert(1)) 和 <img src=x onerror=alert(1)> 以及 &lt;script&gt; "
+                      "{: onclick=alert(1) }")
+    doc.add_paragraph("2025年3月1日")
+    doc.save(project.root / "hostile.docx")
+
+    result = project.archive("import", "hostile.docx", "--unit", "AAA")
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = records(project)["docs/archive/AAA/2025/2025-03-01-aaa-notice.md"]
+    assert body(text) == (
+        "详见[上级通知](https://example.org/a%29%20%3Cimg%20src=x%20onerror=alert%281%29%3E%20%28)。\n\n"
+        "另见点此\n\n"
+        "[链接\\](javascript:alert(1)) \\[x](https://example.org/ok?a=1&b=2%26#106;)\n\n"
+        "正文写着 \\[x\\](javascript:alert(1)) 和 &lt;img src=x onerror=alert(1)> 以及 &amp;lt;script&amp;gt; "
+        "\\{: onclick=alert(1) \\}\n\n"
+        "2025年3月1日\n"
+    )
+    assert ("删除 dropped paragraph 3: JaVaScript:alert(1) — 链接未保留 link not kept (only http, https, mailto "
+            "and relative links are; its text is)") in result.stdout
+
+    # As the build renders it: two links to where Word pointed, everything else text, read as written.
+    page = lxml.html.fragment_fromstring(render_markdown(body(text)), create_parent="div")
+    assert [e.tag for e in page.iter() if e.tag not in ("div", "p")] == ["a", "a"]
+    assert [a.get("href") for a in page.iter("a")] == [
+        "https://example.org/a%29%20%3Cimg%20src=x%20onerror=alert%281%29%3E%20%28",
+        "https://example.org/ok?a=1&b=2%26#106;",
+    ]
+    assert [a.text_content() for a in page.iter("a")] == ["上级通知", "链接](javascript:alert(1)) [x"]
+    assert "正文写着 [x](javascript:alert(1)) 和 <img src=x onerror=alert(1)> 以及 &lt;script&gt; {: onclick=alert(1) }" \
+        in page.text_content()
+    check = project.archive("check", "--strict")  # nothing in it is raw HTML or a link the site would drop
+    assert check.returncode == 0 and check.stdout.endswith("0 个错误 errors, 0 个警告 warnings\n"), check.stdout

@@ -16,6 +16,7 @@ Every write goes through ``storage`` (exclusive create: an existing file is neve
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import re
 import sys
@@ -24,17 +25,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from .archive import declared_id, record_files
 from .frontmatter import SourceError, parse_yaml_mapping
 from .frontmatter import split as split_front_matter
 from .registry import Registry
+from .sanitise import link_allowed
 from .schema import FIELDS, PLACEHOLDER, TYPES, required_fields
 from .storage import create_new_record, front_matter_text, new_record_path, record_stem, slugify
 
 SUFFIXES = (".docx", ".txt", ".md")
 # Front-matter of a Markdown source that is not carried over: the import sets these itself.
 NOT_CARRIED = ("unit", "status", "id", "retention", "archive_no", "import_digest")
+UNSAFE_LINK = "链接未保留 link not kept (only http, https, mailto and relative links are; its text is)"
+ENTITY_RE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")  # & that a browser would read as an entity
+URL_SAFE = "/:?#@!$&+,;=%*"  # kept as they are in a link target; spaces, quotes, brackets, <> … are %-encoded
 PROGRESS_MIN_FILES = 5  # more files than this: a progress bar even when stderr is not a terminal
 
 # Words in a title that name a type, beyond the Chinese labels of ``schema.TYPES`` (matched too).
@@ -187,9 +193,20 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 
 def escape_md(text: str) -> str:
-    """Plain text made safe for Markdown: emphasis and code characters, HTML-looking ``<``."""
-    text = re.sub(r"([\\`*_])", r"\\\1", text)
+    """Plain text made safe for Markdown: it stays text, whatever it holds. Emphasis and code
+    characters, link brackets, attribute lists ``{…}``, HTML-looking ``<`` and entity-looking ``&``."""
+    text = re.sub(r"([\\`*_\[\]{}])", r"\\\1", text)
+    text = ENTITY_RE.sub("&amp;", text)
     return re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)
+
+
+def link_target(url: str) -> str | None:
+    """A hyperlink's target as a Markdown link destination that cannot leave the link syntax,
+    or None when it is not a link the site keeps (javascript:, data:, file: …)."""
+    url = url.strip()
+    if not url or not link_allowed(html.unescape(url)):
+        return None
+    return quote(ENTITY_RE.sub("%26", url), safe=URL_SAFE)
 
 
 def text_blocks(text: str, where: str = "line", first: int = 1) -> list[Block]:
@@ -290,8 +307,9 @@ def _run_italic(run) -> bool:
     return bool(style is not None and style.font.italic)
 
 
-def _paragraph_lines(paragraph) -> list[tuple[str, str]]:
-    """(plain, Markdown) for each line of a Word paragraph (soft line breaks start a new line)."""
+def _paragraph_lines(paragraph) -> tuple[list[tuple[str, str]], list[str]]:
+    """(plain, Markdown) for each line of a Word paragraph (soft line breaks start a new line),
+    and the hyperlink targets left out (schemes the site does not keep: their text stays)."""
     from docx.text.hyperlink import Hyperlink
 
     pieces: list[tuple[str, bool, bool, str]] = []  # text, bold, italic, url
@@ -315,7 +333,7 @@ def _paragraph_lines(paragraph) -> list[tuple[str, str]]:
                 current[-1][0] += part
             else:
                 current.append([part, bold, italic, url])
-    result = []
+    result, unsafe = [], []
     for segments in lines:
         plain = "".join(s[0] for s in segments)
         if not plain.strip():
@@ -335,11 +353,14 @@ def _paragraph_lines(paragraph) -> list[tuple[str, str]]:
                 piece = _wrap(text, "**", before, after)
             elif italic:
                 piece = _wrap(text, "*", before, after)
-            if url:
-                piece = f"[{piece}]({url})"
+            target = link_target(url) if url else None
+            if target:
+                piece = f"[{piece}]({target})"
+            elif url:
+                unsafe.append(url)
             md.append(piece)
         result.append((plain.strip(), "".join(md)))
-    return result
+    return result, unsafe
 
 
 def _list_format(paragraph, numbering) -> tuple[bool, int] | None:
@@ -371,8 +392,9 @@ def _list_format(paragraph, numbering) -> tuple[bool, int] | None:
 HEADING_STYLE_RE = re.compile(r"^(?:Heading|标题)\s*(\d)$", re.IGNORECASE)
 
 
-def docx_blocks(data: bytes) -> list[Block]:
-    """Blocks of a Word document, in order: headings by style, list paragraphs, tables, lines."""
+def docx_blocks(data: bytes) -> tuple[list[Block], list[Dropped]]:
+    """Blocks of a Word document, in order: headings by style, list paragraphs, tables, lines;
+    and the hyperlinks left out (their text is kept)."""
     import docx
     from docx.table import Table
 
@@ -385,6 +407,7 @@ def docx_blocks(data: bytes) -> list[Block]:
     except (KeyError, NotImplementedError):
         numbering = None
     blocks: list[Block] = []
+    dropped: list[Dropped] = []
     for n, item in enumerate(document.iter_inner_content(), 1):
         where = f"paragraph {n}"
         if isinstance(item, Table):
@@ -394,7 +417,8 @@ def docx_blocks(data: bytes) -> list[Block]:
             if any(any(c for c in row) for row in rows):
                 blocks.append(Block("table", "", "", where, rows=rows))
             continue
-        lines = _paragraph_lines(item)
+        lines, unsafe = _paragraph_lines(item)
+        dropped.extend(Dropped(where, url, UNSAFE_LINK) for url in unsafe)
         if not lines:
             continue
         name = item.style.name if item.style is not None else ""
@@ -410,7 +434,7 @@ def docx_blocks(data: bytes) -> list[Block]:
             blocks.append(Block("item", " ".join(p for p, _ in lines), md, where, level=level, ordered=ordered))
         else:
             blocks.extend(Block("line", plain, md, where) for plain, md in lines)
-    return blocks
+    return blocks, dropped
 
 
 # --- parts, chrome, dates -------------------------------------------------------------------
@@ -846,24 +870,25 @@ def existing_records(records_root: Path) -> tuple[dict[str, str], set[str]]:
     return digests, ids
 
 
-def read_source(path: Path) -> tuple[str, list[Block], dict[str, object]]:
-    """(encoding label, blocks, front-matter fields) of a source file."""
+def read_source(path: Path) -> tuple[str, list[Block], dict[str, object], list[Dropped]]:
+    """(encoding label, blocks, front-matter fields, what was left out) of a source file."""
     data = path.read_bytes()
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        return "Word .docx", docx_blocks(data), {}
+        blocks, dropped = docx_blocks(data)
+        return "Word .docx", blocks, {}, dropped
     text, encoding = decode_text(data)
     if suffix == ".md":
         blocks, meta = markdown_blocks(text)
-        return encoding, blocks, meta
-    return encoding, text_blocks(text), {}
+        return encoding, blocks, meta, []
+    return encoding, text_blocks(text), {}, []
 
 
 def plan_file(path: Path, name: str, unit: str, type_code: str | None, pattern: re.Pattern | None) -> FileReport:
     """Read one source and plan its records (nothing is written here)."""
     report = FileReport(name)
     try:
-        report.encoding, blocks, meta = read_source(path)
+        report.encoding, blocks, meta, report.dropped = read_source(path)
     except (ImportProblem, OSError) as exc:
         report.problem = str(exc)
         return report

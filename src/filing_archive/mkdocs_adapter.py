@@ -27,6 +27,7 @@ from .labels import SEARCH_STRINGS, UI, lang_prefix
 from .pages import GeneratedFile, GeneratedPage, archive_pages
 from .problems import ArchiveError
 from .records import Record
+from .sanitise import clean_html, page_id, text_only
 from .schema import DEFAULT_LANGUAGE
 from .search import BackgroundIndex
 from .views import RecordView, panel_rows, record_link, stage_rows
@@ -201,11 +202,22 @@ class ArchiveSite:
         return markdown
 
     def page_content(self, html: str, page: Page) -> str:
-        """A record's Markdown is not needed once it is HTML. MkDocs keeps every page's Markdown
-        (mkdocs-static-i18n a copy of it) until the build ends: 350 MB at 50,000 records."""
-        if self.record_of(page.file) is not None:
-            page.markdown = ""  # (not None: MkDocs reads None as a page not read yet)
-        return html
+        """A record's text is untrusted: clean its HTML, and the table of contents Material prints
+        from its headings unescaped (titles as text, ids as the cleaned headings carry them).
+
+        Its Markdown is not needed once it is HTML: MkDocs keeps every page's Markdown
+        (mkdocs-static-i18n a copy of it) until the build ends, 350 MB at 50,000 records."""
+        record, _ = self.record_and_translation(page.file)
+        if record is None:
+            return html
+        stack = list(page.toc)
+        while stack:
+            item = stack.pop()
+            item.title = text_only(item.title)
+            item.id = page_id(item.id)
+            stack.extend(item.children)
+        page.markdown = ""  # (not None: MkDocs reads None as a page not read yet)
+        return clean_html(html)
 
     def post_page(self, output: str, page: Page) -> str:
         """A record page is written: its HTML is not needed again (MkDocs would keep it, and the

@@ -19,6 +19,7 @@ from .frontmatter import FrontMatter, InvalidScalar, SourceError
 from .problems import Problems
 from .records import ARCHIVE_NO_RE, Record, Stage, Translation, expected_archive_no
 from .registry import Registry
+from .sanitise import body_findings
 from .schema import (
     FIELDS,
     PLACEHOLDER,
@@ -434,6 +435,12 @@ def parse_or_report(path: str, data: bytes, problems: Problems) -> FrontMatter |
         return None
 
 
+def check_body_html(path: str, fm: FrontMatter, problems: Problems) -> None:
+    """Warn where publishing will remove or clean part of the text (raw HTML, unsafe links)."""
+    for offset, message in body_findings(fm.body):
+        problems.warning(path, fm.body_line + offset, "body", message)
+
+
 def validate_record(
     path: str, src_uri: str, data: bytes, registry: Registry, today: date, problems: Problems
 ) -> Record | None:
@@ -446,6 +453,7 @@ def validate_record(
         return None
     checker = _RecordChecker(path, fm, registry, today, problems)
     checker.check()
+    check_body_html(path, fm, problems)
     v = checker.values
     stem = src_uri.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     record_id = v.get("id", stem)
@@ -504,6 +512,7 @@ def validate_translation(
         return None
     checker = _RecordChecker(path, fm, registry, today, problems)
     checker.report_duplicate_keys()
+    check_body_html(path, fm, problems)
     for key in fm.values:
         if key not in TRANSLATABLE_FIELDS and key not in PAGE_KEYS:
             if key in FIELDS:
