@@ -1055,8 +1055,18 @@ def verify(root: Path, today: date | None = None) -> VerifyReport:
     if not archive.registry.fonds:
         findings = archive.problems.errors + findings
     findings += [p for p in archive.problems.errors if p.field in VERIFY_VALIDATION_FIELDS]
-    findings = Problems(set(findings)).sorted()
     states = summary["states"]
+    # A filed record that cannot even be read (a control character, an encoding): say why, beside
+    # "changed after filing" (what no longer validates is for check and the build to say).
+    broken = {rel for rel, s in states.items() if not s.withdrawn} - {r.path for r in archive.records}
+    for rel in sorted(broken):
+        try:
+            frontmatter.parse(frontmatter.read_limited(str(root / rel)))
+        except SourceError as exc:
+            findings.append(Problem(rel, exc.line, exc.field, exc.message))
+        except OSError:
+            pass  # a missing file: integrity_findings names it
+    findings = Problems(set(findings)).sorted()
     return VerifyReport(
         findings=findings,
         records=len(archive.records),

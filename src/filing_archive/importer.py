@@ -28,6 +28,7 @@ from pathlib import Path
 from .archive import declared_id, record_files
 from .frontmatter import SourceError, parse_yaml_mapping
 from .frontmatter import split as split_front_matter
+from .problems import Problem
 from .registry import Registry
 from .schema import FIELDS, PLACEHOLDER, TYPES, required_fields
 from .storage import create_new_record, front_matter_text, new_record_path, record_stem, slugify
@@ -216,10 +217,11 @@ def markdown_blocks(text: str) -> tuple[list[Block], dict[str, object]]:
     if text.startswith("---"):
         try:
             yaml_text, _end, body, body_line = split_front_matter(text)
+        except SourceError:  # a rule (---) opening the text, not a front-matter
+            pass
+        else:  # a front-matter it cannot read is an error (SourceError), not text to import
             meta = parse_yaml_mapping(yaml_text, 2)[0]
             text, first = body, body_line
-        except SourceError:
-            pass
     blocks: list[Block] = []
     lines = text.split("\n")
     i = 0
@@ -854,7 +856,10 @@ def read_source(path: Path) -> tuple[str, list[Block], dict[str, object]]:
         return "Word .docx", docx_blocks(data), {}
     text, encoding = decode_text(data)
     if suffix == ".md":
-        blocks, meta = markdown_blocks(text)
+        try:
+            blocks, meta = markdown_blocks(text)
+        except SourceError as exc:
+            raise ImportProblem(f"{Problem(str(path), exc.line, exc.field, exc.message)}; nothing imported") from None
         return encoding, blocks, meta
     return encoding, text_blocks(text), {}
 
