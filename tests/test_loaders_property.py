@@ -10,20 +10,27 @@ tabs, CR line ends and other encodings.
 
 from __future__ import annotations
 
+import tempfile
 import tracemalloc
 import unicodedata
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from conftest import REGISTRY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from filing_archive import frontmatter
 from filing_archive.problems import Problems
 from filing_archive.registry import load_registry
 from filing_archive.schema import FIELDS
 from filing_archive.validation import validate_record
+
+# Hypothesis caches what it learns (its Unicode tables: seconds to build) in .hypothesis/ of the
+# working folder: keep it in the temporary folder instead, out of the checkout, across runs.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "filing-archive-hypothesis")
 
 TODAY = date(2026, 11, 30)
 PATH = "docs/archive/AAA/2025/rec.md"
