@@ -467,6 +467,25 @@ def test_long_values_are_cut_in_messages(project):
     ]
 
 
+def test_a_link_to_nothing_and_a_named_pipe_are_errors_not_a_traceback_or_a_hang(project):
+    folder = project.root / "docs/archive/AAA/2025"
+    folder.mkdir(parents=True)
+    os.symlink("nowhere.md", folder / "gone.md")
+    os.mkfifo(folder / "pipe.md")
+    result = project.run(sys.executable, "-m", "filing_archive", "check", timeout=60)  # opening the pipe waited
+    no_traceback(result)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[:2] == [
+        "docs/archive/AAA/2025/gone.md:1: cannot read the file (No such file or directory)",
+        "docs/archive/AAA/2025/pipe.md:1: not a regular file (expected a text file, got a named pipe, a device or "
+        "a socket)",
+    ]
+    project.write("in.txt", "学习心得\n\n2024-05-06\n")
+    imported = project.run(sys.executable, "-m", "filing_archive", "import", "in.txt", "--unit", "AAA", timeout=60)
+    no_traceback(imported)
+    assert imported.returncode == 0 and "写入 wrote docs/archive/AAA/2024/2024-05-06-aaa-import.md" in imported.stdout
+
+
 # --- encodings ---------------------------------------------------------------------------------------
 TEXT = record_text(**minimal())
 

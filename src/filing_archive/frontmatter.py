@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 
 import yaml
@@ -109,11 +110,18 @@ def check_size(size: int, max_bytes: int) -> None:
         )
 
 
-def read_limited(path: str, max_bytes: int = RECORD_MAX_BYTES) -> bytes:
-    """A file's bytes; a file larger than ``max_bytes`` is refused before it is read."""
-    with open(path, "rb") as fh:
-        check_size(os.fstat(fh.fileno()).st_size, max_bytes)
-        return fh.read()  # if it grew since, decode_source says so
+def read_limited(path: str | os.PathLike, max_bytes: int = RECORD_MAX_BYTES) -> bytes:
+    """A file's bytes; a file larger than ``max_bytes``, a link to nothing or a named pipe (whose
+    opening would wait for ever) is a SourceError before anything is read."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(1, "not a regular file (expected a text file, got a named pipe, a device or a socket)")
+        check_size(info.st_size, max_bytes)
+        with open(path, "rb") as fh:
+            return fh.read()  # if it grew since, decode_source says so
+    except OSError as exc:
+        raise SourceError(1, f"cannot read the file ({exc.strerror or exc})") from None
 
 
 def decode_source(data: bytes, max_bytes: int = RECORD_MAX_BYTES) -> str:
