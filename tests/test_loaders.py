@@ -235,6 +235,16 @@ def test_duplicate_key_inside_a_record_field(project):
     ]
 
 
+def test_keys_that_are_not_text_are_refused(project, tmp_path):
+    project.record("AAA/2025/plan.md", **minimal(type="plan", form=None, stages="[{name: 宣传动员, 1: x, b: y}]"))
+    assert messages(project) == [
+        "docs/archive/AAA/2025/plan.md:7: stages[0]: a key must be text (expected key: value, got 1 as a key; "
+        "quote it)"
+    ]
+    registry = registry_project(tmp_path / "s", "true: x\n" + REGISTRY)
+    assert messages(registry) == ["archive.yml:1: a key must be text (expected key: value, got true as a key; quote it)"]
+
+
 def test_long_keys_are_refused(project):
     project.write(PATH, front(**{"k" * 70: 1}))
     assert messages(project) == [f"{PATH}:8: key too long (expected at most 64 characters, got 70)"]

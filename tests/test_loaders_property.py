@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from filing_archive import frontmatter
+from filing_archive.archive import load_archive
 from filing_archive.problems import Problems
 from filing_archive.registry import load_registry
 from filing_archive.schema import FIELDS
@@ -65,6 +66,9 @@ ODD_SCALARS = [
     "<<: {a: 1}", "|\n  block\n  text", ">-\n  folded", "'single ''quoted'''", '"unterminated', "[unclosed",
     "{a: 1, a: 2}", "{[1]: x}", "{? [1, 2] : x}", "[a, b, ]", "- - - x", "? x", "%TAG ! tag:x,2000:",
     "--- # a second document", "... # end",
+    "[{name: 宣传动员, 1: x, b: y}]", "{true: 1, null: 2, 3: c}", "[{name: a, start: 2025-02-30, end: x}]",
+    "[{id: a, name: b, type: study, per: month, min: .nan, months: [13, 1e999], where: {1: x, form: [a]}}]",
+    "[{unit: AAA, rule: a, period: 2026-Q5, reason: ''}]", "[宣传动员, 宣传动员, '']",
     "x" * 300, "x" * 70_000, "x" * 3_000_000,  # longer than a field, the front-matter, a record file
     *(deep(n, "[", "]") for n in (17, 999, 1001, 20_000)), *(deep(n, "{a: ", "}") for n in (17, 1001)),
     "\n" + "".join("  " * (i + 1) + "k:\n" for i in range(900)),
@@ -169,10 +173,13 @@ def test_random_front_matter_is_valid_or_a_clean_error(registry, yaml_text, body
 
 
 @SETTINGS
-@given(yaml_text=yaml_texts, where=st.sampled_from(["before", "after", "alone", "nested"]), encoding=encodings)
+@given(yaml_text=yaml_texts, where=st.sampled_from(["before", "after", "alone", "nested", "cadence"]), encoding=encodings)
 def test_random_registry_is_valid_or_a_clean_error(tmp_path_factory, yaml_text, where, encoding):
     if where == "alone":
         text = yaml_text
+    elif where == "cadence":  # rules and exemptions, read by cadence.py after the registry
+        text = REGISTRY + "cadence:\n  - {id: r, name: 学习, applies_to: [AAA], type: study, per: month}\n  - " + \
+            yaml_text.replace("\n", "\n    ") + "\nexemptions:\n  - {unit: AAA, rule: r, period: 2026-01, reason: x}\n"
     elif where == "nested":  # inside the units list, where the line walk goes deep
         text = REGISTRY.replace("    kind: school\n", "    kind: school\n    extra:\n      " +
                                 yaml_text.replace("\n", "\n      ") + "\n")
@@ -181,10 +188,9 @@ def test_random_registry_is_valid_or_a_clean_error(tmp_path_factory, yaml_text, 
     data = encode(text, encoding)
     root = tmp_path_factory.mktemp("reg", numbered=True)
     (root / "archive.yml").write_bytes(data)
+    (root / "docs" / "archive").mkdir(parents=True)
 
     def run() -> Problems:
-        problems = Problems()
-        load_registry(root, problems)
-        return problems
+        return load_archive(root, TODAY).problems  # load_registry, then the cadence rules and exemptions
 
     assert_clean(bounded(run), "archive.yml", data)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from .problems import clip
 from .schema import FRONT_MATTER_MAX, RECORD_MAX_BYTES, YAML_DEPTH_MAX, YAML_KEY_MAX
 
 try:  # libyaml is ten times faster; PyYAML's wheels ship it
@@ -301,8 +302,9 @@ class Composed:
 
 
 def _walk(node: yaml.Node, first_line: int, dotted: bool, check_scalars: bool) -> tuple[dict, list]:
-    """One pass over the nodes, without recursion: depth, keys that are not text, keys written
-    twice, escaped control characters; with ``dotted`` the line of every key (``units[1].code``).
+    """One pass over the nodes, without recursion: depth, keys that are not text (``1:``,
+    ``true:``, ``[a]:``; the callers word the top-level ones of a record), keys written twice,
+    escaped control characters; with ``dotted`` the line of every key (``units[1].code``).
     Scalars are checked where they are met, not stacked: every record goes through here."""
     lines: dict[str, int] = {}
     duplicates: list[tuple[int, str, int, bool]] = []
@@ -328,6 +330,9 @@ def _walk(node: yaml.Node, first_line: int, dotted: bool, check_scalars: bool) -
                     raise SourceError(first_line + key_node.start_mark.line, "a key must be text (expected "
                                       "key: value, got a list or a mapping as a key)", path)
                 name = key_node.value
+                if key_node.tag != _STR and (dotted or depth > 1):  # 1: x would sort against text keys
+                    raise SourceError(first_line + key_node.start_mark.line, f"a key must be text (expected "
+                                      f"key: value, got {clip(name)} as a key; quote it)", path)
                 if check_scalars:
                     check(key_node, path)
                 if len(name) > YAML_KEY_MAX:
