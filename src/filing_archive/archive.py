@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .cadence import Exemption, Rule, collect
+from .frontmatter import SourceError, read_limited
 from .problems import ArchiveError, Problems
 from .records import Record
 from .registry import Registry, load_registry
@@ -222,8 +223,13 @@ def load_archive(root: Path | str, today: date | None = None) -> Archive:
         name = str(file)
         path = name[root_len:].replace(os.sep, "/")
         src_uri = name[docs_len:].replace(os.sep, "/")
-        with open(name, "rb") as fh:
-            data = fh.read()
+        try:
+            data = read_limited(name)
+        except SourceError as exc:  # too large to read
+            problems.error(path, exc.line, exc.field, exc.message)
+            if not translation_lang(file.name):
+                originals.add(src_uri)
+            continue
         lang = translation_lang(file.name)
         if lang:
             translation = validate_translation(path, src_uri, lang, data, registry, today, problems)

@@ -28,8 +28,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .archive import declared_id, record_files
-from .frontmatter import SourceError, parse_yaml_mapping
+from .frontmatter import SourceError, parse_yaml_mapping, read_limited
 from .frontmatter import split as split_front_matter
+from .problems import Problem
 from .registry import Registry
 from .sanitise import link_allowed
 from .schema import FIELDS, PLACEHOLDER, TYPES, required_fields
@@ -233,10 +234,11 @@ def markdown_blocks(text: str) -> tuple[list[Block], dict[str, object]]:
     if text.startswith("---"):
         try:
             yaml_text, _end, body, body_line = split_front_matter(text)
+        except SourceError:  # a rule (---) opening the text, not a front-matter
+            pass
+        else:  # a front-matter it cannot read is an error (SourceError), not text to import
             meta = parse_yaml_mapping(yaml_text, 2)[0]
             text, first = body, body_line
-        except SourceError:
-            pass
     blocks: list[Block] = []
     lines = text.split("\n")
     i = 0
@@ -862,7 +864,11 @@ def existing_records(records_root: Path) -> tuple[dict[str, str], set[str]]:
     digests: dict[str, str] = {}
     ids: set[str] = set()
     for file in record_files(records_root):
-        data = file.read_bytes()
+        ids.add(file.stem)
+        try:
+            data = read_limited(file)
+        except SourceError:  # unreadable (a link to nothing, too large): archive check reports it
+            continue
         ids.add(declared_id(file.stem, data))
         m = re.search(rb"^import_digest:[ \t]*['\"]?(sha256:[0-9a-f]{64})", data, re.MULTILINE)
         if m:
@@ -879,7 +885,10 @@ def read_source(path: Path) -> tuple[str, list[Block], dict[str, object], list[D
         return "Word .docx", blocks, {}, dropped
     text, encoding = decode_text(data)
     if suffix == ".md":
-        blocks, meta = markdown_blocks(text)
+        try:
+            blocks, meta = markdown_blocks(text)
+        except SourceError as exc:
+            raise ImportProblem(f"{Problem(str(path), exc.line, exc.field, exc.message)}; nothing imported") from None
         return encoding, blocks, meta, []
     return encoding, text_blocks(text), {}, []
 
