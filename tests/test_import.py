@@ -551,3 +551,13 @@ def test_hostile_word_links_and_text_never_become_html(project):
         in page.text_content()
     check = project.archive("check", "--strict")  # nothing in it is raw HTML or a link the site would drop
     assert check.returncode == 0 and check.stdout.endswith("0 个错误 errors, 0 个警告 warnings\n"), check.stdout
+
+
+def test_a_source_with_a_secret_marking_is_not_imported(project):
+    """Secret material is never stored in the archive, not even as a draft: the whole file is refused."""
+    project.write("汇编.txt", "第一篇\n\n一般工作方案正文。\n\n第二篇\n\n机密★10年\n\n不应存入的句子。\n")
+    result = project.archive("import", "汇编.txt", "--unit", "AAA", "--split", "第.篇")
+    assert result.returncode == 1
+    assert ("错误 error: 标有密级 marked 机密★10年 (line 5): secret material must never be stored in this archive; "
+            "nothing imported from this file") in result.stdout
+    assert records(project) == {}

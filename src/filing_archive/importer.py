@@ -34,6 +34,7 @@ from .problems import Problem
 from .registry import Registry
 from .sanitise import link_allowed
 from .schema import FIELDS, PLACEHOLDER, TYPES, required_fields
+from .secrecy import marking_in_title, markings_in_lines
 from .storage import create_new_record, front_matter_text, new_record_path, record_stem, slugify
 
 SUFFIXES = (".docx", ".txt", ".md")
@@ -894,7 +895,21 @@ def read_source(path: Path) -> tuple[str, list[Block], dict[str, object], list[D
 
 
 def plan_file(path: Path, name: str, unit: str, type_code: str | None, pattern: re.Pattern | None) -> FileReport:
-    """Read one source and plan its records (nothing is written here)."""
+    """Read one source and plan its records (nothing is written here). A source that carries a 密级
+    marking is refused whole: secret material is never stored in the archive, not even as a draft."""
+    report = plan_parts(path, name, unit, type_code, pattern)
+    for draft in report.drafts:
+        found = marking_in_title(draft.title) or next((m for _, m in markings_in_lines(draft.body)), None)
+        if found:
+            report.problem = (f"标有密级 marked {found} ({draft.source_where}): secret material must never be stored "
+                              f"in this archive; nothing imported from this file")
+            report.drafts = []
+            break
+    return report
+
+
+def plan_parts(path: Path, name: str, unit: str, type_code: str | None, pattern: re.Pattern | None) -> FileReport:
+    """The records one source holds, whole or cut by ``pattern``."""
     report = FileReport(name)
     try:
         report.encoding, blocks, meta, report.dropped = read_source(path)
