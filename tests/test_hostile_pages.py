@@ -18,6 +18,7 @@ from playwright.sync_api import Page
 
 PWN = "window.__pwned=1"
 HOSTILE = f"<img src=data:,x onerror={PWN}><script>{PWN}</script>"  # for fields shown as text
+HOSTILE_SHORT = "<img src=x onerror=__pwned=1>"  # fits a keyword (at most 30 characters)
 REGISTRY = f"""\
 fonds: Z001
 fonds_name: {q("全宗" + HOSTILE)}
@@ -102,7 +103,7 @@ BODY = f"""\
 BODY_EN = BODY.replace("正文开始：本段为正常文字。", "English text begins.").replace("正文结束", "English text ends")
 PLAN_STAGES = f"""
   - {{name: 宣传动员, start: 2025-03-01, end: 2025-03-31}}
-  - {{name: {q("学习" + HOSTILE)}, start: 2025-04-01, end: 2025-06-30}}"""
+  - {{name: {q("学习" + HOSTILE_SHORT)}, start: 2025-04-01, end: 2025-06-30}}"""
 
 PLAN = "archive/AAA/2025/2025-02-10-aaa-plan/"
 STUDY = "archive/AAA/2025/2025-04-12-aaa-study/"
@@ -123,10 +124,10 @@ def write_archive(proj: Project) -> None:
     proj.record(f"{PLAN[8:-1]}.md", BODY, **minimal(
         title=q("方案" + HOSTILE), type="plan", unit="AAA", date="2025-02-10", id="aaa-2025-plan",
         doc_no=q("<svg/onload=window.__pwned=1>〔2025〕1号"), responsible=q("周" + HOSTILE),
-        keywords=f"[{q('意识形态' + HOSTILE)}]", stages=PLAN_STAGES, form=None))
+        keywords=f"[{q(HOSTILE_SHORT)}]", stages=PLAN_STAGES, form=None))
     proj.record(f"{STUDY[8:-1]}.md", BODY, **minimal(
         title=q(f"</title><script>{PWN}</script>学习记录"), unit="AAA", date="2025-04-12",
-        plan="aaa-2025-plan", stage=q("学习" + HOSTILE), host=q("韩" + HOSTILE), keywords=f"[{q(HOSTILE)}]"))
+        plan="aaa-2025-plan", stage=q("学习" + HOSTILE_SHORT), host=q("韩" + HOSTILE), keywords=f"[{q(HOSTILE_SHORT)}]"))
     proj.write(f"docs/{STUDY[:-1]}.en.md",
                f"---\ntitle: {q('Study record ' + HOSTILE)}\nhost: {q('Han ' + HOSTILE)}\n---\n{BODY_EN}")
     proj.record(f"{NOTICE[8:-1]}.md", BODY, **minimal(

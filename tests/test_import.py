@@ -1,23 +1,35 @@
 """`archive import`: Word, text and Markdown files in as draft records; real CLI runs on temp projects.
 
-The seed compilation is read from its shared path at run time; nothing of it is copied here.
+A web page's compilation of several plans is imported from `tests/data/compilation.txt`, written for
+these tests (invented units and people) with every trait of the real seed compilation; its GBK and
+GB18030 copies sit next to it. The real seed is never copied into the repository: the one test that
+reads it runs only where it is (../shared/seed/ next to the checkout, as on CI, or $ARCHIVE_SEED).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import SEED, Project, minimal, render_markdown
+from conftest import SEED, SEED_MISSING, Project, minimal, render_markdown
 
 from filing_archive import importer
 
-SPLIT = r"意识形态工作方案\(篇\d+\)"
+SPLIT = r"意识形态工作方案\(篇\d+\)"  # the (篇N) headings of both compilations, ASCII parentheses
 HEADING_ONLY = re.compile(r"^[一二三四五六七八九十]+、[^。；;！？!?]{1,48}$")  # 一、 lines short enough to be headings
+
+DATA = Path(__file__).parent / "data"
+COMPILATION = DATA / "compilation.txt"  # UTF-8, no newline at the end (as the seed)
+COMPILATION_GB18030 = DATA / "compilation.gb18030.txt"  # the same text in GB18030
+COMPILATION_GBK = DATA / "compilation.gbk.txt"  # the same text in GBK, with these stand-ins:
+GBK_STANDINS = {"䶮": "琰", "㙟": "塘", "𠮷": "吉"}  # GBK has none of them (Ext A: 2 and 4 bytes in GB18030; Ext B)
+PARTS = [f"docs/archive/AAA/2024/2024-05-17-aaa-plan{'' if n == 1 else f'-{n}'}.md" for n in range(1, 10)]
 
 
 def records(project) -> dict[str, str]:
@@ -35,13 +47,217 @@ def body(text: str) -> str:
     return text.split("---\n", 2)[2]
 
 
-def import_seed(project, *extra: str, path: str = str(SEED)):
-    return project.archive("import", path, "--unit", "AAA", "--split", SPLIT, *extra)
+def import_compilation(project, source: Path = COMPILATION, *extra: str):
+    """`archive import` of a copy of ``source`` in the project, named as it is (the report shows that name)."""
+    if not (project.root / source.name).exists():
+        shutil.copy(source, project.root / source.name)
+    return project.archive("import", source.name, "--unit", "AAA", "--split", SPLIT, *extra)
 
 
-# --- the seed compilation ------------------------------------------------------------------
-def test_seed_imports_into_ten_draft_plans(project):
-    result = import_seed(project)
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    """The UTF-8 compilation imported once; the tests that share it only read it."""
+    project = Project(tmp_path_factory.mktemp("compilation") / "proj", with_site_files=False)
+    result = import_compilation(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project, result
+
+
+# --- the compilation written for the tests ---------------------------------------------------
+def test_compilation_imports_into_nine_draft_plans(imported):
+    project, result = imported
+    files = records(project)
+    assert list(files) == sorted(PARTS)
+    for n, path in enumerate(PARTS, 1):
+        fields = front(files[path])
+        assert re.fullmatch(r"sha256:[0-9a-f]{64}", fields.pop("import_digest"))
+        assert fields == {"title": f"意识形态工作方案(篇{n})", "type": "plan", "unit": "AAA", "date": "2024-05-17",
+                          "status": "draft"}, path
+        assert not body(files[path]).startswith("意识形态工作方案(篇")  # the heading is the title, not body text
+    # the page chrome above the first part and the 延伸阅读 block after the last are dropped, each
+    # line named; the block's own date (line 275) is not taken for part 9, the 发布时间 of line 5 is
+    assert result.stdout.splitlines()[:19] == [
+        "compilation.txt: 编码 encoding UTF-8",
+        "  删除 dropped line 1: 搜索 — 页面杂项 page chrome",
+        "  删除 dropped line 3: 意识形态工作方案 — 首个分篇标题之前 before the first --split heading",
+        "  删除 dropped line 5: 发布时间: 2024.05.17 — 页面杂项 page chrome",
+        "  删除 dropped line 7: 意识形态工作方案范文。 — 首个分篇标题之前 before the first --split heading",
+        "  删除 dropped line 9: 凡事预则立,不预则废。做好一项工作,离不开一份思路清晰、措施具体的方案。本栏目… — "
+        "首个分篇标题之前 before the first --split heading",
+        '  删除 dropped line 271: "意识形态工作方案"延伸阅读 — 页面附加内容 trailing page chrome',
+        "  删除 dropped line 273: 乡镇意识形态工作方案(精选3篇) — 页面附加内容 trailing page chrome",
+        "  删除 dropped line 275: 2024年3月2日 — 页面附加内容 trailing page chrome",
+        "  删除 dropped line 277: 学校意识形态工作方案范文 — 页面附加内容 trailing page chrome",
+    ] + [
+        f"  写入 wrote {path} ← 意识形态工作方案(篇{n}) "
+        "(推断 inferred title, type, date; date from line 5: 发布时间: 2024.05.17)"
+        for n, path in enumerate(PARTS, 1)
+    ]
+    for text in files.values():
+        for chrome in ("搜索", "发布时间", "范文", "凡事预则立", "延伸阅读", "精选3篇", "2024年3月2日"):
+            assert chrome not in text
+    # the drafts are complete: they pass check
+    check = project.archive("check")
+    assert check.returncode == 0, check.stdout
+    assert check.stdout.strip().endswith("checked 9 records: 0 个错误 errors, 0 个警告 warnings")
+
+
+# The headings of each part: 一、 lines of their own are ##, (一) lines of their own ###. Parts 1
+# and 9 have none (一是…。二是… paragraphs); part 3's 一、 headings run into their text and stay text.
+HEADINGS = {
+    1: [],
+    2: ["## 一、意识形态工作领导小组", "## 二、总体目标", "## 三、主要任务", "### (一)坚持党的领导、落实主体责任",
+        "### (二)加强思想文化建设、凝聚思想共识", "### (三)加强民主监督,筑牢廉洁防线", "## 四、工作要求"],
+    3: [],
+    4: ["## 一、基本情况", "## 二、履行教育职责情况", "### (一)全面加强党对教育工作的领导情况",
+        "### (二)统筹推进校园安全工作情况", "### (三)教育经费投入“两个只增不减”落实情况", "## 三、下一步工作打算"],
+    5: ["## 一、指导思想", "## 二、网络文明传播志愿小组成员", "## 三、活动内容", "## 四、工作要求"],
+    6: ["## 一、指导思想", "## 二、工作原则", "## 三、工作职责", "## 四、工作要求"],
+    7: ["## 一、意识形态工作领导小组", "## 二、意识形态工作目标和任务", "### (一)意识形态工作目标:",
+        "### (二)意识形态工作任务:", "## 三、加强意识形态工作措施", "### (一)着眼于培育壮大主流价值,形成强大精神力量",
+        "### (二)着眼于正面宣传,唱响时代主旋律"],
+    8: ["## 一、指导思想", "## 二、主要任务", "## 三、工作机制", "## 四、组织领导"],
+    9: [],
+}
+
+
+def test_compilation_headings(imported):
+    project, _ = imported
+    files = records(project)
+    for n, path in enumerate(PARTS, 1):
+        assert [line for line in body(files[path]).splitlines() if line.startswith("#")] == HEADINGS[n], n
+    # every 一、 heading line of the source is a ## heading; none is left as a bare line
+    source_headings = [line for line in COMPILATION.read_text(encoding="utf-8").splitlines() if HEADING_ONLY.match(line)]
+    assert len(source_headings) == 22
+    assert sorted(f"## {line}" for line in source_headings) == sorted(
+        h for hs in HEADINGS.values() for h in hs if h.startswith("## "))
+    all_lines = [line for text in files.values() for line in body(text).splitlines()]
+    assert not [line for line in all_lines if HEADING_ONLY.match(line)]
+    # headings run into their text stay paragraphs; short leads of (一) runs are bold; items are a list
+    part3 = body(files[PARTS[2]]).split("\n\n")
+    assert part3[1].startswith("一、总体要求坚持以党的创新理论为指导,")
+    assert part3[4].startswith("副组长:邵一鸣成员:汤若溪许安澜赵赟程晓光三、学习内容1、深入学习党的创新理论。")
+    assert part3[8] == "**(二)、学习讨论阶段主要任务是深入讨论、统一思想、提高认识**。在学习过程中要坚持原原本本学、" \
+        "及时跟进学,集体学和个人学相结合,开展主题讨论,联系实际撰写心得体会。"
+    assert "\n\n1. 充分认识新形势下意识形态工作的极端重要性,牢牢把握意识形态工作的主动权。\n" \
+        "2. 畅通意识形态工作的主渠道,扎实抓好全体教职工的思想政治教育。\n" \
+        "3. 加强队伍建设和制度建设,建立抓好意识形态工作的长效机制。\n" in body(files[PARTS[1]])
+    assert "\n\n1. 充分认识意识形态工作的极端重要性,守好意识形态工作这块“责任田”,\n2. 组长:\n3. 副组长:\n4. 组员:\n\n" \
+        in body(files[PARTS[6]])
+    assert body(files[PARTS[6]]).endswith("\n\n### (二)着眼于正面宣传,唱响时代主旋律\n\n(三)坚持“团结稳定鼓劲、正面宣传为主”,"
+                                          "围绕学校中心工作,全方位、多角度宣传学校改革发展成果,讲好师生身边的故事……\n")
+    assert body(files[PARTS[7]]).endswith("局党组成立意识形态工作领导小组如下:\\*\\*\n")  # the page's stray ** is text
+
+
+PART_1 = """\
+青禾镇筑牢农村思想文化阵地工作方案
+
+今年以来,为加强基层党组织对农村思想文化工作的领导,推动乡风文明、社会和谐,青禾镇党委不断创新工作思路和工作方法,多措并举筑牢农村思想文化阵地。
+
+一是健全组织机构,加强学习培训。镇党委成立了农村思想文化阵地建设工作领导小组,完善管理机制,健全文化礼堂、农家书屋各项管理制度;坚持每季度分析、研判农村思想文化领域风险,把阵地建设纳入领导班子民主生活会重要内容。
+
+二是召开专题会议,加强宣传教育。该镇定期召开思想文化工作专题会议,及时传达上级相关会议精神,组织“新时代文明实践”宣讲队进村入户,以社会主义核心价值观引领乡风民俗,深入推进文明村、文明家庭创建活动。
+
+三是开展入户走访,摸清思想动态。按照县委宣传部统一部署,近期该镇组织机关干部对全镇26个行政村、3个社区逐户走访,对村级文化活动场所、宣传栏、广播“村村响”全面排查,掌握其使用情况、管理人员及更新频次等情况,并落实包村干部定期巡查,切实维护农村思想文化阵地安全。
+
+四是强化责任担当,落实主体责任。明确镇党委书记的第一责任、分管领导的直接责任、班子成员的“一岗双责”,将阵地建设与乡村振兴工作紧密结合,同部署、同落实、同检查,对发现的问题建立台账、限期整改,严格责任追究。
+"""
+
+PART_6 = """\
+2024年,为及时监测和稳妥处置可能出现的重要网络舆情,青禾镇建立组织机构,健全工作机制,落实工作责任,明确纪律要求,加强信访和网络舆情信息收集、分析和处置工作,特制定本方案。
+
+## 一、指导思想
+
+充分发挥网络监督的作用,搭建好政府与群众之间信息传递的桥梁,有效引导网上热点问题,按照“统一领导、把握导向、分级负责、快速反应”的原则,切实做好网络舆情应对工作。
+
+## 二、工作原则
+
+**（一）坚持事件处置与舆情处置并重的原则**。充分认识舆情处置是事件处置的一个重要环节，始终坚持事件处置和舆情引导“两手抓”。
+
+**（二）坚持协调联动的原则**。各村（社区）要高度重视突发事件舆情处置工作，在网络舆情应对工作领导小组的统一领导下，形成工作合力。
+
+## 三、工作职责
+
+**（一）领导小组**。全面部署、统筹协调重要网络舆情应急处置工作，及时向镇党委、镇政府报告舆情进展和处置情况。
+
+**（二）新闻发言人**。建立网络发言人制度，镇党委副书记陆䶮为网络新闻发言人，党政办工作人员为联络员。
+
+## 四、工作要求
+
+**（一）做好应急值守**。严格落实值班值守制度，明确带班领导和值班人员，24小时全天候值守，保证通讯畅通。
+
+**（二）强化信息报送**。㙟口村、𠮷家湾社区等人口较多的村（社区）要明确1名舆情信息员，发现重要舆情第一时间向镇有关领导报告；重要舆情即时报送，每天下午17时汇总报送。
+
+**（三）严明工作纪律**。增强政治意识、大局意识和责任意识，坚守工作岗位，严守工作秘密，不得泄露相关信息。
+"""
+
+
+def test_compilation_running_text_is_not_broken_mid_sentence(imported):
+    """The sentence the page broke over lines 21 and 23 is one paragraph again; part 1 whole."""
+    project, _ = imported
+    lines = COMPILATION.read_text(encoding="utf-8").split("\n")
+    assert lines[20] == "三是开展入户走访,摸清思想动态。按照县委宣传部统一部署,近期"
+    assert lines[21] == ""
+    assert lines[22].startswith("该镇组织机关干部对全镇26个行政村、3个社区逐户走访,")
+    assert body(records(project)[PARTS[0]]) == PART_1
+
+
+def test_compilation_rare_characters_and_full_width_runs(imported):
+    """Part 6: CJK Extension A and B characters arrive as written; （一） runs with full-width punctuation."""
+    project, _ = imported
+    assert body(records(project)[PARTS[5]]) == PART_6
+
+
+def test_compilation_in_gb18030_and_gbk_gives_the_same_records(imported, tmp_path):
+    utf8, _ = imported
+    text = COMPILATION.read_text(encoding="utf-8")
+    # the committed copies hold the compilation: GB18030 all of it; GBK all but three characters
+    stale = "is not compilation.txt re-encoded: write it again (tests/data/README.md says how)"
+    assert COMPILATION_GB18030.read_bytes().decode("gb18030") == text, f"{COMPILATION_GB18030.name} {stale}"
+    assert [c for c in text if not c.encode("gbk", errors="ignore")] == list(GBK_STANDINS)
+    gbk_text = text
+    for rare, standin in GBK_STANDINS.items():
+        gbk_text = gbk_text.replace(rare, standin)
+    assert COMPILATION_GBK.read_bytes().decode("gbk") == gbk_text, f"{COMPILATION_GBK.name} {stale}"
+
+    gb18030 = Project(tmp_path / "gb18030", with_site_files=False)
+    result = import_compilation(gb18030, COMPILATION_GB18030)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.startswith("compilation.gb18030.txt: 编码 encoding GB18030\n")
+    assert records(gb18030) == records(utf8)
+
+    gbk = Project(tmp_path / "gbk", with_site_files=False)
+    result = import_compilation(gbk, COMPILATION_GBK)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.startswith("compilation.gbk.txt: 编码 encoding GBK\n")
+    from_gbk, from_utf8 = records(gbk), records(utf8)
+    assert list(from_gbk) == list(from_utf8)
+    for path in PARTS:
+        if path != PARTS[5]:
+            assert from_gbk[path] == from_utf8[path], path
+    # part 6 holds the three characters: its text has the stand-ins, and so its digest differs
+    part6 = body(from_utf8[PARTS[5]]).replace("陆䶮", "陆琰").replace("㙟口村、𠮷家湾", "塘口村、吉家湾")
+    assert body(from_gbk[PARTS[5]]) == part6
+    digest = hashlib.sha256(f"意识形态工作方案(篇6)\n\n{part6}".encode()).hexdigest()
+    assert front(from_gbk[PARTS[5]]) == {**front(from_utf8[PARTS[5]]), "import_digest": f"sha256:{digest}"}
+
+    # the same text in another encoding is the same import: nothing new is written
+    again = import_compilation(gb18030, COMPILATION)
+    assert again.returncode == 0, again.stdout
+    assert [line for line in again.stdout.splitlines() if line.startswith(("  跳过", "  写入"))] == [
+        f"  跳过 skipped 意识形态工作方案(篇{n}): 已导入 already imported as {path}" for n, path in enumerate(PARTS, 1)
+    ]
+    assert "合计 total: 1 个文件 files, 0 件记录已写入 records written, 9 件已导入 already imported" in again.stdout
+    assert records(gb18030) == records(utf8)
+
+
+# --- the real seed compilation ---------------------------------------------------------------
+@pytest.mark.skipif(SEED is None, reason=SEED_MISSING)
+def test_real_seed_imports_into_ten_draft_plans(tmp_path):
+    """The seed itself, where it is: ten parts, chrome dropped, headings, joined lines, GBK, re-import."""
+    assert SEED.is_file(), f"$ARCHIVE_SEED names {SEED}, which is not a file"
+    project = Project(tmp_path / "utf8", with_site_files=False)
+    result = import_compilation(project, SEED)
     assert result.returncode == 0, result.stdout + result.stderr
     files = records(project)
     assert len(files) == 10
@@ -57,7 +273,8 @@ def test_seed_imports_into_ten_draft_plans(project):
         assert not any("搜索" in line or "延伸阅读" in line for line in text.splitlines()), path
         assert not body(text).startswith("意识形态工作方案(篇")  # the heading is the title, not body text
     # every 一、 heading line of the seed is a ## heading; none is left as a bare line
-    seed_lines = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines()]
+    seed_text = SEED.read_text(encoding="utf-8")
+    seed_lines = [line.strip() for line in seed_text.splitlines()]
     headings = [line for line in seed_lines if HEADING_ONLY.match(line)]
     assert len(headings) > 20
     all_lines = [line for text in files.values() for line in body(text).splitlines()]
@@ -76,40 +293,33 @@ def test_seed_imports_into_ten_draft_plans(project):
     assert check.returncode == 0, check.stdout
     assert check.stdout.strip().endswith("checked 10 records: 0 个错误 errors, 0 个警告 warnings")
 
-
-def test_seed_running_text_is_not_broken_mid_sentence(project):
-    """A sentence the page broke over two lines is one paragraph again."""
-    lines = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    # a sentence the page broke over two lines is one paragraph again
+    lines = [line for line in seed_lines if line]
     broken = [
         (a, b) for a, b in zip(lines, lines[1:], strict=False)
         if len(a) > 20 and "。" in a and is_letter(a[-1]) and is_letter(b[0])
         and not re.match(r"^(\d|[一二三四五六七八九十]+、|[（(])", b)
     ]
     assert broken, "the seed has a sentence broken over two lines"
-    assert import_seed(project).returncode == 0
-    joined = "\n".join(records(project).values())
+    joined = "\n".join(files.values())
     for a, b in broken:
         assert a + b in joined
+
+    # in GBK: the same records, and the same text in another encoding is the same import
+    gbk = Project(tmp_path / "gbk", with_site_files=False)
+    gbk_file = gbk.write("seed-gbk.txt", seed_text.encode("gbk"))
+    result = gbk.archive("import", gbk_file.name, "--unit", "AAA", "--split", SPLIT)
+    assert result.returncode == 0, result.stdout
+    assert "seed-gbk.txt: 编码 encoding GBK" in result.stdout
+    assert records(gbk) == files
+    again = project.archive("import", str(gbk_file), "--unit", "AAA", "--split", SPLIT)
+    assert again.returncode == 0
+    assert again.stdout.count("已导入 already imported as docs/archive/AAA/2023/2023-08-06-aaa-plan") == 10
+    assert len(records(project)) == 10
 
 
 def is_letter(char: str) -> bool:
     return unicodedata.category(char)[0] in "LN"
-
-
-def test_seed_in_gbk_gives_the_same_records(tmp_path):
-    utf8 = Project(tmp_path / "utf8", with_site_files=False)
-    gbk = Project(tmp_path / "gbk", with_site_files=False)
-    gbk_file = gbk.write("seed-gbk.txt", SEED.read_text(encoding="utf-8").encode("gbk"))
-    assert import_seed(utf8).returncode == 0
-    result = import_seed(gbk, path=str(gbk_file))
-    assert result.returncode == 0, result.stdout
-    assert "seed-gbk.txt: 编码 encoding GBK" in result.stdout
-    assert records(gbk) == records(utf8)
-    # the same text in another encoding is the same import: nothing new is written
-    again = utf8.archive("import", str(gbk_file), "--unit", "AAA", "--split", SPLIT)
-    assert again.returncode == 0
-    assert again.stdout.count("已导入 already imported as docs/archive/AAA/2023/2023-08-06-aaa-plan") == 10
-    assert len(records(utf8)) == 10
 
 
 # --- Word ----------------------------------------------------------------------------------
@@ -277,14 +487,14 @@ def test_an_existing_target_gets_a_new_name(project):
 
 
 def test_dry_run_writes_nothing_and_says_what_it_would_write(project):
-    dry = import_seed(project, "--dry-run")
+    dry = import_compilation(project, COMPILATION, "--dry-run")
     assert dry.returncode == 0
     assert records(project) == {}
     assert not list((project.root / "docs" / "archive").iterdir())
     planned = re.findall(r"将写入 would write (\S+)", dry.stdout)
-    assert len(planned) == 10
+    assert planned == PARTS
     assert "试运行，未写入任何文件 dry run: nothing was written" in dry.stdout
-    assert import_seed(project).returncode == 0
+    assert import_compilation(project).returncode == 0
     assert sorted(records(project)) == sorted(planned)
 
 
@@ -551,3 +761,13 @@ def test_hostile_word_links_and_text_never_become_html(project):
         in page.text_content()
     check = project.archive("check", "--strict")  # nothing in it is raw HTML or a link the site would drop
     assert check.returncode == 0 and check.stdout.endswith("0 个错误 errors, 0 个警告 warnings\n"), check.stdout
+
+
+def test_a_source_with_a_secret_marking_is_not_imported(project):
+    """Secret material is never stored in the archive, not even as a draft: the whole file is refused."""
+    project.write("汇编.txt", "第一篇\n\n一般工作方案正文。\n\n第二篇\n\n机密★10年\n\n不应存入的句子。\n")
+    result = project.archive("import", "汇编.txt", "--unit", "AAA", "--split", "第.篇")
+    assert result.returncode == 1
+    assert ("错误 error: 标有密级 marked 机密★10年 (line 5): secret material must never be stored in this archive; "
+            "nothing imported from this file") in result.stdout
+    assert records(project) == {}

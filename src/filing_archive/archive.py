@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from .cadence import Exemption, Rule, collect
+from .frontmatter import SourceError, read_limited
 from .problems import ArchiveError, Problem, Problems
 from .records import Record, Translation
 from .registry import Registry, load_registry
@@ -220,9 +221,14 @@ def _check_files(names: list[str], root_len: int, docs_len: int, registry: Regis
     for name in names:
         path = name[root_len:].replace(os.sep, "/")
         src_uri = name[docs_len:].replace(os.sep, "/")
-        with open(name, "rb") as fh:
-            data = fh.read()
         lang = translation_lang(os.path.basename(name))
+        try:
+            data = read_limited(name)
+        except SourceError as exc:  # too large to read
+            problems.error(path, exc.line, exc.field, exc.message)
+            if not lang:
+                found.originals.append(src_uri)
+            continue
         if lang:
             translation = validate_translation(path, src_uri, lang, data, registry, today, problems)
             if translation:

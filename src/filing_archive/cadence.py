@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 from .problems import Problems
 from .records import Record
 from .registry import Registry, Unit
-from .schema import FIELDS, STATUSES, TYPES, UNIT_KINDS, Term, Vocabulary
+from .schema import FIELDS, ID_MAX, NAME_MAX, STATUSES, TYPES, UNIT_KINDS, Term, Vocabulary, too_long
 from .validation import did_you_mean, fmt, yaml_date
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -72,7 +72,7 @@ CELL_STATUSES = Vocabulary(
 )
 COUNTED_STATUSES = ("published", "filed")
 
-RULE_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RULE_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: "$" would accept a trailing newline
 RULE_KEYS = ("id", "name", "name_en", "applies_to", "type", "where", "per", "min", "months", "from", "source")
 EXEMPTION_KEYS = ("unit", "rule", "period", "reason")
 # Fields a rule may filter on: what a record says about itself (each is an attribute of Record),
@@ -286,9 +286,14 @@ def parse_rule(raw: object, prefix: str, report: Report, registry: Registry | No
         err("id", "required (expected an id of lower-case letters, digits and - such as monthly-study)")
     elif not isinstance(rule_id, str) or not RULE_ID_RE.match(rule_id):
         err("id", f"expected lower-case letters, digits and - such as monthly-study, got {fmt(rule_id)}")
+    elif too_long(rule_id, ID_MAX):  # it becomes an anchor and a column of the compliance CSV
+        err("id", too_long(rule_id, ID_MAX))
     name = _text(raw.get("name"))
     if name is None:
         err("name", f"required (expected the duty in words such as 每月集中学习不少于2次, got {fmt(raw.get('name'))})")
+    for key in ("name", "name_en", "source"):
+        if too_long(raw.get(key), NAME_MAX):
+            err(key, too_long(raw.get(key), NAME_MAX))
     name_en = raw.get("name_en", "")
     if not isinstance(name_en, str):
         err("name_en", f"expected text, got {fmt(name_en)}")
@@ -554,6 +559,8 @@ def parse_exemption(item: object, prefix: str, registry: Registry, rules: dict[s
     if reason is None:
         errors.append(("reason", f"required: why the period is exempt (expected text such as 暑假, "
                                  f"got {fmt(item.get('reason'))})"))
+    elif too_long(reason, NAME_MAX):
+        errors.append(("reason", too_long(reason, NAME_MAX)))
     for key, message in errors:
         report(f"{prefix}.{key}", message)
     if errors:

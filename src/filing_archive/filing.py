@@ -1050,8 +1050,13 @@ def verify(root: Path, today: date | None = None) -> VerifyReport:
                                 "intact): delete it, or run archive file, amend or withdraw, which remove it")
             for rel in storage.leftover_temp_files(root, archive.registry.docs_dir)
         ]
-    findings = Problems(set(findings)).sorted()
     states = summary["states"]
+    # A filed record that cannot even be read (a control character, an encoding): say why, beside
+    # "changed after filing" (what no longer validates is for check and the build to say).
+    readable = {r.path for r in archive.records + archive.broken}
+    unreadable = {rel for rel, s in states.items() if not s.withdrawn} - readable
+    findings += [p for p in archive.problems.errors if p.path in unreadable and (root / p.path).is_file()]
+    findings = Problems(set(findings)).sorted()
     return VerifyReport(
         findings=findings,
         records=archive.files_checked,

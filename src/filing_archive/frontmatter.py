@@ -2,14 +2,25 @@
 
 Files must be UTF-8 (a BOM and CRLF line ends are accepted). A file in another encoding is
 refused with the encoding it most likely is, so staff know what to re-save it as.
+
+Every YAML the archive reads (front-matter here, ``archive.yml`` in registry.py) goes through
+``compose``: it is untrusted input, so a file too large, a control character, an anchor or
+alias (a billion-laughs bomb), nesting too deep, a key written twice or a value no constructor
+can build is a ``SourceError`` with its line, never a traceback or a hang.
 """
 
 from __future__ import annotations
 
+import codecs
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 
 import yaml
+
+from .problems import clip
+from .schema import FRONT_MATTER_MAX, RECORD_MAX_BYTES, YAML_DEPTH_MAX, YAML_KEY_MAX
 
 try:  # libyaml is ten times faster; PyYAML's wheels ship it
     from yaml import CSafeLoader as _SafeLoader
@@ -19,6 +30,24 @@ except ImportError:  # pragma: no cover
 BOM = "\ufeff"
 _STR = "tag:yaml.org,2002:str"
 FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+# What YAML refuses to read (C0 and C1 controls but tab and newline, lone surrogates, U+FFFE/F),
+# and the line breaks it counts but a file's lines do not (NEL, LS, PS): a line number after one
+# of those would be wrong. Refused in the text and in what an escape ("\x0b") makes of it.
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+_CHAR_NAMES = {
+    0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x0B: "vertical tab", 0x0C: "form feed",
+    0x0D: "carriage return", 0x1B: "escape", 0x7F: "delete", 0x85: "next line", 0x2028: "line separator",
+    0x2029: "paragraph separator",
+}
+# A top-level key at the start of a line, to name the field of a character that stops the reader.
+_KEY_LINE = re.compile(r"([^\s#'\"\-?:\[\]{},&*!|>%@`][^:#]*?)[ \t]*:(?:[ \t]|$)")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32 LE with BOM"),
+    (codecs.BOM_UTF32_BE, "UTF-32 BE with BOM"),
+    (codecs.BOM_UTF16_LE, "UTF-16 LE with BOM"),
+    (codecs.BOM_UTF16_BE, "UTF-16 BE with BOM"),
+)
+_WIDE = (("utf-32-le", "UTF-32 LE"), ("utf-32-be", "UTF-32 BE"), ("utf-16-le", "UTF-16 LE"), ("utf-16-be", "UTF-16 BE"))
 
 
 class SourceError(Exception):
@@ -41,8 +70,29 @@ class FrontMatter:
     duplicates: list[tuple[int, str, str]] = field(default_factory=list)  # (line, key, message): keys set twice
 
 
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-32 or UTF-16 without a BOM, told by where its zero bytes fall: the reading that
+    decodes cleanly into text with line ends (a record or a registry has several)."""
+    best: tuple[int, str] | None = None
+    for codec, label in _WIDE:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        newlines = text.count("\n")
+        if "\x00" not in text and newlines and (best is None or newlines > best[0]):
+            best = (newlines, label)
+    return f"{best[1]} without BOM" if best else None
+
+
 def guess_encoding(data: bytes) -> str | None:
-    """The legacy Chinese encoding ``data`` decodes in, if any (GBK first: it is the common one)."""
+    """The encoding ``data`` is most likely in, if any: UTF-32 or UTF-16 (with or without a BOM),
+    else a legacy Chinese one (GBK first: it is the common one)."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    if b"\x00" in data:  # no legacy encoding has zero bytes in text; the wide ones always do
+        return _wide_encoding(data)
     for name in ("gbk", "gb18030", "big5"):
         try:
             data.decode(name)
@@ -52,22 +102,72 @@ def guess_encoding(data: bytes) -> str | None:
     return None
 
 
-def decode_source(data: bytes) -> str:
+def check_size(size: int, max_bytes: int) -> None:
+    """Refuse a file larger than ``max_bytes`` (callers check the size before reading a file)."""
+    if size > max_bytes:
+        raise SourceError(
+            1, f"file is too large (expected at most {max_bytes:,} bytes, {max_bytes / 1024 / 1024:g} MB; "
+            f"got {size:,})"
+        )
+
+
+def read_limited(path: str | os.PathLike, max_bytes: int = RECORD_MAX_BYTES) -> bytes:
+    """A file's bytes; a file larger than ``max_bytes``, a link to nothing or a named pipe (whose
+    opening would wait for ever) is a SourceError before anything is read."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(1, "not a regular file (expected a text file, got a named pipe, a device or a socket)")
+        check_size(info.st_size, max_bytes)
+        with open(path, "rb") as fh:
+            return fh.read()  # if it grew since, decode_source says so
+    except OSError as exc:
+        raise SourceError(1, f"cannot read the file ({exc.strerror or exc})") from None
+
+
+def decode_source(data: bytes, max_bytes: int = RECORD_MAX_BYTES) -> str:
     """UTF-8 text with BOM stripped and line ends normalised, or a SourceError naming the encoding."""
+    check_size(len(data), max_bytes)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         likely = guess_encoding(data)
+        if likely and likely.startswith("UTF-"):
+            line = 1  # the lines of UTF-16 are not the lines of its bytes
         hint = f"it looks like {likely}; " if likely else ""
         raise SourceError(
             line, f"file is not UTF-8 ({hint}save it as UTF-8, expected UTF-8 text)"
         ) from None
+    # ASCII in UTF-16 is valid UTF-8 with a zero byte after each character: many zeros say so.
+    if b"\x00" in data and data.count(b"\x00") * 8 > len(data):
+        likely = guess_encoding(data)
+        if likely and likely.startswith("UTF-"):
+            raise SourceError(1, f"file is not UTF-8 (it looks like {likely}; save it as UTF-8, expected UTF-8 text)")
     if text.startswith(BOM):
         text = text[1:]
     if "\r" not in text:  # the common case: nothing to replace, no copy
         return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def describe_char(ch: str) -> str:
+    """``control character U+000B (vertical tab)``: how a refused character is named in messages."""
+    code = ord(ch)
+    if code in (0x85, 0x2028, 0x2029):
+        kind = "line break"
+    elif 0xD800 <= code <= 0xDFFF:
+        kind = "lone surrogate"
+    elif code in (0xFFFE, 0xFFFF):
+        kind = "noncharacter"
+    else:
+        kind = "control character"
+    name = _CHAR_NAMES.get(code)
+    return f"{kind} U+{code:04X}" + (f" ({name})" if name else "")
+
+
+def char_message(ch: str) -> str:
+    return f"{describe_char(ch)} is not allowed (expected printable text, tab and newline only; delete it)"
 
 
 # the closing fence: searched for in one call (a loop over the lines cost 0.5 s at 50,000 records)
@@ -94,15 +194,215 @@ def timestamp_or_invalid(loader: yaml.SafeLoader, node: yaml.Node) -> object:
     ``InvalidScalar`` to be reported with its key instead of failing the whole file."""
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError as exc:
-        return InvalidScalar(node.value, str(exc))
+    except (ValueError, AttributeError) as exc:  # AttributeError: !!timestamp on text that is no date
+        return InvalidScalar(str(node.value), str(exc) if isinstance(exc, ValueError) else "not a date")
 
 
-class _Loader(_SafeLoader):
-    pass
+_WHOLE_NUMBER = "a whole number"
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_or_invalid)
+def _lenient(construct, what: str):
+    """A scalar constructor that keeps what it cannot build (``!!int x``, an integer of 5,000
+    digits, ``!!bool maybe``) as an ``InvalidScalar`` instead of raising out of the loader."""
+
+    def build(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+        if len(str(node.value)) > 100:  # no date, flag or number of the archive is this long
+            return InvalidScalar(str(node.value), "too large a number" if what == _WHOLE_NUMBER else f"not {what}")
+        try:
+            value = construct(loader, node)
+        except (ValueError, KeyError, TypeError, OverflowError):
+            return InvalidScalar(str(node.value), f"not {what}")
+        if isinstance(value, int) and value.bit_length() > 64:  # Python cannot even print 0x followed by 4,000 f
+            return InvalidScalar(str(node.value), "too large a number")
+        return value
+
+    return build
+
+
+class Loader(_SafeLoader):
+    """The one YAML loader of the archive: libyaml, safe, lenient constructors (see ``compose``)."""
+
+
+Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_or_invalid)
+Loader.add_constructor("tag:yaml.org,2002:int", _lenient(yaml.SafeLoader.construct_yaml_int, _WHOLE_NUMBER))
+Loader.add_constructor("tag:yaml.org,2002:float", _lenient(yaml.SafeLoader.construct_yaml_float, "a number"))
+Loader.add_constructor("tag:yaml.org,2002:bool", _lenient(yaml.SafeLoader.construct_yaml_bool, "true or false"))
+
+
+def _field_at(yaml_text: str, index: int) -> str:
+    """The top-level key whose block holds line ``index`` (0-based) of ``yaml_text``, if any."""
+    lines = yaml_text.split("\n")
+    for i in range(min(index, len(lines) - 1), -1, -1):
+        m = _KEY_LINE.match(lines[i])
+        if m:
+            return "" if FORBIDDEN.search(m.group(1)) else m.group(1)
+    return ""
+
+
+def _key_at(yaml_text: str, offset: int) -> str:
+    """The dotted key (``units[1].name``) of the value holding character ``offset``, read with
+    the refused characters blanked out; the top-level key of its line if that does not parse."""
+    loader = Loader(FORBIDDEN.sub(" ", yaml_text))
+    try:
+        node = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        node = None
+    finally:
+        loader.dispose()
+    best, best_depth = None, -1
+    stack = [(node, "", 0)] if node is not None else []
+    seen: set[int] = set()  # aliases share nodes: visit each once
+    while stack:
+        n, path, depth = stack.pop()
+        if id(n) in seen or not n.start_mark.index <= offset <= n.end_mark.index:
+            continue
+        seen.add(id(n))
+        if depth > best_depth:
+            best, best_depth = path, depth
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                stack.append((k, path, depth + 1))
+                if isinstance(k, yaml.ScalarNode):
+                    stack.append((v, f"{path}.{k.value}" if path else k.value, depth + 1))
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(n.value))
+    if best is None:
+        return _field_at(yaml_text, yaml_text.count("\n", 0, offset))
+    return best
+
+
+def _depth_message() -> str:
+    return f"nested too deeply (expected at most {YAML_DEPTH_MAX} levels of lists and mappings)"
+
+
+def _refuse_anchors(loader: yaml.SafeLoader, yaml_text: str, first_line: int) -> None:
+    """Anchors and aliases (``&x`` / ``*x``) let a few lines stand for billions of values: no
+    record or registry needs one, so the first is an error (checked on the parser's events)."""
+    while loader.check_event():
+        event = loader.get_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            raise SourceError(
+                first_line + event.start_mark.line,
+                f"YAML anchors and aliases are not allowed (expected every value written out where it is "
+                f"used, got {sign}{event.anchor})",
+                _field_at(yaml_text, event.start_mark.line),
+            )
+
+
+@dataclass
+class Composed:
+    """A checked YAML document: its root node, the line of every dotted key (when asked for) and
+    the keys written twice (line, dotted key, line of the first, whether below the top level)."""
+
+    node: yaml.Node | None
+    lines: dict[str, int]
+    duplicates: list[tuple[int, str, int, bool]]
+
+
+def _walk(node: yaml.Node, first_line: int, dotted: bool, check_scalars: bool) -> tuple[dict, list]:
+    """One pass over the nodes, without recursion: depth, keys that are not text (``1:``,
+    ``true:``, ``[a]:``; the callers word the top-level ones of a record), keys written twice,
+    escaped control characters; with ``dotted`` the line of every key (``units[1].code``).
+    Scalars are checked where they are met, not stacked: every record goes through here."""
+    lines: dict[str, int] = {}
+    duplicates: list[tuple[int, str, int, bool]] = []
+    stack: list[tuple[yaml.Node, str, int]] = [(node, "", 1)]
+
+    def check(scalar: yaml.Node, path: str) -> None:
+        bad = FORBIDDEN.search(scalar.value)
+        if bad:
+            raise SourceError(first_line + scalar.start_mark.line, char_message(bad.group()), path)
+
+    while stack:
+        n, path, depth = stack.pop()
+        if isinstance(n, yaml.ScalarNode):  # only the root
+            if check_scalars:
+                check(n, path)
+            continue
+        if depth > YAML_DEPTH_MAX:
+            raise SourceError(first_line + n.start_mark.line, _depth_message(), path)
+        if isinstance(n, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in n.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise SourceError(first_line + key_node.start_mark.line, "a key must be text (expected "
+                                      "key: value, got a list or a mapping as a key)", path)
+                name = key_node.value
+                if key_node.tag != _STR and (dotted or depth > 1):  # 1: x would sort against text keys
+                    raise SourceError(first_line + key_node.start_mark.line, f"a key must be text (expected "
+                                      f"key: value, got {clip(name)} as a key; quote it)", path)
+                if check_scalars:
+                    check(key_node, path)
+                if len(name) > YAML_KEY_MAX:
+                    raise SourceError(first_line + key_node.start_mark.line, f"key too long (expected at most "
+                                      f"{YAML_KEY_MAX} characters, got {len(name):,})", path)
+                key = f"{path}.{name}" if path else name
+                if name in seen:
+                    duplicates.append((first_line + key_node.start_mark.line, key, seen[name], depth > 1))
+                else:
+                    seen[name] = first_line + key_node.start_mark.line
+                if dotted:
+                    lines.setdefault(key, first_line + key_node.start_mark.line)
+                if isinstance(value_node, yaml.ScalarNode):
+                    if check_scalars:
+                        check(value_node, key)
+                else:
+                    stack.append((value_node, key, depth + 1))
+        else:  # a sequence
+            for i, item in enumerate(n.value):
+                if dotted:
+                    lines.setdefault(f"{path}[{i}]", first_line + item.start_mark.line)
+                if isinstance(item, yaml.ScalarNode):
+                    if check_scalars:
+                        check(item, f"{path}[{i}]")
+                else:
+                    stack.append((item, f"{path}[{i}]", depth + 1))
+    return lines, duplicates
+
+
+def compose(yaml_text: str, first_line: int, loader: yaml.SafeLoader, dotted: bool = False) -> Composed:
+    """Check and compose ``yaml_text`` (whose first line is line ``first_line`` of its file) with
+    ``loader``; every refusal is a SourceError with the file line and, where known, the key.
+
+    Keys written twice are left to the caller to report (records word top-level ones their own
+    way); ``lines`` holds the first line of each."""
+    bad = FORBIDDEN.search(yaml_text)
+    if bad:
+        index = yaml_text.count("\n", 0, bad.start())
+        raise SourceError(first_line + index, char_message(bad.group()), _key_at(yaml_text, bad.start()))
+    try:
+        if "&" in yaml_text or "*" in yaml_text:  # only then can there be one: skip the second parse
+            scan = Loader(yaml_text)
+            try:
+                _refuse_anchors(scan, yaml_text, first_line)
+            finally:
+                scan.dispose()
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = exc.problem or str(exc)
+        if "maximum nesting depth" in problem:  # libyaml's own bound (1,000 levels)
+            raise SourceError(line, _depth_message(), _field_at(yaml_text, line - first_line)) from None
+        raise SourceError(line, f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:  # a reader error the character check did not foresee
+        raise SourceError(first_line, f"YAML syntax error: {exc}") from None
+    except RecursionError:  # pure-Python PyYAML (without libyaml) recurses per level
+        raise SourceError(first_line, _depth_message()) from None
+    if node is None:
+        return Composed(None, {}, [])
+    lines, duplicates = _walk(node, first_line, dotted, "\\" in yaml_text)
+    return Composed(node, lines, duplicates)
+
+
+def construct_value(loader: yaml.SafeLoader, node: yaml.Node, first_line: int) -> object:
+    """A checked node's value; a constructor's refusal is a SourceError on its line."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark or node.start_mark
+        raise SourceError(first_line + mark.line, f"YAML syntax error: {exc.problem or exc}") from None
 
 
 # --- the common case without YAML's scanner ------------------------------------------------------
@@ -115,8 +415,9 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_or_invalid)
 _SIMPLE_MAX = 4096  # characters of front-matter read this way (longer goes to YAML and its limits)
 # A plain scalar that means the same in block and in flow context: no indicator first, none of
 # the characters that end or quote a scalar (: # , [ ] { } ' "), no control or line-break character.
-_FIRST = r"[^-?:,\[\]{}#&*!|>'\"%@`\s\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]"
-_REST = r"[^:,\[\]{}#'\"\t\n\r\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]"
+# (FORBIDDEN's characters are among them: ``compose`` names those.)
+_FIRST = r"[^-?:,\[\]{}#&*!|>'\"%@`\s\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
+_REST = r"[^:,\[\]{}#'\"\t\n\r\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
 _SIMPLE_SCALAR = re.compile(f"{_FIRST}{_REST}*")
 # Every line empty or `key: value` (a plain scalar, or [ … ] on the line): checked in one call.
 _SIMPLE_TEXT = re.compile(rf"(?:(?:[a-z_][a-z0-9_]*: +(?:{_FIRST}{_REST}*?|\[[^\[\]\n]*\]) *)?\n)*")
@@ -134,7 +435,7 @@ _SCALARS = _NoScanner()
 
 def _simple_scalar(text: str) -> object:
     """The value of a plain scalar ``text`` (checked by the caller), as YAML would build it."""
-    resolvers = _Loader.yaml_implicit_resolvers.get(text[0])  # Resolver.resolve's lookup
+    resolvers = Loader.yaml_implicit_resolvers.get(text[0])  # Resolver.resolve's lookup
     if resolvers is None:
         return text
     value = _typed.get(text, _typed)
@@ -149,7 +450,7 @@ def _simple_scalar(text: str) -> object:
         return text
     if tag not in _SIMPLE_TAGS:
         raise ValueError(tag)  # `=`, `<<`: YAML says what it makes of them
-    value = _Loader.yaml_constructors[tag](_SCALARS, yaml.ScalarNode(tag, text))
+    value = Loader.yaml_constructors[tag](_SCALARS, yaml.ScalarNode(tag, text))
     if len(_typed) < 4096:
         _typed[text] = value
     return value
@@ -157,7 +458,7 @@ def _simple_scalar(text: str) -> object:
 
 def _simple_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict, list] | None:
     """The mapping of simple front-matter, exactly as YAML reads it; None for anything else."""
-    if len(yaml_text) > _SIMPLE_MAX or None in _Loader.yaml_implicit_resolvers or _Loader.yaml_path_resolvers:
+    if len(yaml_text) > _SIMPLE_MAX or None in Loader.yaml_implicit_resolvers or Loader.yaml_path_resolvers:
         return None
     if not yaml_text.endswith("\n"):
         yaml_text += "\n"
@@ -175,7 +476,7 @@ def _simple_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict, list] 
                 plain_key = type(_simple_scalar(key)) is str  # not `on`, `null`, `yes` …
                 if len(_simple_keys) < 1000:  # the contract's fields and a few more, not every key ever seen
                     _simple_keys[key] = plain_key
-            if not plain_key or key in values:
+            if not plain_key or key in values or len(key) > YAML_KEY_MAX:
                 return None
             raw = raw.strip(" ")
             line = first_line + offset
@@ -201,15 +502,21 @@ def parse_yaml_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict, lis
 
     ``first_line`` is the file line of the first YAML line, so marks map back to the file.
     """
+    if len(yaml_text) > FRONT_MATTER_MAX:
+        raise SourceError(
+            first_line,
+            f"front-matter is too long (expected at most {FRONT_MATTER_MAX:,} characters, got {len(yaml_text):,})",
+        )
     simple = _simple_mapping(yaml_text, first_line)
     return simple if simple is not None else yaml_mapping(yaml_text, first_line)
 
 
 def yaml_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict, list]:
-    """``parse_yaml_mapping`` by YAML's own parser, whatever the text."""
-    loader = _Loader(yaml_text)
+    """``parse_yaml_mapping`` by YAML's own reader, whatever the text (checked by ``compose``)."""
+    loader = Loader(yaml_text)
     try:
-        node = loader.get_single_node()
+        composed = compose(yaml_text, first_line, loader)
+        node = composed.node
         if node is None:
             return {}, {}, []
         if not isinstance(node, yaml.MappingNode):
@@ -217,13 +524,12 @@ def yaml_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict, list]:
         values: dict[str, object] = {}
         lines: dict[str, int] = {}
         duplicates = []
-        construct = loader.construct_object
         for key_node, value_node in node.value:
-            key = key_node.value if key_node.tag == _STR else construct(key_node, deep=True)
             line = first_line + key_node.start_mark.line
+            key = key_node.value if key_node.tag == _STR else construct_value(loader, key_node, first_line)
             if not isinstance(key, str):
                 raise SourceError(line, f"field names must be text, got {key!r}")
-            value = construct(value_node, deep=True)
+            value = construct_value(loader, value_node, first_line)
             if key in values:
                 duplicates.append((line, key, f"field appears twice (first on line {lines[key]})"))
             values[key] = value
@@ -231,12 +537,9 @@ def yaml_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict, list]:
             if isinstance(value_node, yaml.SequenceNode):  # list items keep their own lines
                 for i, item in enumerate(value_node.value):
                     lines[f"{key}[{i}]"] = first_line + item.start_mark.line
+        duplicates += [(line, key, f"key appears twice (first on line {first})")
+                       for line, key, first, nested in composed.duplicates if nested]
         return values, lines, duplicates
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        problem = exc.problem or str(exc)
-        raise SourceError(line, f"YAML syntax error: {problem}") from None
     finally:
         loader.dispose()
 
@@ -253,6 +556,7 @@ class InvalidScalar:
 
 
 def parse(data: bytes) -> FrontMatter:
+    """A record file's front-matter and body; a SourceError (with its line) when it cannot be read."""
     text = decode_source(data)
     yaml_text, end_line, body, body_line = split(text)
     values, lines, duplicates = parse_yaml_mapping(yaml_text, 2)

@@ -28,11 +28,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .archive import declared_id, record_files
-from .frontmatter import SourceError, parse_yaml_mapping
+from .frontmatter import SourceError, parse_yaml_mapping, read_limited
 from .frontmatter import split as split_front_matter
+from .problems import Problem
 from .registry import Registry
 from .sanitise import link_allowed
 from .schema import FIELDS, PLACEHOLDER, TYPES, required_fields
+from .secrecy import marking_in_title, markings_in_lines
 from .storage import create_new_record, front_matter_text, new_record_path, record_stem, slugify
 
 SUFFIXES = (".docx", ".txt", ".md")
@@ -233,10 +235,11 @@ def markdown_blocks(text: str) -> tuple[list[Block], dict[str, object]]:
     if text.startswith("---"):
         try:
             yaml_text, _end, body, body_line = split_front_matter(text)
+        except SourceError:  # a rule (---) opening the text, not a front-matter
+            pass
+        else:  # a front-matter it cannot read is an error (SourceError), not text to import
             meta = parse_yaml_mapping(yaml_text, 2)[0]
             text, first = body, body_line
-        except SourceError:
-            pass
     blocks: list[Block] = []
     lines = text.split("\n")
     i = 0
@@ -862,7 +865,11 @@ def existing_records(records_root: Path) -> tuple[dict[str, str], set[str]]:
     digests: dict[str, str] = {}
     ids: set[str] = set()
     for file in record_files(records_root):
-        data = file.read_bytes()
+        ids.add(file.stem)
+        try:
+            data = read_limited(file)
+        except SourceError:  # unreadable (a link to nothing, too large): archive check reports it
+            continue
         ids.add(declared_id(file.stem, data))
         m = re.search(rb"^import_digest:[ \t]*['\"]?(sha256:[0-9a-f]{64})", data, re.MULTILINE)
         if m:
@@ -879,13 +886,30 @@ def read_source(path: Path) -> tuple[str, list[Block], dict[str, object], list[D
         return "Word .docx", blocks, {}, dropped
     text, encoding = decode_text(data)
     if suffix == ".md":
-        blocks, meta = markdown_blocks(text)
+        try:
+            blocks, meta = markdown_blocks(text)
+        except SourceError as exc:
+            raise ImportProblem(f"{Problem(str(path), exc.line, exc.field, exc.message)}; nothing imported") from None
         return encoding, blocks, meta, []
     return encoding, text_blocks(text), {}, []
 
 
 def plan_file(path: Path, name: str, unit: str, type_code: str | None, pattern: re.Pattern | None) -> FileReport:
-    """Read one source and plan its records (nothing is written here)."""
+    """Read one source and plan its records (nothing is written here). A source that carries a 密级
+    marking is refused whole: secret material is never stored in the archive, not even as a draft."""
+    report = plan_parts(path, name, unit, type_code, pattern)
+    for draft in report.drafts:
+        found = marking_in_title(draft.title) or next((m for _, m in markings_in_lines(draft.body)), None)
+        if found:
+            report.problem = (f"标有密级 marked {found} ({draft.source_where}): secret material must never be stored "
+                              f"in this archive; nothing imported from this file")
+            report.drafts = []
+            break
+    return report
+
+
+def plan_parts(path: Path, name: str, unit: str, type_code: str | None, pattern: re.Pattern | None) -> FileReport:
+    """The records one source holds, whole or cut by ``pattern``."""
     report = FileReport(name)
     try:
         report.encoding, blocks, meta, report.dropped = read_source(path)

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass
 
 ERROR = "error"
 WARNING = "warning"
+
+
+def printable(text: str) -> str:
+    """``text`` on one line as a terminal shows it: line breaks, control characters and invisible
+    format characters (a bidi override, a zero-width space) from a file name or a value are
+    written as escapes (``\\n``, ``\\u202e``), so no input can fake a line or hide a character."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Zs" else
+                   ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+def clip(text: str, limit: int = 100) -> str:
+    """A long value cut for a message: it may be five megabytes."""
+    return text if len(text) <= limit else f"{text[:limit - 20]}… ({len(text):,} characters)"
 
 
 @dataclass(frozen=True, order=True)
@@ -20,7 +36,7 @@ class Problem:
         where = f"{self.path}:{self.line}" if self.line else self.path
         prefix = f"{self.field}: " if self.field else ""
         tag = "" if self.severity == ERROR else "warning: "
-        return f"{where}: {tag}{prefix}{self.message}"
+        return printable(f"{where}: {tag}{prefix}{self.message}")
 
     @property
     def is_error(self) -> bool:

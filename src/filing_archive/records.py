@@ -12,7 +12,7 @@ from .schema import DEFAULT_LANGUAGE, RETENTION_CODES
 # 档号 (DA/T 22): {fonds}-WS·{year}-{retention code}-{unit}-{件号}, such as Z001-WS·2023-Y-LCZ-0001.
 ARCHIVE_NO_RE = re.compile(
     rf"^(?P<fonds>[A-Z0-9]{{4}})-WS·(?P<year>\d{{4}})-(?P<ret>{'|'.join(RETENTION_CODES.values())})"
-    r"-(?P<unit>[A-Z0-9]{3})-(?P<num>\d{4})$"
+    r"-(?P<unit>[A-Z0-9]{3})-(?P<num>\d{4})\Z"  # \Z: "$" would accept a trailing newline
 )
 RETENTION_ORDER = {code: i for i, code in enumerate(RETENTION_CODES.values())}  # Y, D30, D10
 

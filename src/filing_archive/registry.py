@@ -9,16 +9,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from .frontmatter import SourceError, decode_source, timestamp_or_invalid
-from .problems import Problems
-from .schema import UNIT_KINDS
+from .frontmatter import Loader, SourceError, compose, construct_value, decode_source, read_limited
+from .problems import Problems, clip
+from .schema import LIST_MAX, NAME_MAX, PATH_NAME_MAX, REGISTRY_MAX_BYTES, UNIT_KINDS, stage_name_problem, too_long
 
 REGISTRY_FILE = "archive.yml"
-FONDS_RE = re.compile(r"^[A-Z0-9]{4}$")
-UNIT_CODE_RE = re.compile(r"^[A-Z0-9]{3}$")
-RECORDS_DIR_RE = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$")
+# \Z, not $: "$" also matches before a trailing newline, and "AAA\n" would become a folder name.
+FONDS_RE = re.compile(r"^[A-Z0-9]{4}\Z")
+UNIT_CODE_RE = re.compile(r"^[A-Z0-9]{3}\Z")
+FOLDER_RE = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\Z")  # docs_dir, records_dir: inside the project
 KNOWN_KEYS = {
     "fonds", "fonds_name", "fonds_name_en", "records_dir", "docs_dir", "units", "stages",
     "cadence", "exemptions", "stage_names_en",
@@ -75,38 +74,28 @@ class Registry:
         return 1
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping key as a dotted path."""
+def shown(value: object) -> str:
+    """A value in a message, as Python writes it (control characters escaped), cut when long."""
+    return clip(repr(value))
 
 
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_or_invalid)
+def folder_too_long(folder: str) -> str | None:
+    """A folder path whose parts are each at most ``PATH_NAME_MAX`` characters."""
+    for part in folder.split("/"):
+        if len(part) > PATH_NAME_MAX:
+            return f"folder name too long (expected at most {PATH_NAME_MAX} characters, got {len(part):,})"
+    return None
 
 
-def _load_with_lines(text: str) -> tuple[object, dict[str, int]]:
-    loader = _LineLoader(text)
-    lines: dict[str, int] = {}
+def _load_with_lines(text: str) -> tuple[object, dict[str, int], list[tuple[int, str, int, bool]]]:
+    """The registry's data, the line of every dotted key and the keys written twice; checked by
+    ``frontmatter.compose`` (no anchors, bounded depth), so the line walk is linear."""
+    loader = Loader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return {}, lines
-
-        def walk(n: yaml.Node, prefix: str) -> None:
-            if isinstance(n, yaml.MappingNode):
-                for k, v in n.value:
-                    key = f"{prefix}.{k.value}" if prefix else str(k.value)
-                    lines.setdefault(key, k.start_mark.line + 1)
-                    walk(v, key)
-            elif isinstance(n, yaml.SequenceNode):
-                for i, item in enumerate(n.value):
-                    key = f"{prefix}[{i}]"
-                    lines.setdefault(key, item.start_mark.line + 1)
-                    walk(item, key)
-
-        walk(node, "")
-        return loader.construct_document(node), lines
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise SourceError((mark.line + 1) if mark else 0, f"YAML syntax error: {exc.problem}") from None
+        composed = compose(text, 1, loader, dotted=True)
+        if composed.node is None:
+            return {}, composed.lines, composed.duplicates
+        return construct_value(loader, composed.node, 1), composed.lines, composed.duplicates
     finally:
         loader.dispose()
 
@@ -119,14 +108,30 @@ def load_registry(root: Path, problems: Problems) -> Registry | None:
         problems.error(rel, 0, "", f"registry not found (expected {path})")
         return None
     try:
-        data, lines = _load_with_lines(decode_source(path.read_bytes()))
+        data, lines, duplicates = _load_with_lines(decode_source(read_limited(path, REGISTRY_MAX_BYTES),
+                                                                 REGISTRY_MAX_BYTES))
     except SourceError as exc:
         problems.error(rel, exc.line, exc.field, exc.message)
+        return None
+    for line, key, first, _nested in duplicates:
+        problems.error(rel, line, key, f"key appears twice (first on line {first}; expected each key once)")
+    if duplicates:
         return None
     if not isinstance(data, dict):
         problems.error(rel, 1, "", "the registry must be a mapping (fonds:, units:, ...)")
         return None
-    return check_registry(data, lines, rel, problems)
+    registry = check_registry(data, lines, rel, problems)
+    if registry is not None:
+        # The folders may be links: the records must still be inside the project.
+        inside = root.resolve()
+        records = (root / registry.docs_dir / registry.records_dir).resolve()
+        if not records.is_relative_to(inside):
+            key = "records_dir" if (root / registry.docs_dir).resolve().is_relative_to(inside) else "docs_dir"
+            problems.error(rel, lines.get(key, 1), key,
+                           f"the records folder {registry.docs_dir}/{registry.records_dir} leads outside the project "
+                           f"(expected a folder inside {root.name}, not a link to {records})")
+            return None
+    return registry
 
 
 def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Problems) -> Registry | None:
@@ -141,16 +146,25 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
 
     fonds = data.get("fonds")
     if not isinstance(fonds, str) or not FONDS_RE.match(fonds):
-        err("fonds", f"全宗号 must be 4 of A-Z and 0-9 (expected e.g. Z001, got {fonds!r})")
+        err("fonds", f"全宗号 must be 4 of A-Z and 0-9 (expected e.g. Z001, got {shown(fonds)})")
     fonds_name = data.get("fonds_name")
     if not isinstance(fonds_name, str) or not fonds_name.strip():
         err("fonds_name", "required: the name of the fonds (全宗名称)")
+    for key in ("fonds_name", "fonds_name_en"):
+        if too_long(data.get(key), NAME_MAX):
+            err(key, too_long(data.get(key), NAME_MAX))
     records_dir = data.get("records_dir", "archive")
-    if not isinstance(records_dir, str) or not RECORDS_DIR_RE.match(records_dir):
-        err("records_dir", f"expected a folder name under docs/ such as archive, got {records_dir!r}")
+    if not isinstance(records_dir, str) or not FOLDER_RE.match(records_dir):
+        err("records_dir", f"expected a folder name under docs/ such as archive, got {shown(records_dir)}")
+    elif folder_too_long(records_dir):
+        err("records_dir", folder_too_long(records_dir))
     docs_dir = data.get("docs_dir", "docs")
-    if not isinstance(docs_dir, str) or not docs_dir:
-        err("docs_dir", f"expected a folder name such as docs, got {docs_dir!r}")
+    if not isinstance(docs_dir, str) or not FOLDER_RE.match(docs_dir):
+        # not .., not absolute: `archive new` writes there, and check must not read another folder
+        err("docs_dir", f"expected a folder inside the project such as docs (letters, digits, _ and - "
+                        f"separated by /; no .. and no leading /), got {shown(docs_dir)}")
+    elif folder_too_long(docs_dir):
+        err("docs_dir", folder_too_long(docs_dir))
 
     units: dict[str, Unit] = {}
     raw_units = data.get("units")
@@ -168,7 +182,7 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
                 err(f"{key}.{k}", f"unknown unit key (expected {', '.join(sorted(UNIT_KEYS))})")
         code = raw.get("code")
         if not isinstance(code, str) or not UNIT_CODE_RE.match(code):
-            err(f"{key}.code", f"机构代码 must be 3 of A-Z and 0-9 (expected e.g. LCZ, got {code!r})")
+            err(f"{key}.code", f"机构代码 must be 3 of A-Z and 0-9 (expected e.g. LCZ, got {shown(code)})")
             continue
         if code in units:
             err(f"{key}.code", f"duplicate unit code {code} (already used by {units[code].name})")
@@ -177,33 +191,46 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
         if not isinstance(name, str) or not name.strip():
             err(f"{key}.name", "required: the unit's Chinese name")
             continue
+        long = [k for k in ("name", "name_en") if too_long(raw.get(k), NAME_MAX)]
+        for k in long:
+            err(f"{key}.{k}", too_long(raw[k], NAME_MAX))
+        if long:
+            continue
         if name in names:
             err(f"{key}.name", f"duplicate unit name {name} (already used by {names[name]})")
             continue
         name_en = raw.get("name_en", "")
         if not isinstance(name_en, str):
-            err(f"{key}.name_en", f"expected text, got {name_en!r}")
+            err(f"{key}.name_en", f"expected text, got {shown(name_en)}")
             name_en = ""
         kind = raw.get("kind")
         if UNIT_KINDS.get(kind) is None:
-            err(f"{key}.kind", f"expected one of {UNIT_KINDS.describe()}, got {kind!r}")
+            err(f"{key}.kind", f"expected one of {UNIT_KINDS.describe()}, got {shown(kind)}")
             continue
         names[name] = code
         units[code] = Unit(code, name.strip(), name_en.strip(), UNIT_KINDS.get(kind).code)
 
     stages = data.get("stages", [])
     if not isinstance(stages, list) or not all(isinstance(s, str) and s.strip() for s in stages):
-        err("stages", f"expected a list of stage names, got {stages!r}")
+        err("stages", f"expected a list of stage names, got {shown(stages)}")
         stages = []
     elif len(set(stages)) != len(stages):
         err("stages", "stage names must be unique")
+    elif len(stages) > LIST_MAX:
+        err("stages", f"too many stages (expected at most {LIST_MAX}, got {len(stages)})")
+    for i, name in enumerate(stages):
+        if stage_name_problem(name):
+            err(f"stages[{i}]", stage_name_problem(name))
 
     stage_names_en = data.get("stage_names_en", {})
     if not isinstance(stage_names_en, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in stage_names_en.items()
     ):
-        err("stage_names_en", f"expected a mapping such as {{宣传动员: Mobilisation}}, got {stage_names_en!r}")
+        err("stage_names_en", f"expected a mapping such as {{宣传动员: Mobilisation}}, got {shown(stage_names_en)}")
         stage_names_en = {}
+    for name, english in stage_names_en.items():
+        if too_long(english, NAME_MAX):
+            err(f"stage_names_en.{name}", too_long(english, NAME_MAX))
 
     if problems.error_count > errors_before:
         return None

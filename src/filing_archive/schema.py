@@ -133,39 +133,79 @@ class FieldSpec:
     only_types: tuple[str, ...] = ()
     minimum: float | None = None  # the smallest value allowed
     above: float | None = None  # values must be greater than this
+    maximum: float | None = None  # the largest value allowed
+    max_length: int | None = None  # characters of a text (of each item of a list)
+    max_items: int | None = None  # items of a list
 
     def label(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
 
 
+# Limits (README, "Limits"): everything in a record is untrusted input, and a title is repeated
+# on every index page, so each text and list has a size; ids and names that become paths, URLs
+# or anchors also have a character rule (validation.py).
+TITLE_MAX = 200
+NAME_MAX = 100  # a person's or a unit's name, a rule's name
+ID_MAX = 64  # ids (a record's, a plan's, a cadence rule's): they become folder names and URLs
+STAGE_NAME_MAX = 50  # stage names become anchors
+LIST_MAX = 20  # keywords, a plan's stages, a plan's cadence rules
+
+
+def too_long(value: object, limit: int) -> str | None:
+    """What is wrong with a text longer than ``limit`` characters (the one wording of every limit)."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"too long (expected at most {limit:,} characters, got {len(value):,})"
+    return None
+
+
+def stage_name_problem(name: str) -> str | None:
+    """Stage names become anchors and headings: one line of at most ``STAGE_NAME_MAX`` characters."""
+    if len(name) > STAGE_NAME_MAX:
+        return f"stage name too long (expected at most {STAGE_NAME_MAX} characters, got {len(name):,})"
+    if any(ch in name for ch in "\n\t"):
+        return f"a stage name is one line (expected no line breaks or tabs, got {name!r})"
+    return None
+
+
 FIELDS: dict[str, FieldSpec] = {
     f.name: f
     for f in [
-        FieldSpec("title", "题名", "Title", "text", required=True),
+        FieldSpec("title", "题名", "Title", "text", required=True, max_length=TITLE_MAX),
         FieldSpec("type", "材料类型", "Type", "vocab", TYPES, required=True),
-        FieldSpec("unit", "责任者", "Unit", "unit", required=True),
+        FieldSpec("unit", "责任者", "Unit", "unit", required=True, max_length=NAME_MAX),
         FieldSpec("date", "成文日期", "Date", "date", required=True),
         FieldSpec("status", "状态", "Status", "vocab", STATUSES),
-        FieldSpec("id", "标识", "ID", "id"),
-        FieldSpec("doc_no", "文号", "Document no.", "doc_no"),
+        FieldSpec("id", "标识", "ID", "id", max_length=ID_MAX),
+        FieldSpec("doc_no", "文号", "Document no.", "doc_no", max_length=50),
         FieldSpec("secrecy", "密级", "Classification", "secrecy", SECRECY),
         FieldSpec("retention", "保管期限", "Retention", "vocab", RETENTION),
-        FieldSpec("archive_no", "档号", "Archival no.", "archive_no"),
-        FieldSpec("responsible", "第一责任人", "Responsible", "text"),
-        FieldSpec("keywords", "主题词", "Keywords", "text_list"),
-        FieldSpec("plan", "所属方案", "Plan", "id"),
-        FieldSpec("stage", "阶段", "Stage", "text"),
-        FieldSpec("stages", "阶段安排", "Stages", "stages", only_types=("plan",)),
-        FieldSpec("cadence", "频次要求", "Cadence", "cadence", only_types=("plan",)),  # see cadence.py
+        FieldSpec("archive_no", "档号", "Archival no.", "archive_no", max_length=30),
+        FieldSpec("responsible", "第一责任人", "Responsible", "text", max_length=NAME_MAX),
+        FieldSpec("keywords", "主题词", "Keywords", "text_list", max_length=30, max_items=LIST_MAX),
+        FieldSpec("plan", "所属方案", "Plan", "id", max_length=ID_MAX),
+        FieldSpec("stage", "阶段", "Stage", "text", max_length=STAGE_NAME_MAX),
+        FieldSpec("stages", "阶段安排", "Stages", "stages", only_types=("plan",), max_length=STAGE_NAME_MAX,
+                  max_items=LIST_MAX),
+        FieldSpec("cadence", "频次要求", "Cadence", "cadence", only_types=("plan",), max_items=LIST_MAX),  # cadence.py
         FieldSpec("form", "学习形式", "Form", "vocab", STUDY_FORMS, only_types=("study",)),
-        FieldSpec("host", "主持人", "Host", "text", only_types=("study",)),
-        FieldSpec("attendees", "参加人数", "Attendees", "int", only_types=("study",), minimum=0),
-        FieldSpec("hours", "学时", "Hours", "number", only_types=("study",), above=0),
-        FieldSpec("issue", "期号", "Issue", "int", only_types=("briefing",), minimum=1),
+        FieldSpec("host", "主持人", "Host", "text", only_types=("study",), max_length=NAME_MAX),
+        FieldSpec("attendees", "参加人数", "Attendees", "int", only_types=("study",), minimum=0, maximum=100_000),
+        FieldSpec("hours", "学时", "Hours", "number", only_types=("study",), above=0, maximum=1_000),
+        FieldSpec("issue", "期号", "Issue", "int", only_types=("briefing",), minimum=1, maximum=9_999),
         # Set by `archive import`: SHA-256 of the imported title and body, so a re-import is skipped.
-        FieldSpec("import_digest", "导入摘要", "Import digest", "text"),
+        FieldSpec("import_digest", "导入摘要", "Import digest", "text", max_length=80),
     ]
 }
+
+# Whole files and what every YAML loader accepts (frontmatter.py, registry.py).
+RECORD_MAX_BYTES = 2 * 1024 * 1024  # a record file (its text; attachments are separate files)
+REGISTRY_MAX_BYTES = 1024 * 1024  # archive.yml
+FRONT_MATTER_MAX = 64 * 1024  # characters of a record's front-matter
+YAML_DEPTH_MAX = 16  # nested lists and mappings (a plan's cadence rule needs 4)
+YAML_KEY_MAX = 64  # characters of a key: every field name and registry key is short
+# Names under the records folder become URLs: letters and digits of any script, - _ and . only.
+PATH_NAME_MAX = 80  # characters of one file or folder name (a Han character is 3 bytes of the 255 allowed)
+RECORD_PATH_MAX = 200  # characters of a record's path under the records folder
 
 # `archive import` writes a field it could not infer as "待填写：<label>"; validation rejects it.
 PLACEHOLDER = "待填写"

@@ -16,13 +16,16 @@ import yaml
 
 from . import frontmatter
 from .frontmatter import FrontMatter, InvalidScalar, SourceError
-from .problems import Problems
+from .problems import Problems, clip
 from .records import ARCHIVE_NO_RE, Record, Stage, Translation, expected_archive_no
 from .registry import Registry
 from .sanitise import body_findings
 from .schema import (
     FIELDS,
+    ID_MAX,
+    PATH_NAME_MAX,
     PLACEHOLDER,
+    RECORD_PATH_MAX,
     RETENTION_CODES,
     SECRECY,
     TRANSLATABLE_FIELDS,
@@ -30,11 +33,15 @@ from .schema import (
     FieldSpec,
     Vocabulary,
     required_fields,
+    stage_name_problem,
+    too_long,
 )
 from .secrecy import grade_at_start, marking_in, marking_in_title, markings_in_lines, may_carry_marking
 
-ID_RE = re.compile(r"^[a-z0-9-]+$")
-DOC_NO_RE = re.compile(r"^(?P<org>[^\s〔〕\[\]()（）【】［］第]+)〔(?P<year>\d{4})〕(?P<num>[1-9]\d*)号$")
+# \Z, not $: "$" also matches before a trailing newline (an id "plan\n" would make dead links).
+ID_RE = re.compile(r"^[a-z0-9-]+\Z")
+NAME_BAD_CHAR = re.compile(r"[^\w.-]")  # \w: letters and digits of any script, and _
+DOC_NO_RE = re.compile(r"^(?P<org>[^\s〔〕\[\]()（）【】［］第]+)〔(?P<year>\d{4})〕(?P<num>[1-9]\d*)号\Z")
 DOC_NO_LOOSE_RE = re.compile(
     r"^(?P<org>.*?)\s*[〔\[［(（【]\s*(?P<year>\d{4})\s*[〕\]］)）】]\s*第?\s*(?P<num>\d+)\s*号$"
 )
@@ -50,12 +57,12 @@ def did_you_mean(value: str, choices: list[str]) -> str | None:
 def fmt(value: object) -> str:
     """A value as staff wrote it (YAML flow style), for "got ..." in messages."""
     if isinstance(value, str):
-        return value if value.strip() else ("only spaces" if value else "an empty string")
+        return clip(value) if value.strip() else ("only spaces" if value else "an empty string")
     if value is None:
         return "nothing"
     if isinstance(value, (list, dict)):
-        return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1000).strip()
-    return str(value)
+        return clip(yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1000).strip())
+    return clip(str(value))
 
 
 def yaml_date(value: object) -> tuple[date | None, str | None]:
@@ -169,7 +176,13 @@ class _RecordChecker:
             self.error(name, f"placeholder left by archive import: fill it in (expected {self.expectation(spec)})")
             return None
         if isinstance(value, InvalidScalar) and kind != "date":  # dates say so in check_date
-            self.error(name, f"cannot read {value.text} ({value.reason})")
+            self.error(name, f"cannot read {clip(value.text)} ({value.reason})")
+            return None
+        if isinstance(value, str) and spec.max_length is not None and len(value) > spec.max_length:
+            self.error(name, too_long(value, spec.max_length))  # before any pattern: they may backtrack
+            return None
+        if isinstance(value, list) and spec.max_items is not None and len(value) > spec.max_items:
+            self.error(name, f"too many items (expected at most {spec.max_items}, got {len(value):,})")
             return None
         if kind == "text":
             if not isinstance(value, str) or not value.strip():
@@ -206,6 +219,12 @@ class _RecordChecker:
             if isinstance(value, bool) or not ok_type:
                 self.error(name, f"expected {self.expectation(spec)}, got {fmt(value)}")
                 return None
+            if value != value or value in (float("inf"), float("-inf")):  # .nan, .inf
+                self.error(name, f"expected {self.expectation(spec)}, got {value}")
+                return None
+            if spec.maximum is not None and value > spec.maximum:
+                self.error(name, f"expected {self.expectation(spec)} ≤ {spec.maximum:,g}, got {value:,}")
+                return None
             if spec.above is not None and value <= spec.above:
                 self.error(name, f"expected {self.expectation(spec)} greater than {spec.above:g}, got {value}")
                 return None
@@ -217,8 +236,13 @@ class _RecordChecker:
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
                 self.error(name, f"expected {self.expectation(spec)}, got {fmt(value)}")
                 return None
-            return [v.strip() for v in value]
-        if kind in ("id", "archive_no"):
+            long = [(i, v) for i, v in enumerate(value) if spec.max_length and len(v) > spec.max_length]
+            for i, item in long:
+                key = f"{name}[{i}]"
+                self.problems.error(self.path, self.fm.lines.get(key, self.line(name)), key,
+                                    too_long(item, spec.max_length))
+            return None if long else [v.strip() for v in value]
+        if kind in ("id", "archive_no"):  # lengths are checked above
             pattern = ID_RE if kind == "id" else ARCHIVE_NO_RE
             if not isinstance(value, str) or not pattern.match(value):
                 self.error(name, f"expected {self.expectation(spec)}, got {fmt(value)}")
@@ -310,9 +334,12 @@ class _RecordChecker:
                 if message:
                     item_error(i, f"{key}: {message}")
                 dates.append(day)
+            name_problem = stage_name_problem(item["name"].strip())
+            if name_problem:
+                item_error(i, name_problem)
             start, end = dates
             if start and end and start > end:
-                item_error(i, f"stage {item['name']} ends before it starts ({start} > {end})")
+                item_error(i, f"stage {clip(item['name'])} ends before it starts ({start} > {end})")
             stages.append(Stage(item["name"].strip(), start, end))
         seen: dict[str, int] = {}
         for i, stage in enumerate(stages):
@@ -426,6 +453,37 @@ class _RecordChecker:
         return found
 
 
+def _char_shown(ch: str) -> str:
+    return "space" if ch == " " else ch if ch.isprintable() else f"U+{ord(ch):04X}"
+
+
+def check_record_path(path: str, src_uri: str, records_dir: str, problems: Problems) -> None:
+    """Each file and folder name under the records folder becomes part of a URL: ``#``, ``?``,
+    ``%``, spaces, quotes, ``\\``, ``<>`` and control characters break every link to it, and a
+    long name breaks the build. Letters and digits of any script, ``-``, ``_`` and ``.`` only."""
+    rel = src_uri[len(records_dir) + 1:] if src_uri.startswith(records_dir + "/") else src_uri
+    if len(rel) > RECORD_PATH_MAX:
+        problems.error(path, 1, "", f"path too long under {records_dir}/: move the file up or shorten its folders "
+                                    f"(expected at most {RECORD_PATH_MAX} characters, got {len(rel):,})")
+        return
+    parts = rel.split("/")
+    for n, part in enumerate(parts, 1):
+        what = "file" if n == len(parts) else "folder"
+        bad = dict.fromkeys(NAME_BAD_CHAR.findall(part))
+        if bad:
+            stem, dot, suffix = part.rpartition(".") if what == "file" else (part, "", "")
+            better = re.sub(r"-{2,}", "-", NAME_BAD_CHAR.sub("-", stem)).strip("-")
+            better = f"{better}{dot}{suffix}" if better else "a name of letters and digits"
+            problems.error(
+                path, 1, "",
+                f"the {what} name {clip(part)} breaks every link to it ({', '.join(map(_char_shown, bad))}): "
+                f"rename it to {clip(better)} (expected letters, digits, -, _ and . only)",
+            )
+        elif len(part) > PATH_NAME_MAX:
+            problems.error(path, 1, "", f"the {what} name {clip(part)} is too long: shorten it "
+                                        f"(expected at most {PATH_NAME_MAX} characters, got {len(part):,})")
+
+
 def parse_or_report(path: str, data: bytes, problems: Problems) -> FrontMatter | None:
     """The file's front-matter, or None with the reason (encoding, YAML, fences) reported."""
     try:
@@ -448,6 +506,7 @@ def validate_record(
     ``broken`` and carries only the fields that could be read (``read``), so the rules that span
     records still see its id, 档号 and 期号. None when the file cannot be read at all."""
     errors_before = problems.error_count
+    check_record_path(path, src_uri, registry.records_dir, problems)
     fm = parse_or_report(path, data, problems)
     if fm is None:
         return None
@@ -463,8 +522,14 @@ def validate_record(
             f"the file name {stem} is not a usable id: rename the file or set id "
             f"(expected lower-case letters, digits and -)",
         )
+    elif "id" not in v and "id" not in fm.values and len(stem) > ID_MAX:
+        problems.error(
+            path, 1, "id",
+            f"the file name {stem} is not a usable id: rename the file or set id "
+            f"(expected at most {ID_MAX} characters, got {len(stem)})",
+        )
     broken = problems.error_count > errors_before
-    if broken and ("id" in fm.values and "id" not in v or not ID_RE.match(record_id)):
+    if broken and ("id" in fm.values and "id" not in v or not ID_RE.match(record_id) or len(record_id) > ID_MAX):
         record_id = ""  # no id that other records could use
     stages = v.get("stages")
     if v.get("type") == "plan" and not stages and "stages" not in fm.values:
@@ -507,6 +572,7 @@ def validate_translation(
     """Check an ``x.<lang>.md`` translation: a title, optional translated fields, nothing else.
     The translated fields are checked by the same rules as in a record."""
     errors_before = problems.error_count
+    check_record_path(path, src_uri, registry.records_dir, problems)
     fm = parse_or_report(path, data, problems)
     if fm is None:
         return None
