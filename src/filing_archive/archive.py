@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,7 +15,8 @@ from .records import Record, Translation
 from .registry import Registry, load_registry
 from .schema import DEFAULT_LANGUAGE, LANGUAGES
 from .secrecy import marking_in, markings_in_lines
-from .validation import validate_archive, validate_record, validate_translation
+from .storage import sha256_hex
+from .validation import parse_or_report, validate_archive, validate_record, validate_translation
 
 BUILD_DATE_ENV = "ARCHIVE_BUILD_DATE"
 PREVIEW_ENV = "ARCHIVE_PREVIEW"  # set by `archive preview`: the build keeps its first search index
@@ -42,6 +42,28 @@ def translation_lang(filename: str) -> str | None:
 
 
 @dataclass
+class Source:
+    """One file under the records folder as ``load_archive`` read it, once: filing, verify, import
+    and ``new`` use this instead of reading the folder again."""
+
+    path: str  # from the project root, with /
+    src_uri: str  # from docs/
+    lang: str | None  # a translation's language; None for a record (the Chinese original)
+    digest: str | None  # SHA-256 of the file's bytes; None when they could not be read
+    front_matter: dict[str, object] = field(default_factory=dict)  # as written, valid or not
+
+    @property
+    def stem(self) -> str:
+        return self.src_uri.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+    @property
+    def id(self) -> str:
+        """The id the file claims (its ``id:``, else its name), even where the record is invalid."""
+        value = self.front_matter.get("id")
+        return value if isinstance(value, str) and value else self.stem
+
+
+@dataclass
 class Archive:
     root: Path
     registry: Registry
@@ -53,6 +75,7 @@ class Archive:
     exemptions: list[Exemption] = field(default_factory=list)
     broken: list[Record] = field(default_factory=list)  # record files with errors, with what could be read
     files_checked: int = 0  # original record files read, valid or not (what "checked N records" counts)
+    sources: list[Source] = field(default_factory=list)  # every file under the records folder, in file order
 
     @property
     def records_root(self) -> Path:
@@ -148,16 +171,6 @@ def docs_files(root: Path, docs_root: Path, records_dir: str) -> DocsFiles:
     return found
 
 
-def record_files(records_root: Path) -> list[Path]:
-    """Every ``.md`` file under the records folder (real files, not links), in a stable order."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(records_root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(Path(dirpath) / name for name in sorted(filenames)
-                     if name.endswith(".md") and not name.startswith("."))
-    return found
-
-
 def check_page_markings(page: Path, root: Path, problems: Problems) -> None:
     """A page of the site that is not a record (home, guide) may not carry a 密级 marking either."""
     rel = page.relative_to(root).as_posix()
@@ -194,11 +207,6 @@ def check_registry_markings(registry: Registry, problems: Problems) -> None:
     walk(registry.raw, "")
 
 
-def declared_id(stem: str, data: bytes) -> str:
-    m = re.search(rb"^id:[ \t]*['\"]?([a-z0-9-]+)", data, re.MULTILINE)
-    return m.group(1).decode() if m else stem
-
-
 PARALLEL_FROM = 4000  # record files: below this a second process costs more than it saves
 
 
@@ -210,6 +218,7 @@ class _Checked:
     broken: list[Record] = field(default_factory=list)
     translations: list[Translation] = field(default_factory=list)
     originals: list[str] = field(default_factory=list)  # src_uri of every original record file, readable or not
+    sources: list[Source] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -222,6 +231,8 @@ def _check_files(names: list[str], root_len: int, docs_len: int, registry: Regis
         path = name[root_len:].replace(os.sep, "/")
         src_uri = name[docs_len:].replace(os.sep, "/")
         lang = translation_lang(os.path.basename(name))
+        source = Source(path, src_uri, lang, None)
+        found.sources.append(source)
         try:
             data = read_limited(name)
         except SourceError as exc:  # too large to read
@@ -229,15 +240,19 @@ def _check_files(names: list[str], root_len: int, docs_len: int, registry: Regis
             if not lang:
                 found.originals.append(src_uri)
             continue
+        source.digest = sha256_hex(data)
+        front_matter = parse_or_report(path, data, problems)
+        if front_matter is not None:
+            source.front_matter = front_matter.values
         if lang:
-            translation = validate_translation(path, src_uri, lang, data, registry, today, problems)
+            translation = validate_translation(path, src_uri, lang, front_matter, registry, today, problems)
             if translation:
                 if not bodies:
                     translation.body = ""
                 found.translations.append(translation)
             continue
         found.originals.append(src_uri)
-        record = validate_record(path, src_uri, data, registry, today, problems)
+        record = validate_record(path, src_uri, front_matter, registry, today, problems)
         if record is not None:
             if not bodies:
                 record.body = ""
@@ -320,10 +335,12 @@ def load_archive(root: Path | str, today: date | None = None, bodies: bool = Tru
     broken: list[Record] = []  # records with errors: kept for the rules that span records, never published
     originals: set[str] = set()
     translations: list[Translation] = []
+    sources: list[Source] = []
     for part in parts:  # in file order, as one pass would have found them
         records += part.records
         broken += part.broken
         translations += part.translations
+        sources += part.sources
         originals.update(part.originals)
         problems.extend(part.problems)
 
@@ -348,4 +365,5 @@ def load_archive(root: Path | str, today: date | None = None, bodies: bool = Tru
     archive = Archive(root, registry, records, problems, today, by_id, rules, exemptions)
     archive.broken = broken
     archive.files_checked = len(originals)
+    archive.sources = sources
     return archive

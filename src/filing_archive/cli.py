@@ -12,13 +12,10 @@ from pathlib import Path
 from . import filing
 from .archive import PREVIEW_ENV, load_archive
 from .cadence import evaluate, gap_line
+from .problems import UsageError
 from .registry import REGISTRY_FILE
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Wrong arguments or a missing project: exit code 2."""
 
 
 def find_root(start: Path) -> Path:
@@ -37,7 +34,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         missing = [p for p in args.paths if not Path(p).exists()]
         if missing:
             raise UsageError(f"no such file: {', '.join(missing)}")
-        wanted = {_filing_call(filing.project_path, root, p) for p in args.paths}
+        wanted = {filing.project_path(root, p) for p in args.paths}
         folders = tuple(w.rstrip("/") + "/" for w in wanted)
         problems = [p for p in problems if p.path in wanted or p.path == REGISTRY_FILE or p.path.startswith(folders)]
     errors = [p for p in problems if p.is_error]
@@ -74,14 +71,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 # --- filing: new, file, amend, withdraw, verify (see filing.py) ------------------------------
-def _filing_call(fn, *args, **kwargs):
-    """Run a filing operation; an impossible request is a usage error (exit 2)."""
-    try:
-        return fn(*args, **kwargs)
-    except filing.ArgumentProblem as exc:
-        raise UsageError(str(exc)) from None
-
-
 def _print_result(result: filing.Result) -> None:
     for outcome in result.outcomes:
         digest = filing.short(outcome.digest)
@@ -118,14 +107,14 @@ def cmd_new(args: argparse.Namespace) -> int:
             day = date.fromisoformat(args.date)
         except ValueError:
             raise UsageError(f"--date: expected a real date YYYY-MM-DD, got {args.date}") from None
-    path = _filing_call(filing.new_record, root, args.type, args.unit, args.title, day, args.plan, args.stage)
+    path = filing.new_record(root, args.type, args.unit, args.title, day, args.plan, args.stage)
     print(path.relative_to(root).as_posix())
     return EXIT_OK
 
 
 def cmd_file(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
-    result = _filing_call(filing.file_records, root, args.paths, args.retention)
+    result = filing.file_records(root, args.paths, args.retention)
     _print_result(result)
     done = sum(1 for o in result.outcomes if o.action not in ("already", "cleaned"))
     errors = len(result.problems.errors)
@@ -135,14 +124,14 @@ def cmd_file(args: argparse.Namespace) -> int:
 
 def cmd_amend(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
-    result = _filing_call(filing.amend_record, root, args.path, args.reason)
+    result = filing.amend_record(root, args.path, args.reason)
     _print_result(result)
     return EXIT_PROBLEMS if result.problems.errors else EXIT_OK
 
 
 def cmd_withdraw(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
-    result = _filing_call(filing.withdraw_record, root, args.path, args.reason, args.approval)
+    result = filing.withdraw_record(root, args.path, args.reason, args.approval)
     _print_result(result)
     return EXIT_PROBLEMS if result.problems.errors else EXIT_OK
 
@@ -215,12 +204,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         for problem in problems.sorted():
             print(problem)
         return EXIT_PROBLEMS
-    try:
-        unit, type_code, pattern, paths = importer.check_arguments(
-            registry, args.unit, args.type, args.split, args.files
-        )
-    except importer.ImportUsageError as exc:
-        raise UsageError(str(exc)) from None
+    unit, type_code, pattern, paths = importer.check_arguments(registry, args.unit, args.type, args.split, args.files)
     show_progress = sys.stderr.isatty() or len(paths) > importer.PROGRESS_MIN_FILES
     progress = importer.Progress() if show_progress else None
     result = importer.import_files(root, registry, paths, unit, type_code, pattern, args.dry_run, progress)

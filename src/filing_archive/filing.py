@@ -28,7 +28,6 @@ record's history) and ``withdrawn_entries``.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -40,11 +39,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from . import storage
-from .archive import Archive, build_date, load_archive, record_files, translation_lang
-from .problems import ERROR, Problem, Problems
+from .archive import Archive, build_date, load_archive, translation_lang
+from .problems import ERROR, Problem, Problems, UsageError
 from .records import Record, archive_class, expected_archive_no, parse_archive_no
 from .registry import Registry, load_registry
 from .schema import RETENTION_CODES, STATUSES, STUDY_FORMS, TYPES
+from .storage import sha256_hex
 from .validation import validate_record
 
 MANIFEST_FILE = "manifest-sha256.txt"
@@ -62,15 +62,7 @@ CRASH_EXIT = 75
 MANIFEST_LINE_RE = re.compile(r"^(?P<digest>[0-9a-f]{64})[ \t]+(?P<path>\S.*)$")
 
 
-class ArgumentProblem(Exception):
-    """A request that cannot be carried out as asked (the CLI exits 2)."""
-
-
 # --- digests ---------------------------------------------------------------------------------
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def short(digest: str | None) -> str:
     """The first 12 hex digits, for messages (the full digest is in the manifest)."""
     return f"{digest[:12]}…" if digest else "none"
@@ -513,7 +505,7 @@ def project_path(root: Path, path: str | Path) -> str:
     try:
         return p.resolve().relative_to(root).as_posix()
     except ValueError:
-        raise ArgumentProblem(f"{path} is not inside the project {root}") from None
+        raise UsageError(f"{path} is not inside the project {root}") from None
 
 
 def _damage(manifest: Manifest, log: FilingLog, what: str) -> list[Problem]:
@@ -540,7 +532,7 @@ def file_records(root: Path, paths: list[str], retention: str, today: date | Non
     manifest and the log (in that order). Records are numbered in date order."""
     root = Path(root).resolve()
     if retention not in RETENTION_CODES:
-        raise ArgumentProblem(f"保管期限 retention must be {' | '.join(RETENTION_CODES)}, got {retention}")
+        raise UsageError(f"保管期限 retention must be {' | '.join(RETENTION_CODES)}, got {retention}")
     rels = [project_path(root, p) for p in paths]
     result = Result()
     with archive_lock(root):
@@ -562,7 +554,7 @@ def file_records(root: Path, paths: list[str], retention: str, today: date | Non
         targets: list[Record] = []
         for rel in dict.fromkeys(rels):
             if not (root / rel).is_file():
-                raise ArgumentProblem(f"no such file: {rel}")
+                raise UsageError(f"no such file: {rel}")
             if not rel.startswith(records_prefix) or not rel.endswith(".md"):
                 result.problems.error(rel, 0, "", f"not a record (expected a .md file under {records_prefix})")
             elif translation_lang(rel.rsplit("/", 1)[-1]):
@@ -668,7 +660,7 @@ def amend_record(root: Path, path: str, reason: str, today: date | None = None) 
     root = Path(root).resolve()
     reason = (reason or "").strip()
     if not reason:
-        raise ArgumentProblem("--reason is required: say why the filed record had to change")
+        raise UsageError("--reason is required: say why the filed record had to change")
     rel = project_path(root, path)
     result = Result()
     with archive_lock(root):
@@ -724,7 +716,7 @@ def withdraw_record(root: Path, path: str, reason: str, approval: str, today: da
     root = Path(root).resolve()
     reason, approval = (reason or "").strip(), (approval or "").strip()
     if not reason or not approval:
-        raise ArgumentProblem("--reason and --approval are both required (the approval is the 审批 reference)")
+        raise UsageError("--reason and --approval are both required (the approval is the 审批 reference)")
     rel = project_path(root, path)
     result = Result()
     with archive_lock(root):
@@ -795,18 +787,18 @@ def new_record(
     archive = load_archive(root, today)
     registry = archive.registry
     if not registry.fonds:
-        raise ArgumentProblem("; ".join(str(p) for p in archive.problems.errors) or "archive.yml is unusable")
+        raise UsageError("; ".join(str(p) for p in archive.problems.errors) or "archive.yml is unusable")
     term = TYPES.get(type_value)
     if term is None:
-        raise ArgumentProblem(f"unknown type {type_value} (expected {TYPES.describe()})")
+        raise UsageError(f"unknown type {type_value} (expected {TYPES.describe()})")
     unit = registry.unit(unit_value)
     if unit is None:
-        raise ArgumentProblem(f"unknown unit {unit_value} (expected one of {', '.join(registry.units)})")
+        raise UsageError(f"unknown unit {unit_value} (expected one of {', '.join(registry.units)})")
     day = day or today
     if day > today:
-        raise ArgumentProblem(f"--date {day} is after today {today} (a record is dated when it was written)")
+        raise UsageError(f"--date {day} is after today {today} (a record is dated when it was written)")
     if (plan is None) != (stage is None):
-        raise ArgumentProblem("--plan and --stage go together: the plan's id and one of its stages")
+        raise UsageError("--plan and --stage go together: the plan's id and one of its stages")
     fields: dict[str, object] = {
         "title": (title or "").strip() or f"{unit.name}{term.zh}",
         "type": term.code,
@@ -819,12 +811,12 @@ def new_record(
         plan_record = archive.by_id.get(plan)
         if plan_record is None or plan_record.type != "plan" or plan_record.unit != unit.code:
             plans = sorted(r.id for r in archive.records if r.type == "plan" and r.unit == unit.code)
-            raise ArgumentProblem(
+            raise UsageError(
                 f"{plan} is not a plan of {unit.code} (expected {' | '.join(plans) or 'none: create the plan first'})"
             )
         names = [s.name for s in plan_record.stages]
         if stage not in names:
-            raise ArgumentProblem(f"{stage} is not a stage of plan {plan} (expected {' | '.join(names)})")
+            raise UsageError(f"{stage} is not a stage of plan {plan} (expected {' | '.join(names)})")
         fields["plan"], fields["stage"] = plan, stage
     if term.code == "study":
         fields["form"] = STUDY_FORMS.terms[0].code
@@ -836,7 +828,7 @@ def new_record(
         comments["issue"] = "期号: the next free number of this unit and year"
     text = storage.front_matter_text(fields, comments) + "\n在此填写正文。\n"
     docs_root = root / registry.docs_dir
-    taken = {r.id for r in archive.records} | {p.stem for p in record_files(docs_root / registry.records_dir)}
+    taken = {name for source in archive.sources for name in (source.stem, source.id)}
     slug = storage.slugify(title, f"{unit.code.lower()}-{term.code}")
     return storage.create_new_record(docs_root, registry.records_dir, unit.code, day, slug, taken, text)
 
@@ -912,15 +904,10 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
                                          "line": record.line("status")}
     records_by_path.update((r.path, r) for r in archive.broken)
 
-    digests: dict[str, str] = {}
+    digests = {source.path: source.digest for source in archive.sources}
 
     def digest_of(rel: str) -> str | None:
-        if rel not in digests:
-            try:
-                digests[rel] = sha256_hex((root / rel).read_bytes())
-            except OSError:
-                return None
-        return digests[rel]
+        return digests.get(rel)
 
     for rel, state in sorted(states.items()):
         in_manifest = manifest.digests.get(rel)
@@ -938,6 +925,8 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
                 f"digest of {rel} differs from {LOG_FILE} line {state.line} (manifest {short(in_manifest)}, "
                 f"log {short(state.digest)}): the manifest line was edited, or an amend was interrupted")
         now = digest_of(rel)
+        if now is None and rel in digests:  # there but unreadable: said where it was read
+            continue
         if now is None:
             add(rel, 0, "", f"missing: filed as {state.archive_no} ({LOG_FILE} line {state.filed_line}) but the file "
                             f"is gone: restore it from git, or withdraw it with approval (archive withdraw)")

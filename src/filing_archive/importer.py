@@ -27,10 +27,10 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from .archive import declared_id, record_files
-from .frontmatter import SourceError, parse_yaml_mapping, read_limited
+from .archive import Archive, load_archive
+from .frontmatter import SourceError, parse_yaml_mapping
 from .frontmatter import split as split_front_matter
-from .problems import Problem
+from .problems import Problem, UsageError
 from .registry import Registry
 from .sanitise import link_allowed
 from .schema import FIELDS, PLACEHOLDER, TYPES, required_fields
@@ -41,6 +41,7 @@ SUFFIXES = (".docx", ".txt", ".md")
 # Front-matter of a Markdown source that is not carried over: the import sets these itself.
 NOT_CARRIED = ("unit", "status", "id", "retention", "archive_no", "import_digest")
 UNSAFE_LINK = "链接未保留 link not kept (only http, https, mailto and relative links are; its text is)"
+IMPORT_DIGEST_RE = re.compile(r"sha256:[0-9a-f]{64}\Z")
 ENTITY_RE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")  # & that a browser would read as an entity
 URL_SAFE = "/:?#@!$&+,;=%*"  # kept as they are in a link target; spaces, quotes, brackets, <> … are %-encoded
 PROGRESS_MIN_FILES = 5  # more files than this: a progress bar even when stderr is not a terminal
@@ -91,10 +92,6 @@ CN_DATE_RE = re.compile(
     r"([〇○零Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
 )
 CN_VALUE = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "Ｏ": 0}
-
-
-class ImportUsageError(Exception):
-    """Arguments that cannot work (unknown unit, bad pattern, missing file): exit code 2."""
 
 
 class ImportProblem(Exception):
@@ -829,51 +826,47 @@ def make_draft(
 def check_arguments(
     registry: Registry, unit: str, type_value: str | None, split: str | None, files: list[str]
 ) -> tuple[str, str | None, re.Pattern | None, list[Path]]:
-    """The unit code, type code, split pattern and files, or an ImportUsageError saying what is wrong."""
+    """The unit code, type code, split pattern and files, or a UsageError saying what is wrong."""
     found = registry.unit(unit)
     if found is None:
         codes = ", ".join(f"{u.code} {u.name}" for u in registry.units.values())
-        raise ImportUsageError(f"未知单位 unknown unit {unit} (expected a unit code of archive.yml: {codes})")
+        raise UsageError(f"未知单位 unknown unit {unit} (expected a unit code of archive.yml: {codes})")
     type_code = None
     if type_value is not None:
         term = TYPES.get(type_value)
         if term is None:
-            raise ImportUsageError(f"未知材料类型 unknown type {type_value} (expected {TYPES.describe()})")
+            raise UsageError(f"未知材料类型 unknown type {type_value} (expected {TYPES.describe()})")
         type_code = term.code
     pattern = None
     if split is not None:
         try:
             pattern = re.compile(split)
         except re.error as exc:
-            raise ImportUsageError(f"--split 不是有效的正则表达式 is not a valid regular expression: {exc}") from None
+            raise UsageError(f"--split 不是有效的正则表达式 is not a valid regular expression: {exc}") from None
     paths = []
     for name in files:
         path = Path(name)
         if not path.is_file():
-            raise ImportUsageError(f"找不到文件 no such file: {name}")
+            raise UsageError(f"找不到文件 no such file: {name}")
         if path.suffix.lower() not in SUFFIXES:
             hint = " (save .doc files as .docx in Word: 另存为 → Word 文档)" if path.suffix.lower() == ".doc" else ""
-            raise ImportUsageError(
+            raise UsageError(
                 f"不支持的文件类型 unsupported file type: {name} (expected .docx, .txt or .md){hint}"
             )
         paths.append(path)
     return found.code, type_code, pattern, paths
 
 
-def existing_records(records_root: Path) -> tuple[dict[str, str], set[str]]:
-    """Digests of records imported before (digest -> path) and every id in use."""
+def existing_records(archive: Archive) -> tuple[dict[str, str], set[str]]:
+    """Digests of records imported before (digest -> path) and every id and file name in use, from
+    the files as ``load_archive`` read them (valid or not)."""
     digests: dict[str, str] = {}
     ids: set[str] = set()
-    for file in record_files(records_root):
-        ids.add(file.stem)
-        try:
-            data = read_limited(file)
-        except SourceError:  # unreadable (a link to nothing, too large): archive check reports it
-            continue
-        ids.add(declared_id(file.stem, data))
-        m = re.search(rb"^import_digest:[ \t]*['\"]?(sha256:[0-9a-f]{64})", data, re.MULTILINE)
-        if m:
-            digests.setdefault(m.group(1).decode(), file.as_posix())
+    for source in archive.sources:
+        ids.update((source.stem, source.id))
+        digest = source.front_matter.get("import_digest")
+        if isinstance(digest, str) and IMPORT_DIGEST_RE.match(digest):
+            digests.setdefault(digest, source.path)
     return digests, ids
 
 
@@ -967,7 +960,7 @@ def import_files(
 ) -> ImportResult:
     """Import ``files`` as draft records of ``unit``; with ``dry_run`` plan them and write nothing."""
     docs_root = root / registry.docs_dir
-    digests, taken = existing_records(docs_root / registry.records_dir)
+    digests, taken = existing_records(load_archive(root, bodies=False))
     this_run: set[str] = set()
     taken_before = set(taken)
     result = ImportResult(root, [], dry_run)
@@ -978,7 +971,7 @@ def import_files(
         result.files.append(report)
         for draft in report.drafts:
             if draft.digest in digests:
-                draft.skipped_as = _relative(Path(digests[draft.digest]), root)
+                draft.skipped_as = digests[draft.digest]
                 draft.duplicate = draft.digest in this_run
                 continue
             day = draft.fields["date"] if isinstance(draft.fields.get("date"), date) else None
@@ -993,7 +986,7 @@ def import_files(
             if target.stem != base and base in taken_before:  # not when an earlier part of this run took it
                 draft.taken_name = base + ".md"
             taken.add(target.stem)
-            digests[draft.digest] = str(target)
+            digests[draft.digest] = _relative(target, root)
             this_run.add(draft.digest)
             draft.path = target
     return result

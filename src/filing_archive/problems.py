@@ -24,6 +24,11 @@ def clip(text: str, limit: int = 100) -> str:
     return text if len(text) <= limit else f"{text[:limit - 20]}… ({len(text):,} characters)"
 
 
+class UsageError(Exception):
+    """A request that cannot be carried out as asked: wrong arguments, an unknown unit, a missing
+    file or project (the command line prints the message and exits 2)."""
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     path: str

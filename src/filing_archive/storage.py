@@ -6,6 +6,7 @@ ever half-written: a file is either the old one or the new one.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -18,6 +19,11 @@ import yaml
 
 from . import frontmatter
 from .schema import FIELDS
+
+
+def sha256_hex(data: bytes) -> str:
+    """The digest the manifest, the log and verify use for a file's bytes."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def fsync_dir(folder: Path) -> None:

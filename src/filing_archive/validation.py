@@ -500,14 +500,17 @@ def check_body_html(path: str, fm: FrontMatter, problems: Problems) -> None:
 
 
 def validate_record(
-    path: str, src_uri: str, data: bytes, registry: Registry, today: date, problems: Problems
+    path: str, src_uri: str, data: bytes | FrontMatter | None, registry: Registry, today: date,
+    problems: Problems,
 ) -> Record | None:
-    """Check one record file. Problems go to ``problems``. Returns the Record; one with errors is
-    ``broken`` and carries only the fields that could be read (``read``), so the rules that span
-    records still see its id, 档号 and 期号. None when the file cannot be read at all."""
+    """Check one record file: its bytes, or its front-matter already read with ``parse_or_report``
+    (None: it could not be read, and that is reported). Problems go to ``problems``. Returns the
+    Record; one with errors is ``broken`` and carries only the fields that could be read
+    (``read``), so the rules that span records still see its id, 档号 and 期号. None when the
+    file cannot be read at all."""
     errors_before = problems.error_count
+    fm = parse_or_report(path, data, problems) if isinstance(data, bytes) else data
     check_record_path(path, src_uri, registry.records_dir, problems)
-    fm = parse_or_report(path, data, problems)
     if fm is None:
         return None
     checker = _RecordChecker(path, fm, registry, today, problems)
@@ -567,13 +570,15 @@ def validate_record(
 
 
 def validate_translation(
-    path: str, src_uri: str, lang: str, data: bytes, registry: Registry, today: date, problems: Problems
+    path: str, src_uri: str, lang: str, data: bytes | FrontMatter | None, registry: Registry, today: date,
+    problems: Problems,
 ) -> Translation | None:
-    """Check an ``x.<lang>.md`` translation: a title, optional translated fields, nothing else.
-    The translated fields are checked by the same rules as in a record."""
+    """Check an ``x.<lang>.md`` translation (its bytes or its front-matter, as for a record): a
+    title, optional translated fields, nothing else. The translated fields are checked by the
+    same rules as in a record."""
     errors_before = problems.error_count
+    fm = parse_or_report(path, data, problems) if isinstance(data, bytes) else data
     check_record_path(path, src_uri, registry.records_dir, problems)
-    fm = parse_or_report(path, data, problems)
     if fm is None:
         return None
     checker = _RecordChecker(path, fm, registry, today, problems)
