@@ -19,11 +19,13 @@ from conftest import BUILD_DATE, Project, minimal
 from conftest import REPO as REPO_ROOT
 
 from filing_archive.archive import load_archive
-from filing_archive.filing import fixity_problems, record_history, withdrawn_entries
+from filing_archive.fixity import record_history, withdrawn_entries
+from filing_archive.verify import fixity_problems
 
 AUTHOR = {"GIT_AUTHOR_NAME": "档案员", "GIT_AUTHOR_EMAIL": "clerk@example.org"}
 A, B, C, D = (f"docs/archive/{p}" for p in ("AAA/2025/a.md", "AAA/2025/b.md", "AAA/2025/c.md", "BBB/2025/d.md"))
 ZERO = "0" * 64
+CRASH_CLI = Path(__file__).resolve().parent / "crash_cli.py"  # the command line, killed at a named write
 
 
 def sha(path: Path) -> str:
@@ -528,7 +530,7 @@ def test_two_file_runs_at_the_same_time_get_distinct_consecutive_numbers(project
 @pytest.mark.parametrize("step", ["record", "manifest"])
 def test_interrupted_file_is_explained_by_verify_and_finished_by_a_rerun(project, step):
     small_archive(project)
-    crashed = file_(project, A, B, env={"ARCHIVE_CRASH_AFTER": step})
+    crashed = project.run(sys.executable, str(CRASH_CLI), step, "file", A, B, "--retention", "永久", env=AUTHOR)
     assert crashed.returncode == 75  # the process died part-way, as with kill -9 or a power cut
     text = (project.root / A).read_text("utf-8")
     assert "status: filed\nretention: 永久\narchive_no: Z001-WS·2025-Y-AAA-0001\n" in text  # whole, never half
@@ -557,6 +559,44 @@ def test_interrupted_file_is_explained_by_verify_and_finished_by_a_rerun(project
     verify = project.archive("verify")
     assert verify.returncode == 0, verify.stdout
     assert [e["path"] for e in log_entries(project)] == [C, A, B]
+
+
+def test_killed_inside_a_record_write_leaves_the_record_as_it_was(project):
+    """A kill between writing the new bytes and replacing the record: the record is the old one,
+    whole; the new bytes wait in a temporary file that the next run removes before filing."""
+    small_archive(project)
+    before = (project.root / A).read_bytes()
+    crashed = project.run(sys.executable, str(CRASH_CLI), "mid-record", "file", A, B, "--retention", "永久",
+                          env=AUTHOR)
+    assert crashed.returncode == 75, crashed.stdout + crashed.stderr
+    assert (project.root / A).read_bytes() == before
+    [temp] = (project.root / A).parent.glob(".a.md.*.tmp")
+    assert "archive_no: Z001-WS·2025-Y-AAA-0001\n" in temp.read_text("utf-8")  # the new bytes, whole
+    assert not (project.root / "manifest-sha256.txt").exists()
+    assert not (project.root / "filing-log.jsonl").exists()
+    os.utime(temp, (time.time() - 3600, time.time() - 3600))  # as found after the restart
+    rel = temp.relative_to(project.root).as_posix()
+    verify = project.archive("verify")
+    assert findings(verify) == [
+        f"{rel}: leftover temporary file of an interrupted write (the file it was replacing is intact): delete "
+        "it, or run archive file, amend or withdraw, which remove it"
+    ]
+    rerun = file_(project, A, B)
+    assert rerun.returncode == 0, rerun.stdout
+    assert rerun.stdout.splitlines()[:2] == [
+        f"{rel}: 已删除中断写入留下的临时文件 removed a temporary file an interrupted write left",
+        f"{A}: 已归档 filed as Z001-WS·2025-Y-AAA-0001 (sha256 {short(sha(project.root / A))})",
+    ]
+    assert not temp.exists()
+    assert project.archive("verify").returncode == 0
+
+
+def test_the_command_reads_no_crash_switch(project):
+    """Fault injection lives in tests/crash_cli.py: the old switch in the environment does nothing."""
+    small_archive(project)
+    result = file_(project, A, env={"ARCHIVE_CRASH_AFTER": "record"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [e["path"] for e in log_entries(project)] == [A]
 
 
 def test_file_refuses_to_write_on_a_broken_log(filed):

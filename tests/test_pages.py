@@ -296,7 +296,7 @@ def test_adding_a_record_to_a_stage_changes_exactly_the_pages_that_list_it(pages
 
 
 def test_filed_record_page_shows_digest_filing_date_and_amendments(pages_project, site):
-    from filing_archive.filing import read_manifest
+    from filing_archive.fixity import read_manifest
 
     digest = read_manifest(pages_project.root).digests["docs/archive/AAA/2025/a5.md"]
     doc = page(site, "archive/AAA/2025/a5/")

@@ -63,3 +63,13 @@ def test_every_core_module_imports_alone_without_mkdocs(module):
 def test_no_module_is_longer_than_a_newcomer_reads_at_once():
     lengths = {m: len((PACKAGE / f"{m}.py").read_text(encoding="utf-8").splitlines()) for m in MODULES}
     assert {m: n for m, n in lengths.items() if n > MAX_LINES} == {}
+
+
+def test_catalogue_and_pages_start_no_process_and_take_no_lock():
+    """They need two dataclasses of the filing log, not the filing commands: importing them must not
+    pull in ``fcntl`` (the lock) or ``subprocess`` (git)."""
+    code = ("import sys, filing_archive.catalogue, filing_archive.pages; "
+            "print(','.join(sorted(m for m in ('fcntl', 'subprocess') if m in sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""

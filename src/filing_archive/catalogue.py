@@ -9,7 +9,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .filing import RecordHistory, WithdrawnEntry
+from .fixity import RecordHistory, WithdrawnEntry
 from .indexes import ArchiveIndex, archive_no_key
 from .records import Record, parse_archive_no
 from .registry import Registry

@@ -9,11 +9,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import filing
+from . import filing, scaffold, verify
 from .archive import PREVIEW_ENV, load_archive
 from .cadence import evaluate, gap_line
+from .fixity import LOG_FILE, MANIFEST_FILE, short
 from .problems import UsageError
 from .registry import REGISTRY_FILE
+from .schema import RETENTION_CODES
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -70,10 +72,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# --- filing: new, file, amend, withdraw, verify (see filing.py) ------------------------------
+# --- new (scaffold.py); file, amend, withdraw (filing.py); verify (verify.py) ---------------
 def _print_result(result: filing.Result) -> None:
     for outcome in result.outcomes:
-        digest = filing.short(outcome.digest)
+        digest = short(outcome.digest)
         if outcome.action == "filed":
             print(f"{outcome.path}: 已归档 filed as {outcome.archive_no} (sha256 {digest})")
         elif outcome.action == "completed":
@@ -86,15 +88,15 @@ def _print_result(result: filing.Result) -> None:
             print(f"{outcome.path}: 已删除中断写入留下的临时文件 removed a temporary file an interrupted write left")
         elif outcome.action == "amended":
             print(f"{outcome.path}: 已记录修改 amended {outcome.archive_no}: "
-                  f"sha256 {filing.short(outcome.previous_digest)} -> {digest}")
+                  f"sha256 {short(outcome.previous_digest)} -> {digest}")
         elif outcome.action == "withdrawn":
             note = f" ({outcome.note})" if outcome.note else ""
             print(f"{outcome.path}: 已撤出 withdrawn {outcome.archive_no}{note}")
             for removed in outcome.removed:
                 print(f"  已删除 removed {removed}")
             if outcome.manifest_removed:
-                print(f"  已从 {filing.MANIFEST_FILE} 删去 / removed from the manifest")
-            print(f"  {filing.LOG_FILE} 保留撤出记录 / keeps the withdrawal for good")
+                print(f"  已从 {MANIFEST_FILE} 删去 / removed from the manifest")
+            print(f"  {LOG_FILE} 保留撤出记录 / keeps the withdrawal for good")
     for problem in result.problems:
         print(problem)
 
@@ -107,7 +109,7 @@ def cmd_new(args: argparse.Namespace) -> int:
             day = date.fromisoformat(args.date)
         except ValueError:
             raise UsageError(f"--date: expected a real date YYYY-MM-DD, got {args.date}") from None
-    path = filing.new_record(root, args.type, args.unit, args.title, day, args.plan, args.stage)
+    path = scaffold.new_record(root, args.type, args.unit, args.title, day, args.plan, args.stage)
     print(path.relative_to(root).as_posix())
     return EXIT_OK
 
@@ -148,7 +150,7 @@ def _number_ranges(numbers: list[int]) -> str:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
-    report = filing.verify(root)
+    report = verify.verify(root)
     if args.json or args.format == "json":
         json.dump(
             {
@@ -174,8 +176,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     chain = "链完整 chain intact" if report.log_intact else "链断裂 CHAIN BROKEN"
     print(f"档案核验 / archive verify: {report.fonds}")
     print(f"  记录 records: {report.records}; 已归档 filed: {report.filed}; 已撤出 withdrawn: {report.withdrawn}")
-    print(f"  清单 {filing.MANIFEST_FILE}: {report.manifest_lines} 行 lines")
-    print(f"  日志 {filing.LOG_FILE}: {report.log_entries} 条 entries, {chain}; head sha256 {report.log_head}")
+    print(f"  清单 {MANIFEST_FILE}: {report.manifest_lines} 行 lines")
+    print(f"  日志 {LOG_FILE}: {report.log_entries} 条 entries, {chain}; head sha256 {report.log_head}")
     print(f"  git: {report.git}")
     if report.classes:
         print("  件号 by class:")
@@ -265,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
         "filing was interrupted finishes it with the same 档号.",
     )
     file_.add_argument("paths", nargs="+", metavar="PATH", help="record files to file")
-    file_.add_argument("--retention", required=True, choices=list(filing.RETENTION_CODES),
+    file_.add_argument("--retention", required=True, choices=list(RETENTION_CODES),
                        help="保管期限: 永久 | 30年 | 10年")
     file_.set_defaults(func=cmd_file)
 
@@ -291,16 +293,16 @@ def build_parser() -> argparse.ArgumentParser:
     withdraw.add_argument("--approval", required=True, help="审批: the approval reference, e.g. 销毁审批〔2026〕2号")
     withdraw.set_defaults(func=cmd_withdraw)
 
-    verify = sub.add_parser(
+    verify_ = sub.add_parser(
         "verify",
         help="核验 / recompute digests and check manifest, log chain, 档号 and 件号",
         description="Recompute every filed record's SHA-256 and check: every filed record is present and "
         "unchanged; no record claims filed without a manifest entry; the filing log's hash chain is intact; "
         "档号 are unique and agree with their fields; 件号 run without gaps in each class. Exit 1 on any finding.",
     )
-    verify.add_argument("--json", action="store_true", help="the report as JSON")
-    verify.add_argument("--format", choices=["text", "json"], default="text")
-    verify.set_defaults(func=cmd_verify)
+    verify_.add_argument("--json", action="store_true", help="the report as JSON")
+    verify_.add_argument("--format", choices=["text", "json"], default="text")
+    verify_.set_defaults(func=cmd_verify)
 
     import_ = sub.add_parser(
         "import",

@@ -20,8 +20,8 @@ from mkdocs.structure.pages import Page
 
 from .archive import BUILD_DATE_ENV, PREVIEW_ENV, Archive, load_archive
 from .cadence import evaluate
-from .filing import fixity_problems, withdrawn_entries
-from .gitdates import commit_dates
+from .fixity import withdrawn_entries
+from .git import commit_dates
 from .indexes import ArchiveIndex
 from .labels import SEARCH_STRINGS, UI, lang_prefix
 from .pages import GeneratedFile, GeneratedPage, archive_pages
@@ -30,6 +30,7 @@ from .records import Record
 from .sanitise import clean_html, page_id, text_only
 from .schema import DEFAULT_LANGUAGE
 from .search import BackgroundIndex
+from .verify import fixity_problems
 from .views import RecordView, panel_rows, record_link, stage_rows
 
 log = logging.getLogger("mkdocs.archive")

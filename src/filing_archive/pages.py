@@ -13,7 +13,7 @@ from datetime import date
 from .cadence import Compliance, compliance_csv_rows, unit_summary
 from .catalogue import CATALOGUE_COLUMNS, CATALOGUE_COLUMNS_EN, catalogue_rows, catalogue_years, excel_csv
 from .charts import records_per_month_by_type, records_per_unit_per_year
-from .filing import RecordHistory, WithdrawnEntry
+from .fixity import RecordHistory, WithdrawnEntry
 from .indexes import ArchiveIndex, PlanIndex, group_by_month, group_by_type, group_by_year
 from .labels import field_label, lang_prefix, month_label, term_label, ui
 from .records import Record

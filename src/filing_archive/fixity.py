@@ -1,0 +1,367 @@
+"""Fixity: the manifest and the hash-chained filing log, read, written and replayed.
+
+Two files at the project root hold the evidence an auditor checks:
+
+``manifest-sha256.txt``
+    BagIt style (RFC 8493): one ``<sha256 hex>  <path>`` line per filed record, paths relative
+    to the root in posix form, sorted. A withdrawn record's line is removed (the log keeps it).
+``filing-log.jsonl``
+    Append-only, one JSON object per line: ``seq``, ``time`` (UTC), ``action`` (file, amend,
+    withdraw), ``path``, ``archive_no``, ``digest`` and, by action, ``previous_digest``,
+    ``reason``, ``approval``, ``title``…, then ``author`` and ``prev``: the SHA-256 of the
+    previous line's bytes (all zeros on the first line), so an edited, deleted or moved line
+    breaks the chain.
+
+The log is the authority: replaying it gives every path's state (filed with a digest, or
+withdrawn). The manifest must agree with it, and every filed record's bytes with both. The
+build reads each record's history (``record_history``) and the withdrawals
+(``withdrawn_entries``) from here; this module starts no process and takes no lock, so the
+catalogue and the pages can import its dataclasses cheaply.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from . import storage
+from .problems import Problem
+from .storage import sha256_hex
+
+MANIFEST_FILE = "manifest-sha256.txt"
+LOG_FILE = "filing-log.jsonl"
+ZERO_DIGEST = "0" * 64
+ACTIONS = ("file", "amend", "withdraw")
+MANIFEST_LINE_RE = re.compile(r"^(?P<digest>[0-9a-f]{64})[ \t]+(?P<path>\S.*)$")
+
+
+# --- digests ---------------------------------------------------------------------------------
+def short(digest: str | None) -> str:
+    """The first 12 hex digits, for messages (the full digest is in the manifest)."""
+    return f"{digest[:12]}…" if digest else "none"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+# --- the manifest ----------------------------------------------------------------------------
+def _encode_path(path: str) -> str:
+    """RFC 8493 §2.1.3: CR, LF and % in a manifest path are percent-encoded."""
+    return path.replace("%", "%25").replace("\n", "%0A").replace("\r", "%0D")
+
+
+def _decode_path(text: str) -> str:
+    return text.replace("%0A", "\n").replace("%0a", "\n").replace("%0D", "\r").replace("%0d", "\r").replace("%25", "%")
+
+
+@dataclass
+class Manifest:
+    digests: dict[str, str] = field(default_factory=dict)  # path -> sha256 hex
+    lines: dict[str, int] = field(default_factory=dict)  # path -> 1-based line
+    problems: list[Problem] = field(default_factory=list)  # lines that cannot be read
+
+
+def read_manifest(root: Path) -> Manifest:
+    manifest = Manifest()
+    path = Path(root) / MANIFEST_FILE
+    if not path.exists():
+        return manifest
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        manifest.problems.append(Problem(MANIFEST_FILE, 0, "", "not UTF-8 text (expected <sha256>  <path> lines)"))
+        return manifest
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        m = MANIFEST_LINE_RE.match(line.rstrip("\r"))
+        if not m:
+            manifest.problems.append(Problem(
+                MANIFEST_FILE, number, "",
+                f"not a manifest line (expected <64 hex digits of SHA-256>  <path>, got {line[:80]})",
+            ))
+            continue
+        rel = _decode_path(m["path"])
+        if rel in manifest.digests:
+            manifest.problems.append(Problem(
+                MANIFEST_FILE, number, "", f"{rel} is listed twice (first on line {manifest.lines[rel]})"
+            ))
+            continue
+        manifest.digests[rel] = m["digest"]
+        manifest.lines[rel] = number
+    return manifest
+
+
+def manifest_text(digests: dict[str, str]) -> str:
+    return "".join(f"{digests[p]}  {_encode_path(p)}\n" for p in sorted(digests))
+
+
+def write_manifest(root: Path, digests: dict[str, str]) -> None:
+    storage.atomic_write(Path(root) / MANIFEST_FILE, manifest_text(digests))
+
+
+# --- the filing log --------------------------------------------------------------------------
+@dataclass
+class LogEntry:
+    line: int  # 1-based line in filing-log.jsonl
+    data: dict
+
+    def get(self, key: str, default: object = None) -> object:
+        return self.data.get(key, default)
+
+    @property
+    def action(self) -> str:
+        return str(self.data.get("action"))
+
+    @property
+    def path(self) -> str:
+        return str(self.data.get("path"))
+
+    @property
+    def time(self) -> datetime | None:
+        return parse_time(self.data.get("time"))
+
+
+@dataclass
+class FilingLog:
+    entries: list[LogEntry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # chain breaks and unreadable lines
+    head: str = ZERO_DIGEST  # SHA-256 of the last line: what the next line's prev must be
+    count: int = 0  # lines in the file
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+
+REQUIRED_LOG_KEYS = ("seq", "time", "action", "path", "archive_no", "prev")
+
+
+def read_log(root: Path) -> FilingLog:
+    """Every line of the log, checking the chain: each ``prev`` is the SHA-256 of the line before."""
+    log = FilingLog()
+    path = Path(root) / LOG_FILE
+    if not path.exists():
+        return log
+    data = path.read_bytes()
+    raw_lines = data.split(b"\n")
+    if raw_lines and raw_lines[-1] == b"":
+        raw_lines.pop()
+    elif raw_lines:
+        log.problems.append(Problem(
+            LOG_FILE, len(raw_lines), "",
+            "the last line has no line end (an interrupted write?): restore filing-log.jsonl from git",
+        ))
+    expected_prev = ZERO_DIGEST
+    expected_seq = 1
+    for number, raw in enumerate(raw_lines, start=1):
+        log.count = number
+
+        def problem(key: str, message: str, number: int = number) -> None:
+            log.problems.append(Problem(LOG_FILE, number, key, message))
+
+        try:
+            entry = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            entry = None
+        if not isinstance(entry, dict):
+            problem("", "not a JSON object on one line (the line was edited or damaged)")
+            expected_prev = sha256_hex(raw)
+            expected_seq += 1
+            continue
+        missing = [k for k in REQUIRED_LOG_KEYS if k not in entry]
+        if missing:
+            problem(missing[0], f"entry lacks {', '.join(missing)} (expected {', '.join(REQUIRED_LOG_KEYS)})")
+        if entry.get("prev") != expected_prev:
+            if number == 1:
+                what = f"the first line's prev must be {short(ZERO_DIGEST)} (all zeros)"
+            else:
+                what = (f"prev does not match the SHA-256 of line {number - 1} "
+                        f"(line {number - 1} was edited, or lines were deleted or moved)")
+            got = short(str(entry.get("prev")))
+            problem("prev", f"chain broken: {what}; expected {short(expected_prev)}, got {got}")
+        if entry.get("seq") != expected_seq:
+            problem("seq", f"sequence number {entry.get('seq')} follows {expected_seq - 1} (expected {expected_seq}: "
+                           f"lines were deleted, added or moved)")
+        seq = entry.get("seq")
+        expected_seq = seq + 1 if isinstance(seq, int) and not isinstance(seq, bool) else expected_seq + 1
+        if entry.get("action") not in ACTIONS:
+            problem("action", f"unknown action {entry.get('action')!r} (expected {' | '.join(ACTIONS)})")
+        if "time" in entry and parse_time(entry.get("time")) is None:
+            problem("time", f"expected a UTC time such as 2026-11-30T08:00:00Z, got {entry.get('time')!r}")
+        expected_prev = sha256_hex(raw)
+        log.entries.append(LogEntry(number, entry))
+    log.head = expected_prev
+    return log
+
+
+def log_line(entry: dict) -> str:
+    return json.dumps(entry, ensure_ascii=False, separators=(", ", ": "))
+
+
+def append_log(root: Path, log: FilingLog, *entries: dict) -> list[LogEntry]:
+    """Append ``entries``, each with the next ``seq`` and the ``prev`` of the line before, in one
+    fsynced write. Updates ``log`` in place."""
+    time = utc_now().isoformat().replace("+00:00", "Z")
+    lines, appended = [], []
+    for entry in entries:
+        ordered = {"seq": log.count + 1, "time": time, **entry, "prev": log.head}
+        line = log_line(ordered)
+        lines.append(line)
+        log.count += 1
+        log.head = sha256_hex(line.encode("utf-8"))
+        appended.append(LogEntry(log.count, ordered))
+    if lines:
+        storage.append_lines(Path(root) / LOG_FILE, lines)
+    log.entries.extend(appended)
+    return appended
+
+
+
+# --- the state the log describes -------------------------------------------------------------
+@dataclass(frozen=True)
+class Amendment:
+    """One line of a record's 备考表: when it was amended, why, and the digests."""
+
+    date: date
+    reason: str
+    time: datetime | None = None
+    digest: str = ""
+    previous_digest: str = ""
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class WithdrawnEntry:
+    """A record taken out of publication (销毁 or 撤出, with approval), for the catalogue's 备注."""
+
+    path: str
+    archive_no: str
+    title: str
+    date: date  # the day it was withdrawn (UTC)
+    reason: str
+    approval: str
+    unit: str = ""
+    record_date: date | None = None  # the record's own 成文日期
+    doc_no: str | None = None
+    retention: str | None = None
+    time: datetime | None = None
+    line: int = 0  # its line in filing-log.jsonl
+
+
+@dataclass
+class RecordHistory:
+    """What the log says about one path: filed when, under which 档号, with which digest."""
+
+    path: str
+    archive_no: str
+    digest: str  # the digest the record must have now
+    filed_at: datetime | None
+    retention: str | None = None
+    title: str | None = None
+    amendments: list[Amendment] = field(default_factory=list)
+    withdrawn: bool = False
+    withdrawal: WithdrawnEntry | None = None
+    line: int = 0  # the log line that set the current digest (or withdrew it)
+    filed_line: int = 0
+
+    @property
+    def filed_on(self) -> date | None:
+        return self.filed_at.date() if self.filed_at else None
+
+
+def _date_of(value: object) -> date | None:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def replay(log: FilingLog) -> tuple[dict[str, RecordHistory], list[Problem]]:
+    """Each path's current state from the log, and entries that make no sense in order."""
+    states: dict[str, RecordHistory] = {}
+    problems: list[Problem] = []
+    for entry in log.entries:
+        action, rel = entry.action, entry.path
+        digest = entry.get("digest")
+        state = states.get(rel)
+        live = state is not None and not state.withdrawn
+
+        def problem(message: str, entry: LogEntry = entry) -> None:
+            problems.append(Problem(LOG_FILE, entry.line, "action", message))
+
+        if action == "file":
+            if live:
+                problem(f"{rel} is filed again without being withdrawn (already filed on line {state.filed_line})")
+            if not isinstance(digest, str):
+                problem(f"a file entry needs the record's digest, got {digest!r}")
+                continue
+            states[rel] = RecordHistory(
+                path=rel, archive_no=str(entry.get("archive_no")), digest=digest, filed_at=entry.time,
+                retention=entry.get("retention"), title=entry.get("title"), line=entry.line, filed_line=entry.line,
+            )
+        elif action == "amend":
+            if not live:
+                problem(f"amends {rel}, which is not filed at that point of the log")
+                continue
+            if not isinstance(digest, str):
+                problem(f"an amend entry needs the new digest, got {digest!r}")
+                continue
+            if entry.get("previous_digest") != state.digest:
+                problem(f"previous_digest {short(str(entry.get('previous_digest')))} is not the digest "
+                        f"{short(state.digest)} recorded on line {state.line}")
+            when = entry.time
+            state.amendments.append(Amendment(
+                date=when.date() if when else date.min, reason=str(entry.get("reason") or ""), time=when,
+                digest=digest, previous_digest=str(entry.get("previous_digest") or ""), author=entry.get("author"),
+            ))
+            state.digest = digest
+            state.line = entry.line
+        elif action == "withdraw":
+            if not live:
+                problem(f"withdraws {rel}, which is not filed at that point of the log")
+                continue
+            when = entry.time
+            state.withdrawn = True
+            state.line = entry.line
+            state.withdrawal = WithdrawnEntry(
+                path=rel, archive_no=state.archive_no, title=str(entry.get("title") or state.title or ""),
+                date=when.date() if when else date.min, reason=str(entry.get("reason") or ""),
+                approval=str(entry.get("approval") or ""), unit=str(entry.get("unit") or ""),
+                record_date=_date_of(entry.get("date")), doc_no=entry.get("doc_no"),
+                retention=entry.get("retention") or state.retention, time=when, line=entry.line,
+            )
+    return states, problems
+
+
+def record_history(root: Path) -> dict[str, RecordHistory]:
+    """For the build: every path the log knows, keyed by record path (relative, posix).
+
+    Lenient: a damaged log still yields what can be read (``fixity_problems`` reports the damage).
+    """
+    states, _ = replay(read_log(Path(root)))
+    return states
+
+
+def withdrawn_entries(root: Path, history: dict[str, RecordHistory] | None = None) -> list[WithdrawnEntry]:
+    """For the catalogue's 备注: every record withdrawn and not filed again since, in log order.
+
+    Pass the ``record_history`` already read to avoid reading the log again."""
+    states = record_history(root) if history is None else history
+    found = [s.withdrawal for s in states.values() if s.withdrawn and s.withdrawal]
+    return sorted(found, key=lambda w: w.line)

@@ -1,0 +1,246 @@
+"""``archive verify`` and the build's fixity check: every filed record present and unchanged,
+the manifest agreeing with the log, the log's chain intact and unchanged since its last commit,
+档号 unique and 件号 without gaps.
+
+Both read the records once, through ``load_archive`` (its ``sources`` carry each file's digest),
+and the manifest and the log through ``fixity``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from . import storage
+from .archive import Archive, load_archive
+from .filing import archive_lock
+from .fixity import LOG_FILE, MANIFEST_FILE, RecordHistory, read_log, read_manifest, replay, short
+from .git import committed_bytes
+from .numbering import claimed_numbers
+from .problems import ERROR, Problem, Problems
+
+
+@dataclass
+class VerifyReport:
+    """What ``archive verify`` prints (or writes as JSON): the findings, then the counts behind them."""
+
+    findings: list[Problem]
+    records: int
+    filed: int
+    withdrawn: int
+    manifest_lines: int
+    log_entries: int
+    log_head: str
+    log_intact: bool
+    classes: dict[str, list[int]]  # class -> sorted 件号
+    fonds: str = ""
+    git: str = ""  # what comparing the log with the version committed in git found
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def committed_log_problems(root: Path) -> tuple[list[Problem], str]:
+    """The log is append-only: the lines committed in git (``HEAD:filing-log.jsonl``) must still
+    open the file, byte for byte. This also covers the last line, which no later ``prev`` protects.
+
+    Returns (problems, what was checked); outside git, or before the log is committed, nothing.
+    """
+    path = Path(root) / LOG_FILE
+    committed, why_not = committed_bytes(root, LOG_FILE)
+    if committed is None:
+        return [], why_not
+    current = path.read_bytes() if path.exists() else b""
+    if current.startswith(committed):
+        lines = committed.count(b"\n")
+        return [], f"the {lines} lines committed in git are unchanged"
+    old_lines, new_lines = committed.split(b"\n"), current.split(b"\n")
+    line = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=False), start=1) if a != b),
+                min(len(old_lines), len(new_lines)))
+    return [Problem(LOG_FILE, line, "", f"line {line} differs from the version committed in git (HEAD): the log is "
+                                        f"append-only; restore it with git checkout -- {LOG_FILE}")], "changed"
+
+
+def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
+    """Everything about fixity and the log that record validation does not already report."""
+    root = archive.root
+    manifest, log = read_manifest(root), read_log(root)
+    findings: list[Problem] = list(manifest.problems) + list(log.problems)
+    committed, committed_note = committed_log_problems(root)
+    findings.extend(committed)
+    states, order_problems = replay(log)
+    findings.extend(order_problems)
+
+    def add(path: str, line: int, field: str, message: str) -> None:
+        findings.append(Problem(path, line, field, message, ERROR))
+
+    # Every record file that claims filed, valid or not.
+    claims_filed: dict[str, dict] = {}
+    records_by_path = {r.path: r for r in archive.records}
+    for record in archive.records:
+        if record.is_filed:
+            claims_filed[record.path] = {"archive_no": record.archive_no, "retention": record.retention,
+                                         "line": record.line("status")}
+    for record in archive.broken:  # records with errors still say what they claim
+        if record.is_filed:
+            claims_filed[record.path] = {"archive_no": record.archive_no, "retention": record.retention,
+                                         "line": record.line("status")}
+    records_by_path.update((r.path, r) for r in archive.broken)
+
+    digests = {source.path: source.digest for source in archive.sources}
+
+    def digest_of(rel: str) -> str | None:
+        return digests.get(rel)
+
+    for rel, state in sorted(states.items()):
+        in_manifest = manifest.digests.get(rel)
+        if state.withdrawn:
+            if in_manifest is not None:
+                add(MANIFEST_FILE, manifest.lines[rel], "",
+                    f"{rel} was withdrawn ({LOG_FILE} line {state.line}) but is still listed: "
+                    f"re-run archive withdraw {rel} to finish")
+            continue
+        if in_manifest is None:
+            add(MANIFEST_FILE, 0, "", f"{rel} is filed as {state.archive_no} ({LOG_FILE} line {state.line}) "
+                                      f"but missing from the manifest (a deleted manifest line?)")
+        elif in_manifest != state.digest:
+            add(MANIFEST_FILE, manifest.lines[rel], "",
+                f"digest of {rel} differs from {LOG_FILE} line {state.line} (manifest {short(in_manifest)}, "
+                f"log {short(state.digest)}): the manifest line was edited, or an amend was interrupted")
+        now = digest_of(rel)
+        if now is None and rel in digests:  # there but unreadable: said where it was read
+            continue
+        if now is None:
+            add(rel, 0, "", f"missing: filed as {state.archive_no} ({LOG_FILE} line {state.filed_line}) but the file "
+                            f"is gone: restore it from git, or withdraw it with approval (archive withdraw)")
+            continue
+        claim = claims_filed.get(rel)
+        if claim is None:
+            add(rel, records_by_path[rel].line("status") if rel in records_by_path else 1, "status",
+                f"changed after filing: use archive amend (filed as {state.archive_no}, but the record no longer "
+                f"says status: filed; filed {short(state.digest)}, file now {short(now)})")
+            continue
+        if now != state.digest:
+            add(rel, claim["line"], "status",
+                f"changed after filing: use archive amend (filed {short(state.digest)}, file now {short(now)})")
+        if claim.get("archive_no") and claim["archive_no"] != state.archive_no:
+            add(rel, records_by_path[rel].line("archive_no") if rel in records_by_path else 1, "archive_no",
+                f"档号 {claim.get('archive_no')} is not the one filed ({state.archive_no}, {LOG_FILE} line "
+                f"{state.filed_line})")
+
+    for rel in sorted(manifest.digests):
+        state = states.get(rel)
+        if state is None:
+            if not log.intact:
+                hint = f"the {LOG_FILE} chain is broken: was its entry deleted?"
+            elif rel in claims_filed:
+                hint = (f"an interrupted archive file? re-run archive file {rel} --retention "
+                        f"{claims_filed[rel].get('retention') or '…'}")
+            else:
+                hint = "a line added by hand?"
+            add(MANIFEST_FILE, manifest.lines[rel], "", f"{rel} has no file entry in {LOG_FILE} ({hint})")
+
+    for rel, claim in sorted(claims_filed.items()):
+        state = states.get(rel)
+        if state is not None and not state.withdrawn:
+            continue
+        if rel in manifest.digests:
+            continue  # reported above as a manifest line without a log entry
+        if state is not None and state.withdrawn:
+            add(rel, claim["line"], "status",
+                f"withdrawn on {state.withdrawal.date if state.withdrawal else '?'} ({LOG_FILE} line {state.line}) "
+                f"but still here with status: filed: re-run archive withdraw {rel} to finish")
+            continue
+        add(rel, claim["line"], "status",
+            f"status is filed but the record is not in {MANIFEST_FILE} (half-filed, or filed by hand): "
+            f"re-run archive file {rel} --retention {claim.get('retention') or '…'} to finish filing it")
+
+    # 档号: unique across the log's history and the records; 件号 without gaps per class.
+    claims = claimed_numbers(archive, log)
+    first_owner: dict[str, str] = {}
+    for entry in log.entries:
+        if entry.action != "file":
+            continue
+        no, rel = str(entry.get("archive_no")), entry.path
+        if no in first_owner and first_owner[no] != rel:
+            add(LOG_FILE, entry.line, "archive_no", f"档号 {no} given to {rel} was already given to {first_owner[no]}")
+        first_owner.setdefault(no, rel)
+    for record in archive.records + archive.broken:
+        owner = first_owner.get(record.archive_no or "")
+        if owner and owner != record.path:
+            add(record.path, record.line("archive_no"), "archive_no",
+                f"duplicate 档号 {record.archive_no} (the filing log gave it to {owner}; 件号 are never reused)")
+    classes: dict[str, list[int]] = {}
+    for cls, numbers in sorted(claims.items()):
+        present = sorted(numbers)
+        classes[cls] = present
+        missing = sorted(set(range(1, present[-1] + 1)) - set(present))
+        if not missing:
+            continue
+        after = {n: min(k for k in present if k > n) for n in missing}
+        for n in missing:
+            holder = numbers[after[n]][0]
+            line = records_by_path[holder].line("archive_no") if holder in records_by_path else 0
+            add(holder, line, "archive_no",
+                f"漏号 gap: 件号 {n:04d} of {cls} was never given (件号 run without gaps: "
+                f"{', '.join(f'{k:04d}' for k in present)})")
+    summary = {
+        "states": states, "classes": classes, "manifest_lines": len(manifest.digests),
+        "log_entries": log.count, "log_head": log.head, "log_intact": log.intact, "git": committed_note,
+    }
+    return findings, summary
+
+
+def fixity_problems(archive: Archive) -> tuple[list[Problem], dict[str, RecordHistory]]:
+    """For the build: every fixity and filing-log finding, as errors naming file, line and field,
+    and each path's history from the same reading of the log (``record_history``).
+
+    A filed record whose bytes differ from what was filed says ``changed after filing: use
+    archive amend``; a record claiming ``filed`` without a manifest entry, a deleted record, a
+    broken log chain, an edited manifest line, a 档号 reused or a 件号 gap are errors too.
+    Duplicate and disagreeing 档号 among records are left to validation, which reports them.
+    """
+    findings, summary = integrity_findings(archive)
+    return Problems(findings).sorted(), summary["states"]
+
+
+VERIFY_VALIDATION_FIELDS = ("archive_no", "retention")
+
+
+def verify(root: Path, today: date | None = None) -> VerifyReport:
+    """Recompute every digest and check manifest, log, 档号 and 件号 (``archive verify``)."""
+    root = Path(root).resolve()
+    with archive_lock(root, shared=True):
+        archive = load_archive(root, today, bodies=False)
+        findings, summary = integrity_findings(archive)
+    if not archive.registry.fonds:
+        findings = archive.problems.errors + findings
+    findings += [p for p in archive.problems.errors if p.field in VERIFY_VALIDATION_FIELDS]
+    if archive.registry.fonds:
+        findings += [
+            Problem(rel, 0, "", "leftover temporary file of an interrupted write (the file it was replacing is "
+                                "intact): delete it, or run archive file, amend or withdraw, which remove it")
+            for rel in storage.leftover_temp_files(root, archive.registry.docs_dir)
+        ]
+    states = summary["states"]
+    # A filed record that cannot even be read (a control character, an encoding): say why, beside
+    # "changed after filing" (what no longer validates is for check and the build to say).
+    readable = {r.path for r in archive.records + archive.broken}
+    unreadable = {rel for rel, s in states.items() if not s.withdrawn} - readable
+    findings += [p for p in archive.problems.errors if p.path in unreadable and (root / p.path).is_file()]
+    findings = Problems(set(findings)).sorted()
+    return VerifyReport(
+        findings=findings,
+        records=archive.files_checked,
+        filed=sum(1 for s in states.values() if not s.withdrawn),
+        withdrawn=sum(1 for s in states.values() if s.withdrawn),
+        manifest_lines=summary["manifest_lines"],
+        log_entries=summary["log_entries"],
+        log_head=summary["log_head"],
+        log_intact=summary["log_intact"],
+        git=summary["git"],
+        classes=summary["classes"],
+        fonds=f"{archive.registry.fonds} {archive.registry.fonds_name}".strip(),
+    )
