@@ -11,7 +11,8 @@ from pathlib import Path
 
 from . import filing
 from .archive import PREVIEW_ENV, load_archive
-from .cadence import evaluate, gap_line
+from .compliance import evaluate
+from .compliance_report import gap_line
 from .problems import UsageError
 from .registry import REGISTRY_FILE
 

@@ -73,6 +73,8 @@ STATUSES = Vocabulary(
         Term("filed", "已归档", "Filed"),
     ],
 )
+# What a recurring duty counts (cadence rules, compliance): never a draft.
+COUNTED_STATUSES = ("published", "filed")
 
 # Only non-secret material may live here: a secret grade (绝密, 机密, 秘密) or any 密级 marking
 # in a record stops it (``secrecy.py`` holds the patterns).
