@@ -63,3 +63,14 @@ def test_every_core_module_imports_alone_without_mkdocs(module):
 def test_no_module_is_longer_than_a_newcomer_reads_at_once():
     lengths = {m: len((PACKAGE / f"{m}.py").read_text(encoding="utf-8").splitlines()) for m in MODULES}
     assert {m: n for m, n in lengths.items() if n > MAX_LINES} == {}
+
+
+def test_interface_text_loads_no_reader_and_no_check():
+    """Every page wants ``labels``; it needs vocabularies only, not the readers, the registry or
+    the validation (it once loaded them through the cadence rules)."""
+    code = ("import sys, filing_archive.labels; "
+            "print(','.join(sorted(m for m in sys.modules if m.startswith('filing_archive.'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["filing_archive.compliance,filing_archive.labels,filing_archive.periods,"
+                                     "filing_archive.schema"]

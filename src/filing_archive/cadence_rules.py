@@ -278,7 +278,7 @@ def _where_value(name: str, value: object, type_code: str | None, err: Callable[
 
 
 def parse_plan_cadence(value: object, lines: dict[str, int], path: str, problems: Problems) -> list[Rule] | None:
-    """A plan's ``cadence:`` list (validation.py calls this for the field); None if it has errors."""
+    """A plan's ``cadence:`` list (record_checker.py calls this for the field); None if it has errors."""
     first_line = lines.get("cadence", 1)
     if not isinstance(value, list) or not value:
         problems.error(path, first_line, "cadence",
