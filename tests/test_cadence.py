@@ -14,16 +14,11 @@ import pytest
 from conftest import REGISTRY, REPO, Project, minimal
 
 from filing_archive.archive import load_archive
-from filing_archive.cadence import (
-    Rate,
-    compliance_csv_rows,
-    evaluate,
-    parse_period,
-    periods_between,
-    unit_summary,
-)
 from filing_archive.catalogue import excel_csv
+from filing_archive.compliance import Rate, evaluate, unit_summary
+from filing_archive.compliance_report import compliance_csv_rows
 from filing_archive.labels import term_label
+from filing_archive.periods import parse_period, periods_between
 
 TODAY = date(2024, 7, 15)  # the injected build date: 2024-07 (month), 2024-Q3, 2024-H2, 2024 are in progress
 

@@ -14,7 +14,7 @@ from conftest import Project
 from sitecheck import page
 from test_cadence import EXPECTED, TODAY, write_fixture
 
-from filing_archive.cadence import CELL_STATUSES
+from filing_archive.compliance import CELL_STATUSES
 from filing_archive.filing import file_records
 
 MIN = {"monthly-study": 2}

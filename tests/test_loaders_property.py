@@ -177,7 +177,7 @@ def test_random_front_matter_is_valid_or_a_clean_error(registry, yaml_text, body
 def test_random_registry_is_valid_or_a_clean_error(tmp_path_factory, yaml_text, where, encoding):
     if where == "alone":
         text = yaml_text
-    elif where == "cadence":  # rules and exemptions, read by cadence.py after the registry
+    elif where == "cadence":  # rules and exemptions, read by cadence_rules.py after the registry
         text = REGISTRY + "cadence:\n  - {id: r, name: 学习, applies_to: [AAA], type: study, per: month}\n  - " + \
             yaml_text.replace("\n", "\n    ") + "\nexemptions:\n  - {unit: AAA, rule: r, period: 2026-01, reason: x}\n"
     elif where == "nested":  # inside the units list, where the line walk goes deep

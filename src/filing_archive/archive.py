@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .cadence import Exemption, Rule, collect
+from .archive_checks import validate_archive
+from .cadence_rules import Exemption, Rule, collect
 from .frontmatter import SourceError, read_limited
 from .problems import ArchiveError, Problem, Problems
 from .records import Record, Translation
@@ -16,7 +17,7 @@ from .registry import Registry, load_registry
 from .schema import DEFAULT_LANGUAGE, LANGUAGES
 from .secrecy import marking_in, markings_in_lines
 from .storage import sha256_hex
-from .validation import parse_or_report, validate_archive, validate_record, validate_translation
+from .validation import parse_or_report, validate_record, validate_translation
 
 BUILD_DATE_ENV = "ARCHIVE_BUILD_DATE"
 PREVIEW_ENV = "ARCHIVE_PREVIEW"  # set by `archive preview`: the build keeps its first search index

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from .cadence import periods_between
 from .labels import ui
+from .periods import periods_between
 from .records import Record
 from .registry import Registry
 from .schema import TYPES

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from . import filing, scaffold, verify
 from .archive import PREVIEW_ENV, load_archive
-from .cadence import evaluate, gap_line
+from .compliance import evaluate
+from .compliance_report import gap_line
 from .fixity import LOG_FILE, MANIFEST_FILE, short
 from .problems import UsageError
 from .registry import REGISTRY_FILE

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .cadence import CELL_STATUSES, PERIODS
+from .compliance import CELL_STATUSES
+from .periods import PERIODS
 from .schema import DEFAULT_LANGUAGE, FIELDS, RETENTION, SECRECY, STATUSES, STUDY_FORMS, TYPES, Vocabulary
 
 UI: dict[str, dict[str, str]] = {

@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .archive import BUILD_DATE_ENV, PREVIEW_ENV, Archive, load_archive
-from .cadence import evaluate
+from .compliance import evaluate
 from .fixity import withdrawn_entries
 from .git import commit_dates
 from .indexes import ArchiveIndex

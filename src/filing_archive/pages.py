@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .cadence import Compliance, compliance_csv_rows, unit_summary
 from .catalogue import CATALOGUE_COLUMNS, CATALOGUE_COLUMNS_EN, catalogue_rows, catalogue_years, excel_csv
 from .charts import records_per_month_by_type, records_per_unit_per_year
+from .compliance import Compliance, unit_summary
+from .compliance_report import compliance_csv_rows
 from .fixity import RecordHistory, WithdrawnEntry
 from .indexes import ArchiveIndex, PlanIndex, group_by_month, group_by_type, group_by_year
 from .labels import field_label, lang_prefix, month_label, term_label, ui

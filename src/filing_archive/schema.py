@@ -1,8 +1,9 @@
 """The front-matter contract: every field a record may carry, declared once.
 
 Vocabularies map a code to its Chinese and English labels; the Chinese label is accepted
-as an alias wherever a code is. Validation (``validation.py``) reads these declarations;
-templates read the labels.
+as an alias wherever a code is. Each field names the kind of its value; ``fields.py`` holds
+the kinds (how a value is checked and what is expected). Validation (``record_checker.py``)
+reads these declarations; templates read the labels.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ STATUSES = Vocabulary(
         Term("filed", "已归档", "Filed"),
     ],
 )
+# What a recurring duty counts (cadence rules, compliance): never a draft.
+COUNTED_STATUSES = ("published", "filed")
 
 # Only non-secret material may live here: a secret grade (绝密, 机密, 秘密) or any 密级 marking
 # in a record stops it (``secrecy.py`` holds the patterns).
@@ -127,7 +130,8 @@ class FieldSpec:
     name: str
     zh: str
     en: str
-    kind: str  # text | date | int | number | text_list | vocab | stages | cadence | id | doc_no | archive_no
+    kind: str  # the name of its kind in fields.KINDS: text | date | int | number | text_list | vocab | secrecy
+    #   | unit | stages | cadence | id | doc_no | archive_no
     vocabulary: Vocabulary | None = None
     required: bool = False
     only_types: tuple[str, ...] = ()
@@ -143,7 +147,7 @@ class FieldSpec:
 
 # Limits (README, "Limits"): everything in a record is untrusted input, and a title is repeated
 # on every index page, so each text and list has a size; ids and names that become paths, URLs
-# or anchors also have a character rule (validation.py).
+# or anchors also have a character rule (fields.py, record_paths.py).
 TITLE_MAX = 200
 NAME_MAX = 100  # a person's or a unit's name, a rule's name
 ID_MAX = 64  # ids (a record's, a plan's, a cadence rule's): they become folder names and URLs
@@ -186,7 +190,7 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("stage", "阶段", "Stage", "text", max_length=STAGE_NAME_MAX),
         FieldSpec("stages", "阶段安排", "Stages", "stages", only_types=("plan",), max_length=STAGE_NAME_MAX,
                   max_items=LIST_MAX),
-        FieldSpec("cadence", "频次要求", "Cadence", "cadence", only_types=("plan",), max_items=LIST_MAX),  # cadence.py
+        FieldSpec("cadence", "频次要求", "Cadence", "cadence", only_types=("plan",), max_items=LIST_MAX),  # rules
         FieldSpec("form", "学习形式", "Form", "vocab", STUDY_FORMS, only_types=("study",)),
         FieldSpec("host", "主持人", "Host", "text", only_types=("study",), max_length=NAME_MAX),
         FieldSpec("attendees", "参加人数", "Attendees", "int", only_types=("study",), minimum=0, maximum=100_000),

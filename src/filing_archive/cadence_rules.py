@@ -1,76 +1,28 @@
-"""Cadence: the recurring duties of units, checked against the archive at build time.
+"""Cadence rules: the recurring duties of units, as ``archive.yml`` (``cadence:``, with
+``exemptions:``) and a plan's own front-matter (``cadence:``) declare them, checked and normalised.
 
 A rule says "a unit of these kinds keeps at least ``min`` records of this type every month
-(quarter, half-year, year)". Rules live in ``archive.yml`` (``cadence:``, with ``exemptions:``)
-or in a plan's own front-matter (``cadence:``, for the plan's unit, between the start of its
-first stage and the end of its last). ``evaluate()`` turns the rules and the records into a
-``Compliance``: per rule a matrix of units × periods, per unit a rate, and the gaps, worst
-first. No MkDocs here; pages and the CSV file are laid out elsewhere from this data.
-
-Definitions (the README repeats them for staff):
-
-- Periods are calendar months (``2026-03``), quarters (``2026-Q1``), halves (``2026-H1`` =
-  January–June, ``2026-H2`` = July–December) and years (``2026``). A rule with ``months:``
-  must count per month; it has periods only in those months.
-- A rule starts at its ``from:`` date, else at the start of the period holding the unit's
-  first published or filed record (a unit with neither has nothing due yet); a plan's rule
-  starts at its first stage's start (or its ``from:``, if later) and ends at its last stage's
-  end. Periods run from the one holding the start to the one holding the build date (or the
-  rule's end); only records dated inside the rule's dates count.
-- A record counts when it is published or filed (never a draft), of the rule's unit and type,
-  dated inside the period, matching every ``where:`` filter (a list field such as
-  ``keywords`` matches when it contains the value).
-- A cell is ``exempt`` when an exemption names it (this wins over everything else);
-  ``in_progress`` while the build date is inside it and it has not ended (never a failure,
-  whatever its count); otherwise ``met`` when count ≥ min, else ``missing``.
-- A rate is met / due, where due = met + missing (exempt and in-progress cells are not due).
-- Gaps are the missing cells, worst first: the lowest count/min, then the oldest period, then
-  the rule's order in the registry, then the unit's.
+(quarter, half-year, year)". A plan's rule applies to the plan's unit, between the start of its
+first stage and the end of its last (or its ``from:``, if later). A rule with ``months:`` must
+count per month; it has periods only in those months. A ``where:`` filter names a field a record
+carries and one value of it (of the field's kind, ``fields.py``); a list field such as
+``keywords`` matches when it contains the value. ``compliance.py`` evaluates the rules.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING
 
+from .fields import did_you_mean, fmt, kind_of, yaml_date
+from .periods import MONTH_ABBR_EN, PER_ADJECTIVE, PERIOD_KEY_EXAMPLE, PERIODS, parse_period
 from .problems import Problems
 from .records import Record
 from .registry import Registry, Unit
-from .schema import FIELDS, ID_MAX, NAME_MAX, STATUSES, TYPES, UNIT_KINDS, Term, Vocabulary, too_long
-from .validation import did_you_mean, fmt, yaml_date
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .archive import Archive
-
-PERIODS = Vocabulary(
-    "per",
-    [
-        Term("month", "月", "Month"),
-        Term("quarter", "季度", "Quarter"),
-        Term("half", "半年", "Half-year"),
-        Term("year", "年", "Year"),
-    ],
-    near_miss=False,
-)
-MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "half": 6, "year": 12}
-
-CELL_STATUSES = Vocabulary(
-    "compliance",
-    [
-        Term("met", "达标", "Met"),
-        Term("missing", "缺失", "Missing"),
-        Term("exempt", "豁免", "Exempt"),
-        Term("in_progress", "进行中", "In progress"),
-    ],
-    near_miss=False,
-)
-COUNTED_STATUSES = ("published", "filed")
+from .schema import COUNTED_STATUSES, FIELDS, ID_MAX, NAME_MAX, STATUSES, TYPES, UNIT_KINDS, too_long
 
 RULE_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: "$" would accept a trailing newline
 RULE_KEYS = ("id", "name", "name_en", "applies_to", "type", "where", "per", "min", "months", "from", "source")
@@ -79,93 +31,8 @@ EXEMPTION_KEYS = ("unit", "rule", "period", "reason")
 # not what the rule fixes already (unit, type, date) nor what no two records share.
 WHERE_FIELDS = ("status", "secrecy", "retention", "responsible", "keywords", "plan", "stage", "form", "host",
                 "attendees", "hours", "issue")
-PERIOD_KEY_RE = {
-    "month": re.compile(r"^(?P<year>\d{4})-(?P<n>\d{2})$"),
-    "quarter": re.compile(r"^(?P<year>\d{4})-Q(?P<n>\d)$"),
-    "half": re.compile(r"^(?P<year>\d{4})-H(?P<n>\d)$"),
-    "year": re.compile(r"^(?P<year>\d{4})$"),
-}
-PERIOD_KEY_EXAMPLE = {"month": "YYYY-MM such as 2026-07", "quarter": "YYYY-Qn such as 2026-Q3",
-                      "half": "YYYY-H1 or YYYY-H2 such as 2026-H2", "year": "YYYY such as 2026"}
-PER_ADJECTIVE = {"month": "monthly", "quarter": "quarterly", "half": "half-yearly", "year": "yearly"}
-MONTH_ABBR_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-# --- periods -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Period:
-    """One calendar period: ``key`` is ``2026-03``, ``2026-Q1``, ``2026-H1`` or ``2026``."""
-
-    per: str
-    key: str
-    start: date
-    end: date
-
-    @property
-    def year(self) -> int:
-        return self.start.year
-
-    @property
-    def index(self) -> int:
-        """1-based: the month, quarter or half of the year (1 for a year)."""
-        return (self.start.month - 1) // MONTHS_PER_PERIOD[self.per] + 1
-
-    def label(self, lang: str) -> str:
-        y, n = self.year, self.index
-        if lang == "en":
-            return {"month": f"{MONTH_ABBR_EN[n - 1]} {y}", "quarter": f"Q{n} {y}", "half": f"H{n} {y}",
-                    "year": str(y)}[self.per]
-        return {"month": f"{y}年{n}月", "quarter": f"{y}年第{n}季度", "half": f"{y}年{'上' if n == 1 else '下'}半年",
-                "year": f"{y}年"}[self.per]
-
-    def contains(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
-
-def make_period(per: str, year: int, index: int) -> Period:
-    """The ``index``-th (1-based) period of ``per`` in ``year``."""
-    span = MONTHS_PER_PERIOD[per]
-    first = (index - 1) * span + 1
-    last = first + span - 1
-    key = {"month": f"{year}-{index:02d}", "quarter": f"{year}-Q{index}", "half": f"{year}-H{index}",
-           "year": f"{year}"}[per]
-    return Period(per, key, date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1]))
-
-
-def period_of(per: str, day: date) -> Period:
-    """The period of ``per`` holding ``day``."""
-    return make_period(per, day.year, (day.month - 1) // MONTHS_PER_PERIOD[per] + 1)
-
-
-def periods_between(per: str, start: date, end: date, months: tuple[int, ...] = ()) -> list[Period]:
-    """Every period from the one holding ``start`` to the one holding ``end`` (only ``months``, if given)."""
-    if start > end:
-        return []
-    found = []
-    period = period_of(per, start)
-    while period.start <= end:
-        if not months or period.start.month in months:
-            found.append(period)
-        nxt = period.end.toordinal() + 1
-        period = period_of(per, date.fromordinal(nxt))
-    return found
-
-
-def parse_period(per: str, value: object) -> Period | None:
-    """A period key as staff write it (``2026-07``, ``2026-Q3``, ``2026-H2``, ``2026``), or None."""
-    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-    if not isinstance(text, str):
-        return None
-    m = PERIOD_KEY_RE[per].match(text.strip())
-    if not m:
-        return None
-    n = int(m.groupdict().get("n") or 1)
-    if not 1 <= n <= 12 // MONTHS_PER_PERIOD[per]:
-        return None
-    return make_period(per, int(m["year"]), n)
-
-
-# --- rules -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Rule:
     """One cadence rule, checked and normalised (codes, not aliases).
@@ -382,7 +249,8 @@ def parse_rule(raw: object, prefix: str, report: Report, registry: Registry | No
 
 
 def _where_value(name: str, value: object, type_code: str | None, err: Callable[[str], None]) -> object | None:
-    """One ``where:`` filter, normalised to what a Record holds (codes for vocabularies)."""
+    """One ``where:`` filter, normalised to what a Record holds (codes for vocabularies): one value
+    of the field's kind, read as ``fields.py`` reads it in a record."""
     spec = FIELDS.get(name)
     if name not in WHERE_FIELDS:
         hint = did_you_mean(name, list(WHERE_FIELDS))
@@ -398,34 +266,19 @@ def _where_value(name: str, value: object, type_code: str | None, err: Callable[
     if isinstance(value, list | dict) or value is None:
         err(f"expected a single value to compare with, got {fmt(value)}")
         return None
-    if spec.vocabulary is not None:
-        term = spec.vocabulary.get(value)
-        if term is None:
-            err(f"expected {spec.vocabulary.describe()}, got {fmt(value)}")
-            return None
-        if name == "status" and term.code not in COUNTED_STATUSES:
-            err(f"drafts never count (expected {' | '.join(f'{c} {STATUSES[c].zh}' for c in COUNTED_STATUSES)}, "
-                f"got {fmt(value)})")
-            return None
-        return term.code
-    if spec.kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            err(f"expected a whole number, got {fmt(value)}")
-            return None
-        return value
-    if spec.kind == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            err(f"expected a number, got {fmt(value)}")
-            return None
-        return value
-    if not isinstance(value, str) or not value.strip():
-        err(f"expected text, got {fmt(value)}")
+    checked, problem = kind_of(spec).where_kind.parse(spec, value)
+    if problem:
+        err(problem)
         return None
-    return value.strip()
+    if name == "status" and checked not in COUNTED_STATUSES:
+        err(f"drafts never count (expected {' | '.join(f'{c} {STATUSES[c].zh}' for c in COUNTED_STATUSES)}, "
+            f"got {fmt(value)})")
+        return None
+    return checked
 
 
 def parse_plan_cadence(value: object, lines: dict[str, int], path: str, problems: Problems) -> list[Rule] | None:
-    """A plan's ``cadence:`` list (validation.py calls this for the field); None if it has errors."""
+    """A plan's ``cadence:`` list (record_checker.py calls this for the field); None if it has errors."""
     first_line = lines.get("cadence", 1)
     if not isinstance(value, list) or not value:
         problems.error(path, first_line, "cadence",
@@ -589,246 +442,3 @@ def collect(registry: Registry, records: list[Record], problems: Problems) -> tu
     by_key = {rule.key: rule for rule in rules}
     return rules, registry_exemptions(registry, by_key, problems)
 
-
-# --- evaluation ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Cell:
-    """One unit in one period of one rule. ``start``/``end``: the days whose records count."""
-
-    status: str  # met | missing | exempt | in_progress
-    count: int
-    min: int
-    records: tuple[str, ...] = ()  # ids of the records counted, by date
-    reason: str = ""  # an exemption's reason
-    start: date | None = None
-    end: date | None = None
-
-    def label(self, lang: str) -> str:
-        return CELL_STATUSES[self.status].label(lang)
-
-    def text(self, lang: str) -> str:
-        """Status in words, never colour alone: ``达标 2/2``, ``豁免：暑假``."""
-        if self.status == "exempt":
-            return f"{self.label(lang)}{': ' if lang == 'en' else '：'}{self.reason}"
-        return f"{self.label(lang)} {self.count}/{self.min}"
-
-
-@dataclass(frozen=True)
-class Rate:
-    """met / due, where due = met + missing: exempt and in-progress cells are not due."""
-
-    met: int = 0
-    missing: int = 0
-    exempt: int = 0
-    in_progress: int = 0
-
-    @property
-    def due(self) -> int:
-        return self.met + self.missing
-
-    @property
-    def value(self) -> float | None:
-        return self.met / self.due if self.due else None
-
-    @property
-    def percent(self) -> int | None:
-        """Rounded half up; None when nothing is due."""
-        return (200 * self.met + self.due) // (2 * self.due) if self.due else None
-
-    def text(self) -> str:
-        return f"{self.met}/{self.due} ({self.percent}%)" if self.due else "—"
-
-    def __add__(self, other: Rate) -> Rate:
-        return Rate(self.met + other.met, self.missing + other.missing, self.exempt + other.exempt,
-                    self.in_progress + other.in_progress)
-
-    @classmethod
-    def of(cls, cells: list[Cell]) -> Rate:
-        statuses = [c.status for c in cells]
-        return cls(*(statuses.count(s) for s in ("met", "missing", "exempt", "in_progress")))
-
-
-@dataclass
-class Matrix:
-    """One rule: units as rows, periods as columns. A unit has no cell in a period before its start."""
-
-    rule: Rule
-    units: list[str]  # unit codes, in registry order
-    periods: list[Period]  # every period any unit has, in order
-    cells: dict[tuple[str, str], Cell]  # (unit code, period key) -> cell
-    rates: dict[str, Rate]  # unit code -> rate on this rule
-
-    def cell(self, unit: str, period_key: str) -> Cell | None:
-        return self.cells.get((unit, period_key))
-
-    def row(self, unit: str) -> list[Cell | None]:
-        """The unit's cells aligned with ``periods`` (None: not yet due for this unit)."""
-        return [self.cells.get((unit, p.key)) for p in self.periods]
-
-
-@dataclass(frozen=True)
-class Gap:
-    rule: Rule
-    unit: str
-    period: Period
-    cell: Cell
-
-    def as_dict(self) -> dict:
-        return {"unit": self.unit, "rule": self.rule.key, "period": self.period.key, "count": self.cell.count,
-                "min": self.cell.min}
-
-
-@dataclass
-class Compliance:
-    today: date
-    matrices: list[Matrix]
-    gaps: list[Gap]  # missing cells, worst first
-    units: dict[str, Unit]
-    records: dict[str, Record]  # every record counted in some cell, by id (for links)
-
-    def matrix(self, rule_key: str) -> Matrix | None:
-        return next((m for m in self.matrices if m.rule.key == rule_key), None)
-
-    def rate(self, unit: str) -> Rate:
-        """The unit's rate over every rule."""
-        total = Rate()
-        for matrix in self.matrices:
-            total = total + matrix.rates.get(unit, Rate())
-        return total
-
-
-def unit_row(rule: Rule, code: str, records: list[Record], today: date,
-             exempt: dict[tuple[str, str, str], str]) -> list[tuple[Period, Cell]]:
-    """One unit's cells for one rule, period by period, from the rule's start (or the unit's first
-    record) to ``today`` or the rule's end. ``records``: the unit's counted records, by date."""
-    start = rule.start or (period_of(rule.per, records[0].date).start if records else None)
-    if start is None:
-        return []
-    last_day = min(today, rule.end) if rule.end else today
-    matching = [r for r in records if rule.matches(r)]
-    days = [r.date for r in matching]
-    row = []
-    for period in periods_between(rule.per, start, last_day, rule.months):
-        lo = max(period.start, start)
-        hi = min(period.end, rule.end) if rule.end else period.end
-        ids = tuple(r.id for r in matching[bisect_left(days, lo):bisect_right(days, hi)])
-        reason = exempt.get((rule.key, code, period.key))
-        if reason is not None:
-            status = "exempt"
-        elif lo <= today <= hi:
-            status = "in_progress"
-        else:
-            status = "met" if len(ids) >= rule.min else "missing"
-        row.append((period, Cell(status, len(ids), rule.min, ids, reason or "", lo, hi)))
-    return row
-
-
-def evaluate(archive: Archive, today: date) -> Compliance:
-    """Every rule against every record as of ``today`` (the build date)."""
-    registry, rules, exemptions = archive.registry, archive.rules, archive.exemptions
-    drafts = {r.id for r in archive.records if r.is_draft}
-    rules = [rule for rule in rules if rule.plan not in drafts]  # a draft plan binds nobody yet
-    exempt = {(e.rule, e.unit, e.period): e.reason for e in exemptions}
-    counted = sorted((r for r in archive.records if r.status in COUNTED_STATUSES and r.date <= today),
-                     key=lambda r: (r.date, r.id))
-    counted_by_id = {r.id: r for r in counted}
-    by_unit: dict[str, list[Record]] = {}
-    for record in counted:
-        by_unit.setdefault(record.unit, []).append(record)
-    unit_order = {code: i for i, code in enumerate(registry.units)}
-
-    matrices: list[Matrix] = []
-    gaps: list[tuple[tuple, Gap]] = []
-    used: dict[str, Record] = {}
-    for rule_index, rule in enumerate(rules):
-        units = [code for code, unit in registry.units.items() if rule.applies(unit)]
-        cells: dict[tuple[str, str], Cell] = {}
-        periods: dict[str, Period] = {}
-        rates: dict[str, Rate] = {}
-        for code in units:
-            row = unit_row(rule, code, by_unit.get(code, []), today, exempt)
-            for period, cell in row:
-                cells[(code, period.key)] = cell
-                periods.setdefault(period.key, period)
-                used.update((rid, counted_by_id[rid]) for rid in cell.records)
-                if cell.status == "missing":
-                    sort_key = (cell.count / rule.min, period.start, rule_index, unit_order[code])
-                    gaps.append((sort_key, Gap(rule, code, period, cell)))
-            rates[code] = Rate.of([cell for _, cell in row])
-        matrices.append(Matrix(rule, units, sorted(periods.values(), key=lambda p: p.start), cells, rates))
-    gaps.sort(key=lambda item: item[0])
-    return Compliance(today, matrices, [gap for _, gap in gaps], dict(registry.units), used)
-
-
-# --- what pages, the CSV file and the command line show -------------------------------------------
-@dataclass
-class UnitRule:
-    matrix: Matrix
-    rate: Rate
-    cells: list[tuple[Period, Cell]]
-
-
-@dataclass
-class UnitSummary:
-    unit: Unit
-    rate: Rate  # over every rule that applies to the unit
-    rules: list[UnitRule]  # the rules that apply to the unit, with its cells in order
-    gaps: list[Gap]  # the unit's missing cells, worst first
-
-
-def unit_summary(compliance: Compliance, unit_code: str) -> UnitSummary:
-    rules = []
-    for matrix in compliance.matrices:
-        if unit_code in matrix.units:
-            cells = [(p, c) for p, c in zip(matrix.periods, matrix.row(unit_code), strict=True) if c is not None]
-            rules.append(UnitRule(matrix, matrix.rates[unit_code], cells))
-    return UnitSummary(
-        unit=compliance.units[unit_code],
-        rate=compliance.rate(unit_code),
-        rules=rules,
-        gaps=[g for g in compliance.gaps if g.unit == unit_code],
-    )
-
-
-CSV_HEADER = {
-    "zh": ["单位代码", "单位", "规则", "规则名称", "周期", "起", "止", "状态", "件数", "最低要求", "说明", "记录"],
-    "en": ["Unit code", "Unit", "Rule", "Rule name", "Period", "From", "To", "Status", "Count", "Minimum", "Note",
-           "Records"],
-}
-
-
-def cell_note(cell: Cell, today: date, lang: str) -> str:
-    """The 说明 column: an exemption's reason, how many are missing, or the date counted up to."""
-    if cell.status == "exempt":
-        return cell.reason
-    if cell.status == "missing":
-        short = cell.min - cell.count
-        return f"{short} short" if lang == "en" else f"差 {short} 件"
-    if cell.status == "in_progress":
-        return f"as of {today.isoformat()}" if lang == "en" else f"截至 {today.isoformat()}"
-    return ""
-
-
-def compliance_csv_rows(compliance: Compliance, lang: str = "zh") -> list[list[str]]:
-    """A header row, then one row per unit, rule and period (units in registry order)."""
-    rows = [list(CSV_HEADER["en" if lang == "en" else "zh"])]
-    for code, unit in compliance.units.items():
-        for matrix in compliance.matrices:
-            if code not in matrix.units:
-                continue
-            for period, cell in zip(matrix.periods, matrix.row(code), strict=True):
-                if cell is None:
-                    continue
-                rows.append([
-                    code, unit.label(lang), matrix.rule.key, matrix.rule.label(lang), period.key,
-                    cell.start.isoformat(), cell.end.isoformat(), cell.label(lang), str(cell.count),
-                    str(cell.min), cell_note(cell, compliance.today, lang), "; ".join(cell.records),
-                ])
-    return rows
-
-
-def gap_line(gap: Gap, units: dict[str, Unit], lang: str = "zh") -> str:
-    """One gap for the command line: unit | rule | period | count/min."""
-    unit = units[gap.unit]
-    return (f"{unit.code} {unit.label(lang)} | {gap.rule.key} {gap.rule.label(lang)} | {gap.period.key} | "
-            f"{gap.cell.count}/{gap.cell.min}")

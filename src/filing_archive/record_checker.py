@@ -1,0 +1,237 @@
+"""The checks of one record file's front-matter: each field through its kind (``fields.py``),
+the rules that span a record's fields (filed records, plan and stage, the 档号 against the
+record), and 密级 markings anywhere in the file. ``validation.py`` runs it on a record or a
+translation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .cadence_rules import parse_plan_cadence
+from .fields import FieldReport, did_you_mean, kind_of
+from .frontmatter import FrontMatter, InvalidScalar
+from .problems import Problems, clip
+from .records import ARCHIVE_NO_RE, expected_archive_no
+from .registry import Registry
+from .schema import (
+    FIELDS,
+    PLACEHOLDER,
+    RETENTION_CODES,
+    TYPES,
+    FieldSpec,
+    required_fields,
+    too_long,
+)
+from .secrecy import marking_in, marking_in_title, markings_in_lines, may_carry_marking
+
+# Page keys MkDocs and Material understand; harmless on a record.
+PAGE_KEYS = {"hide", "description"}
+
+
+class RecordChecker:
+    """Checks one parsed file; collects problems and the typed values."""
+
+    def __init__(self, path: str, fm: FrontMatter, registry: Registry, today: date, problems: Problems):
+        self.path = path
+        self.fm = fm
+        self.registry = registry
+        self.today = today
+        self.problems = problems
+        self.values: dict[str, object] = {}
+
+    def line(self, name: str) -> int:
+        return self.fm.lines.get(name, 1)
+
+    def error(self, name: str, message: str) -> None:
+        self.problems.error(self.path, self.line(name), name, message)
+
+    def warning(self, name: str, message: str) -> None:
+        self.problems.warning(self.path, self.line(name), name, message)
+
+    def report_duplicate_keys(self) -> None:
+        for line, key, message in self.fm.duplicates:
+            self.problems.error(self.path, line, key, message)
+
+    def check_field(self, name: str) -> None:
+        """Check a field that is present and not empty; keep its typed value."""
+        raw = self.fm.values
+        if name in raw and raw[name] is not None and raw[name] != "":
+            value = self.check_value(FIELDS[name], raw[name])
+            if value is not None:
+                self.values[name] = value
+
+    # --- one field at a time -------------------------------------------------------------
+    def check(self) -> None:
+        raw = self.fm.values
+        self.report_duplicate_keys()
+        for key in raw:
+            if key not in FIELDS and key not in PAGE_KEYS:
+                hint = did_you_mean(key, list(FIELDS))
+                suggestion = f"; did you mean {hint}?" if hint else ""
+                self.warning(key, f"unknown field (not in the front-matter contract{suggestion})")
+        type_value = raw.get("type")
+        type_term = TYPES.get(type_value)
+        for name in required_fields(type_term.code if type_term else None):
+            if name not in raw or raw[name] is None or raw[name] == "":
+                spec = FIELDS[name]
+                self.problems.error(
+                    self.path, 1 if name not in raw else self.line(name), name,
+                    f"required field is missing (expected {self.expectation(spec)})",
+                )
+        for name in FIELDS:
+            if name in raw:  # (the absent ones: 22 calls a record for nothing)
+                self.check_field(name)
+        self.check_spanning_rules()
+
+    def expectation(self, spec: FieldSpec) -> str:
+        return kind_of(spec).expected(spec, self.registry)
+
+    def check_value(self, spec: FieldSpec, value: object) -> object | None:
+        name = spec.name
+        kind = kind_of(spec)
+        if isinstance(value, str) and value.startswith(PLACEHOLDER):
+            self.error(name, f"placeholder left by archive import: fill it in (expected {self.expectation(spec)})")
+            return None
+        if isinstance(value, InvalidScalar) and not kind.reads_unreadable:
+            self.error(name, f"cannot read {clip(value.text)} ({value.reason})")
+            return None
+        if isinstance(value, str) and spec.max_length is not None and len(value) > spec.max_length:
+            self.error(name, too_long(value, spec.max_length))  # before any pattern: they may backtrack
+            return None
+        if isinstance(value, list) and spec.max_items is not None and len(value) > spec.max_items:
+            self.error(name, f"too many items (expected at most {spec.max_items}, got {len(value):,})")
+            return None
+        if spec.kind == "cadence":  # the rules' filters read values through fields.py (see fields.Cadence)
+            return parse_plan_cadence(value, self.fm.lines, self.path, self.problems)
+        checked, problem = kind.check(spec, value, _FieldReport(self, name))
+        if problem:
+            self.error(name, problem)
+            return None
+        if name == "date" and checked is not None and checked > self.today:
+            self.error(
+                name, f"date is after the build date {self.today} (expected a date that has passed, got {checked})"
+            )
+            return None
+        return checked
+
+    # --- rules that span fields ----------------------------------------------------------
+    def check_spanning_rules(self) -> None:
+        v = self.values
+        raw = self.fm.values
+        type_code = v.get("type")
+        for name in raw:
+            spec = FIELDS.get(name)
+            if spec and spec.only_types and type_code and type_code not in spec.only_types:
+                kinds = ", ".join(TYPES[t].zh for t in spec.only_types)
+                self.warning(name, f"only {kinds} records carry {spec.zh}; this is a {TYPES[type_code].zh} (remove it)")
+        status = v.get("status", "draft")
+        if status == "filed":
+            for name in ("retention", "archive_no"):
+                if name not in raw:
+                    self.problems.error(
+                        self.path, self.line("status"), name,
+                        f"required when status is filed (expected {self.expectation(FIELDS[name])})",
+                    )
+        if "stage" in raw and "plan" not in raw:
+            self.error("stage", "a stage belongs to a plan: set plan (the id of the plan record) too")
+        if "plan" in raw and "stage" not in raw:
+            self.problems.error(
+                self.path, self.line("plan"), "stage",
+                "required when plan is set (expected one of the plan's stages)",
+            )
+        if "archive_no" in v and {"unit", "date"} <= set(v):
+            self.check_archive_no_agrees(v)
+        self.check_markings()
+
+    def check_archive_no_agrees(self, v: dict) -> None:
+        m = ARCHIVE_NO_RE.match(v["archive_no"])
+        reg = self.registry
+        retention = v.get("retention")
+        number = int(m["num"])
+        expected = expected_archive_no(
+            reg.fonds, v["date"].year, retention or "永久", v["unit"], max(number, 1)
+        )
+        if retention is None:
+            expected = expected.replace("-Y-", f"-{{{'/'.join(RETENTION_CODES.values())}}}-", 1)
+        disagreements = []
+        if m["fonds"] != reg.fonds:
+            disagreements.append(f"全宗号 {m['fonds']} is not the registry's {reg.fonds}")
+        if int(m["year"]) != v["date"].year:
+            disagreements.append(f"year {m['year']} is not the year of date {v['date']}")
+        if retention and m["ret"] != RETENTION_CODES[retention]:
+            disagreements.append(f"{m['ret']} does not match retention {retention} ({RETENTION_CODES[retention]})")
+        if m["unit"] != v["unit"]:
+            disagreements.append(f"机构代码 {m['unit']} is not the record's unit {v['unit']}")
+        if number == 0:
+            disagreements.append("件号 starts at 0001")
+        if disagreements:
+            self.error(
+                "archive_no",
+                f"档号 disagrees with the record: {'; '.join(disagreements)} "
+                f"(expected {expected}, got {v['archive_no']})",
+            )
+
+    def check_markings(self) -> None:
+        """A 密级 marking anywhere in the file stops it: every front-matter value (the title also
+        when it opens with a grade) and every line of the body. ``secrecy`` is checked as a field."""
+        for name, value in self.fm.values.items():
+            if name == "secrecy" or (isinstance(value, str) and not may_carry_marking(value)):
+                continue  # (most values: one search for a trigger character, no walk)
+            for line, text in self._strings(name, value):
+                found = marking_in_title(text) if name == "title" else marking_in(text)
+                if found:
+                    self.problems.error(
+                        self.path, line, name,
+                        f"the value is marked {found}: secret material must never be stored in or "
+                        f"published from this archive (remove the file)",
+                    )
+                    break
+        for line, shown in markings_in_lines(self.fm.body, self.fm.body_line):
+            self.problems.error(
+                self.path, line, "secrecy",
+                f"the text is marked {shown}: secret material must never be stored in "
+                f"or published from this archive (remove the file)",
+            )
+            return
+
+    def _strings(self, name: str, value: object, depth: int = 0) -> list[tuple[int, str]]:
+        """Every text inside a front-matter value, with the line of its key or list item."""
+        if isinstance(value, str):
+            return [(self.line(name), value)]
+        found: list[tuple[int, str]] = []
+        if depth > 20:
+            return found
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                line = self.fm.lines.get(f"{name}[{i}]", self.line(name))
+                found += [(line if depth == 0 else ln, t) for ln, t in self._strings(name, item, depth + 1)]
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                found += self._strings(name, key, depth + 1) + self._strings(name, item, depth + 1)
+        return found
+
+
+
+class _FieldReport(FieldReport):
+    """One field's side problems, as a kind reports them: on the field's line, or on a list
+    item's own key (``keywords[2]``) and line."""
+
+    def __init__(self, checker: RecordChecker, name: str):
+        self.checker = checker
+        self.name = name
+        self.registry = checker.registry
+
+    def warning(self, message: str) -> None:
+        self.checker.warning(self.name, message)
+
+    def _item(self, index: int) -> tuple[str, int]:
+        key = f"{self.name}[{index}]"
+        return key, self.checker.fm.lines.get(key, self.checker.line(self.name))
+
+    def item_error(self, index: int, message: str) -> None:
+        key, line = self._item(index)
+        self.checker.problems.error(self.checker.path, line, key, message)
+
+    def item_warning(self, index: int, message: str) -> None:
+        key, line = self._item(index)
+        self.checker.problems.warning(self.checker.path, line, key, message)
