@@ -19,7 +19,9 @@ import lxml.html
 import pytest
 from conftest import SEED, SEED_MISSING, Project, minimal, render_markdown
 
-from filing_archive import importer
+from filing_archive.import_drafts import choose_date, digest_of, infer_type, parse_date, remove_chrome
+from filing_archive.import_markdown import classify, join_broken_lines, render
+from filing_archive.import_sources import text_blocks
 
 SPLIT = r"意识形态工作方案\(篇\d+\)"  # the (篇N) headings of both compilations, ASCII parentheses
 HEADING_ONLY = re.compile(r"^[一二三四五六七八九十]+、[^。；;！？!?]{1,48}$")  # 一、 lines short enough to be headings
@@ -533,7 +535,7 @@ def test_markdown_source_keeps_its_markdown_and_front_matter(project):
         "docs/archive/AAA/2024/2024-05-06-aaa-study.md": (
             "---\ntitle: 红旗村支部学习记录\ntype: study\nunit: AAA\ndate: 2024-05-06\nstatus: draft\n"
             "keywords: [党章]\nform: 集中学习\n"
-            f"import_digest: {importer.digest_of('红旗村支部学习记录', body_md)}\n---\n{body_md}"
+            f"import_digest: {digest_of('红旗村支部学习记录', body_md)}\n---\n{body_md}"
         )
     }
     assert "删除 dropped front-matter: foo: 1 — 未知字段 not a front-matter field" in result.stdout
@@ -603,7 +605,7 @@ def test_progress_bar_only_for_many_files(project):
 
 # --- conversion rules, on the functions directly (fast) -----------------------------------
 def convert(text: str) -> str:
-    return importer.render(importer.classify(importer.join_broken_lines(importer.text_blocks(text))))
+    return render(classify(join_broken_lines(text_blocks(text))))
 
 
 def test_outline_numbering_becomes_structure():
@@ -651,7 +653,7 @@ def test_a_line_broken_mid_sentence_is_joined_but_short_lines_are_not():
     ],
 )
 def test_clear_dates(line, expected):
-    assert importer.parse_date(line) == expected
+    assert parse_date(line) == expected
 
 
 @pytest.mark.parametrize(
@@ -669,19 +671,19 @@ def test_clear_dates(line, expected):
     ],
 )
 def test_type_from_title(title, expected):
-    assert importer.infer_type(title) == expected
+    assert infer_type(title) == expected
 
 
 def test_chrome_lines_and_trailing_blocks_are_dropped():
-    blocks = importer.text_blocks("搜索\n发布时间：2024-01-02 来源：本站\n正文第一段。\n相关阅读\n另一篇文章\n2024-05-06\n")
-    kept, dropped = importer.remove_chrome(blocks)
+    blocks = text_blocks("搜索\n发布时间：2024-01-02 来源：本站\n正文第一段。\n相关阅读\n另一篇文章\n2024-05-06\n")
+    kept, dropped = remove_chrome(blocks)
     assert [b.text for b in kept] == ["正文第一段。"]
     assert [(d.where, d.text) for d in dropped] == [
         ("line 1", "搜索"), ("line 2", "发布时间：2024-01-02 来源：本站"), ("line 4", "相关阅读"), ("line 5", "另一篇文章"),
         ("line 6", "2024-05-06"),
     ]
     # the date of another page listed under 相关阅读 is not this record's date
-    assert importer.choose_date(blocks)[0] == date(2024, 1, 2)
+    assert choose_date(blocks)[0] == date(2024, 1, 2)
 
 
 def test_title_placeholder_when_the_text_opens_with_a_sentence(project):
