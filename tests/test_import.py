@@ -522,6 +522,29 @@ def test_encodings_are_detected_and_reported(project):
     }
 
 
+def test_utf16_with_a_bom_is_read_and_other_wide_or_broken_text_is_refused(project):
+    # the encoding detector records use (textfile.detect_encoding), with the import's own words
+    project.write("le.txt", "\ufeff学习心得\n\n2024-06-01\n".encode("utf-16-le"))
+    project.write("be.txt", "\ufeff学习笔记\n\n2024-06-02\n".encode("utf-16-be"))
+    refused = {
+        "nobom.txt": "述职报告\n\n2024-06-03\n".encode("utf-16-le"),  # UTF-16 without a BOM
+        "u32.txt": "工作简报\n\n2024-06-04\n".encode("utf-32"),  # UTF-32 (its BOM starts like UTF-16 LE's)
+        "bomgbk.txt": b"\xef\xbb\xbf" + "工作总结\n\n2024-06-05\n".encode("gbk"),  # a UTF-8 BOM over GBK bytes
+        "nul.txt": "会议纪要\x00\n\n2024-06-06\n".encode(),  # binary, not text
+    }
+    for name, data in refused.items():
+        project.write(name, data)
+    result = project.archive("import", "le.txt", "be.txt", *refused, "--unit", "AAA")
+    assert result.returncode == 1
+    for name in ("le.txt", "be.txt"):
+        assert f"{name}: 编码 encoding UTF-16\n" in result.stdout
+    for name in refused:
+        assert (f"{name}: 未读取 not read\n  错误 error: 无法识别编码 cannot read the text: it is not UTF-8, GBK or "
+                f"GB18030 (save it as UTF-8)\n") in result.stdout, name
+    assert sorted(records(project)) == ["docs/archive/AAA/2024/2024-06-01-aaa-import.md",
+                                        "docs/archive/AAA/2024/2024-06-02-aaa-study.md"]
+
+
 def test_markdown_source_keeps_its_markdown_and_front_matter(project):
     project.write(
         "a.md",

@@ -16,14 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from .frontmatter import SourceError, parse_yaml_mapping
+from .frontmatter import parse_yaml_mapping
 from .frontmatter import split as split_front_matter
 from .problems import Problem
 from .sanitise import link_allowed
+from .textfile import SourceError, detect_encoding
 
 UNSAFE_LINK = "链接未保留 link not kept (only http, https, mailto and relative links are; its text is)"
 ENTITY_RE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")  # & that a browser would read as an entity
 URL_SAFE = "/:?#@!$&+,;=%*"  # kept as they are in a link target; spaces, quotes, brackets, <> … are %-encoded
+# The encodings an import reads, by the codec ``detect_encoding`` names, with the report's word for each.
+IMPORT_ENCODINGS = {
+    "utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16", "gbk": "GBK", "gb18030": "GB18030",
+}
 
 
 class ImportProblem(Exception):
@@ -56,22 +61,18 @@ class Dropped:
 
 # --- reading -------------------------------------------------------------------------------
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Text and the name of the encoding it was in: UTF-8 (with or without BOM), UTF-16, GBK, GB18030."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = [("utf-16", "UTF-16")]
-    elif data.startswith(b"\xef\xbb\xbf"):
-        candidates = [("utf-8-sig", "UTF-8 with BOM")]
-    else:
-        candidates = [("utf-8", "UTF-8"), ("gbk", "GBK"), ("gb18030", "GB18030")]
-    for codec, label in candidates:
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            break
-        return text.replace("\r\n", "\n").replace("\r", "\n"), label
-    raise ImportProblem("无法识别编码 cannot read the text: it is not UTF-8, GBK or GB18030 (save it as UTF-8)")
+    """Text and the name of the encoding it was in, as ``textfile.detect_encoding`` tells it: UTF-8
+    (with or without BOM), UTF-16 with a BOM, GBK, GB18030. Other encodings, bytes the detected one
+    cannot decode and NUL characters (binary, not text) are refused."""
+    found = detect_encoding(data)
+    label = IMPORT_ENCODINGS.get(found.codec) if found else None
+    try:
+        text = data.decode(found.codec) if found and label else None
+    except UnicodeDecodeError:  # a BOM over bytes that do not follow it
+        text = None
+    if text is None or "\x00" in text:
+        raise ImportProblem("无法识别编码 cannot read the text: it is not UTF-8, GBK or GB18030 (save it as UTF-8)")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), label
 
 
 def escape_md(text: str) -> str:
