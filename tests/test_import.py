@@ -19,7 +19,9 @@ import lxml.html
 import pytest
 from conftest import SEED, SEED_MISSING, Project, minimal, render_markdown
 
-from filing_archive import importer
+from filing_archive.import_drafts import choose_date, digest_of, infer_type, parse_date, remove_chrome
+from filing_archive.import_markdown import classify, join_broken_lines, render
+from filing_archive.import_sources import text_blocks
 
 SPLIT = r"意识形态工作方案\(篇\d+\)"  # the (篇N) headings of both compilations, ASCII parentheses
 HEADING_ONLY = re.compile(r"^[一二三四五六七八九十]+、[^。；;！？!?]{1,48}$")  # 一、 lines short enough to be headings
@@ -520,6 +522,29 @@ def test_encodings_are_detected_and_reported(project):
     }
 
 
+def test_utf16_with_a_bom_is_read_and_other_wide_or_broken_text_is_refused(project):
+    # the encoding detector records use (textfile.detect_encoding), with the import's own words
+    project.write("le.txt", "\ufeff学习心得\n\n2024-06-01\n".encode("utf-16-le"))
+    project.write("be.txt", "\ufeff学习笔记\n\n2024-06-02\n".encode("utf-16-be"))
+    refused = {
+        "nobom.txt": "述职报告\n\n2024-06-03\n".encode("utf-16-le"),  # UTF-16 without a BOM
+        "u32.txt": "工作简报\n\n2024-06-04\n".encode("utf-32"),  # UTF-32 (its BOM starts like UTF-16 LE's)
+        "bomgbk.txt": b"\xef\xbb\xbf" + "工作总结\n\n2024-06-05\n".encode("gbk"),  # a UTF-8 BOM over GBK bytes
+        "nul.txt": "会议纪要\x00\n\n2024-06-06\n".encode(),  # binary, not text
+    }
+    for name, data in refused.items():
+        project.write(name, data)
+    result = project.archive("import", "le.txt", "be.txt", *refused, "--unit", "AAA")
+    assert result.returncode == 1
+    for name in ("le.txt", "be.txt"):
+        assert f"{name}: 编码 encoding UTF-16\n" in result.stdout
+    for name in refused:
+        assert (f"{name}: 未读取 not read\n  错误 error: 无法识别编码 cannot read the text: it is not UTF-8, GBK or "
+                f"GB18030 (save it as UTF-8)\n") in result.stdout, name
+    assert sorted(records(project)) == ["docs/archive/AAA/2024/2024-06-01-aaa-import.md",
+                                        "docs/archive/AAA/2024/2024-06-02-aaa-study.md"]
+
+
 def test_markdown_source_keeps_its_markdown_and_front_matter(project):
     project.write(
         "a.md",
@@ -533,7 +558,7 @@ def test_markdown_source_keeps_its_markdown_and_front_matter(project):
         "docs/archive/AAA/2024/2024-05-06-aaa-study.md": (
             "---\ntitle: 红旗村支部学习记录\ntype: study\nunit: AAA\ndate: 2024-05-06\nstatus: draft\n"
             "keywords: [党章]\nform: 集中学习\n"
-            f"import_digest: {importer.digest_of('红旗村支部学习记录', body_md)}\n---\n{body_md}"
+            f"import_digest: {digest_of('红旗村支部学习记录', body_md)}\n---\n{body_md}"
         )
     }
     assert "删除 dropped front-matter: foo: 1 — 未知字段 not a front-matter field" in result.stdout
@@ -603,7 +628,7 @@ def test_progress_bar_only_for_many_files(project):
 
 # --- conversion rules, on the functions directly (fast) -----------------------------------
 def convert(text: str) -> str:
-    return importer.render(importer.classify(importer.join_broken_lines(importer.text_blocks(text))))
+    return render(classify(join_broken_lines(text_blocks(text))))
 
 
 def test_outline_numbering_becomes_structure():
@@ -651,7 +676,7 @@ def test_a_line_broken_mid_sentence_is_joined_but_short_lines_are_not():
     ],
 )
 def test_clear_dates(line, expected):
-    assert importer.parse_date(line) == expected
+    assert parse_date(line) == expected
 
 
 @pytest.mark.parametrize(
@@ -669,19 +694,19 @@ def test_clear_dates(line, expected):
     ],
 )
 def test_type_from_title(title, expected):
-    assert importer.infer_type(title) == expected
+    assert infer_type(title) == expected
 
 
 def test_chrome_lines_and_trailing_blocks_are_dropped():
-    blocks = importer.text_blocks("搜索\n发布时间：2024-01-02 来源：本站\n正文第一段。\n相关阅读\n另一篇文章\n2024-05-06\n")
-    kept, dropped = importer.remove_chrome(blocks)
+    blocks = text_blocks("搜索\n发布时间：2024-01-02 来源：本站\n正文第一段。\n相关阅读\n另一篇文章\n2024-05-06\n")
+    kept, dropped = remove_chrome(blocks)
     assert [b.text for b in kept] == ["正文第一段。"]
     assert [(d.where, d.text) for d in dropped] == [
         ("line 1", "搜索"), ("line 2", "发布时间：2024-01-02 来源：本站"), ("line 4", "相关阅读"), ("line 5", "另一篇文章"),
         ("line 6", "2024-05-06"),
     ]
     # the date of another page listed under 相关阅读 is not this record's date
-    assert importer.choose_date(blocks)[0] == date(2024, 1, 2)
+    assert choose_date(blocks)[0] == date(2024, 1, 2)
 
 
 def test_title_placeholder_when_the_text_opens_with_a_sentence(project):

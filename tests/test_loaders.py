@@ -527,6 +527,13 @@ def test_utf16_registry_is_named(tmp_path):
     ]
 
 
+def test_a_utf8_bom_over_other_bytes_is_broken_utf8_not_a_legacy_encoding(tmp_path):
+    # the BOM's own bytes with the next read as GBK are no reason to name GBK: the file says UTF-8
+    project = registry_project(tmp_path, "")
+    (project.root / "archive.yml").write_bytes(b"\xef\xbb\xbf" + REGISTRY.encode("gbk"))
+    assert messages(project) == ["archive.yml:2: file is not UTF-8 (save it as UTF-8, expected UTF-8 text)"]
+
+
 def test_a_nul_in_utf8_is_a_control_character_not_utf16(project):
     project.write(PATH, front(title="a\x00b"))
     assert messages(project) == [f"{PATH}:2: title: control character U+0000 (NUL) {CHAR_HELP}"]

@@ -8,7 +8,7 @@ import hashlib
 from conftest import minimal, record_text
 
 from filing_archive.archive import load_archive
-from filing_archive.frontmatter import RECORD_MAX_BYTES
+from filing_archive.schema import RECORD_MAX_BYTES
 
 
 def test_every_file_under_the_records_folder_has_one_source_entry(project):

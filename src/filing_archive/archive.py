@@ -10,13 +10,13 @@ from pathlib import Path
 
 from .archive_checks import validate_archive
 from .cadence_rules import Exemption, Rule, collect
-from .frontmatter import SourceError, read_limited
 from .problems import ArchiveError, Problem, Problems
 from .records import Record, Translation
 from .registry import Registry, load_registry
 from .schema import DEFAULT_LANGUAGE, LANGUAGES
 from .secrecy import marking_in, markings_in_lines
 from .storage import sha256_hex
+from .textfile import SourceError, read_limited
 from .validation import parse_or_report, validate_record, validate_translation
 
 BUILD_DATE_ENV = "ARCHIVE_BUILD_DATE"

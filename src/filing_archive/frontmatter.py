@@ -1,7 +1,6 @@
 """Reading a Markdown file's YAML front-matter with the line of every key.
 
-Files must be UTF-8 (a BOM and CRLF line ends are accepted). A file in another encoding is
-refused with the encoding it most likely is, so staff know what to re-save it as.
+The file's bytes are read as text by ``textfile`` (UTF-8 only, with the size limit).
 
 Every YAML the archive reads (front-matter here, ``archive.yml`` in registry.py) goes through
 ``compose``: it is untrusted input, so a file too large, a control character, an anchor or
@@ -11,23 +10,20 @@ can build is a ``SourceError`` with its line, never a traceback or a hang.
 
 from __future__ import annotations
 
-import codecs
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 
 import yaml
 
 from .problems import clip
-from .schema import FRONT_MATTER_MAX, RECORD_MAX_BYTES, YAML_DEPTH_MAX, YAML_KEY_MAX
+from .schema import FRONT_MATTER_MAX, YAML_DEPTH_MAX, YAML_KEY_MAX
+from .textfile import SourceError, decode_source
 
 try:  # libyaml is ten times faster; PyYAML's wheels ship it
     from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
-BOM = "\ufeff"
 _STR = "tag:yaml.org,2002:str"
 FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 # What YAML refuses to read (C0 and C1 controls but tab and newline, lone surrogates, U+FFFE/F),
@@ -41,23 +37,6 @@ _CHAR_NAMES = {
 }
 # A top-level key at the start of a line, to name the field of a character that stops the reader.
 _KEY_LINE = re.compile(r"([^\s#'\"\-?:\[\]{},&*!|>%@`][^:#]*?)[ \t]*:(?:[ \t]|$)")
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "UTF-32 LE with BOM"),
-    (codecs.BOM_UTF32_BE, "UTF-32 BE with BOM"),
-    (codecs.BOM_UTF16_LE, "UTF-16 LE with BOM"),
-    (codecs.BOM_UTF16_BE, "UTF-16 BE with BOM"),
-)
-_WIDE = (("utf-32-le", "UTF-32 LE"), ("utf-32-be", "UTF-32 BE"), ("utf-16-le", "UTF-16 LE"), ("utf-16-be", "UTF-16 BE"))
-
-
-class SourceError(Exception):
-    """A file that cannot be read as a record at all; ``line`` is 1-based (0: whole file)."""
-
-    def __init__(self, line: int, message: str, field: str = ""):
-        super().__init__(message)
-        self.line = line
-        self.message = message
-        self.field = field
 
 
 @dataclass
@@ -68,87 +47,6 @@ class FrontMatter:
     body_line: int  # 1-based line where the body starts
     end_line: int  # line of the closing fence
     duplicates: list[tuple[int, str, str]] = field(default_factory=list)  # (line, key, message): keys set twice
-
-
-def _wide_encoding(data: bytes) -> str | None:
-    """UTF-32 or UTF-16 without a BOM, told by where its zero bytes fall: the reading that
-    decodes cleanly into text with line ends (a record or a registry has several)."""
-    best: tuple[int, str] | None = None
-    for codec, label in _WIDE:
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        newlines = text.count("\n")
-        if "\x00" not in text and newlines and (best is None or newlines > best[0]):
-            best = (newlines, label)
-    return f"{best[1]} without BOM" if best else None
-
-
-def guess_encoding(data: bytes) -> str | None:
-    """The encoding ``data`` is most likely in, if any: UTF-32 or UTF-16 (with or without a BOM),
-    else a legacy Chinese one (GBK first: it is the common one)."""
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return name
-    if b"\x00" in data:  # no legacy encoding has zero bytes in text; the wide ones always do
-        return _wide_encoding(data)
-    for name in ("gbk", "gb18030", "big5"):
-        try:
-            data.decode(name)
-        except UnicodeDecodeError:
-            continue
-        return name.upper()
-    return None
-
-
-def check_size(size: int, max_bytes: int) -> None:
-    """Refuse a file larger than ``max_bytes`` (callers check the size before reading a file)."""
-    if size > max_bytes:
-        raise SourceError(
-            1, f"file is too large (expected at most {max_bytes:,} bytes, {max_bytes / 1024 / 1024:g} MB; "
-            f"got {size:,})"
-        )
-
-
-def read_limited(path: str | os.PathLike, max_bytes: int = RECORD_MAX_BYTES) -> bytes:
-    """A file's bytes; a file larger than ``max_bytes``, a link to nothing or a named pipe (whose
-    opening would wait for ever) is a SourceError before anything is read."""
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise SourceError(1, "not a regular file (expected a text file, got a named pipe, a device or a socket)")
-        check_size(info.st_size, max_bytes)
-        with open(path, "rb") as fh:
-            return fh.read()  # if it grew since, decode_source says so
-    except OSError as exc:
-        raise SourceError(1, f"cannot read the file ({exc.strerror or exc})") from None
-
-
-def decode_source(data: bytes, max_bytes: int = RECORD_MAX_BYTES) -> str:
-    """UTF-8 text with BOM stripped and line ends normalised, or a SourceError naming the encoding."""
-    check_size(len(data), max_bytes)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        likely = guess_encoding(data)
-        if likely and likely.startswith("UTF-"):
-            line = 1  # the lines of UTF-16 are not the lines of its bytes
-        hint = f"it looks like {likely}; " if likely else ""
-        raise SourceError(
-            line, f"file is not UTF-8 ({hint}save it as UTF-8, expected UTF-8 text)"
-        ) from None
-    # ASCII in UTF-16 is valid UTF-8 with a zero byte after each character: many zeros say so.
-    if b"\x00" in data and data.count(b"\x00") * 8 > len(data):
-        likely = guess_encoding(data)
-        if likely and likely.startswith("UTF-"):
-            raise SourceError(1, f"file is not UTF-8 (it looks like {likely}; save it as UTF-8, expected UTF-8 text)")
-    if text.startswith(BOM):
-        text = text[1:]
-    if "\r" not in text:  # the common case: nothing to replace, no copy
-        return text
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def describe_char(ch: str) -> str:

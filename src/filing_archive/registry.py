@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .frontmatter import Loader, SourceError, compose, construct_value, decode_source, read_limited
+from .frontmatter import Loader, compose, construct_value
 from .problems import Problems, clip
 from .schema import LIST_MAX, NAME_MAX, PATH_NAME_MAX, REGISTRY_MAX_BYTES, UNIT_KINDS, stage_name_problem, too_long
+from .textfile import SourceError, decode_source, read_limited
 
 REGISTRY_FILE = "archive.yml"
 # \Z, not $: "$" also matches before a trailing newline, and "AAA\n" would become a folder name.
