@@ -1,12 +1,11 @@
 """MkDocs hooks: each event is handed to filing_archive.mkdocs_adapter, where the logic lives.
 
-Priorities: mkdocs-static-i18n runs its config and files events at -100; the archive runs
-after it (-110) so it sees the files each language build really uses.
+Priorities: after mkdocs-static-i18n (why: filing_archive.mkdocs_adapter.StaticI18n).
 """
 
 from mkdocs.plugins import event_priority
 
-from filing_archive.mkdocs_adapter import ArchiveSite
+from filing_archive.mkdocs_adapter import ArchiveSite, StaticI18n
 
 site = ArchiveSite()
 
@@ -15,12 +14,12 @@ def on_startup(command, dirty):
     site.start(command)
 
 
-@event_priority(-110)
+@event_priority(StaticI18n.AFTER)
 def on_config(config):
     return site.configure(config)
 
 
-@event_priority(-110)
+@event_priority(StaticI18n.AFTER)
 def on_files(files, config):
     return site.files(files, config)
 
@@ -45,7 +44,7 @@ def on_post_page(output, page, config):
     return site.post_page(output, page)
 
 
-@event_priority(-120)  # after mkdocs-static-i18n has built the other languages
+@event_priority(StaticI18n.LAST)
 def on_post_build(config):
     site.finish(config)
 

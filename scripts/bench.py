@@ -47,8 +47,7 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ARCHIVE_BUILD_DATE": "2026-11-
 sys.path[:0] = [str(REPO / "src"), str(REPO / "tests")]
 
 import browsing  # noqa: E402  (tests/browsing.py: Debian's Chromium and a local server)
-
-from filing_archive.corpus import CorpusSpec, generate  # noqa: E402
+from corpus import CorpusSpec, generate  # noqa: E402  (scripts/corpus.py, next to this script)
 
 BARE_CONFIG = """\
 site_name: bare
@@ -193,7 +192,7 @@ def query_set(records: list[dict]) -> list[tuple[str, str]]:
     import random
     from collections import Counter
 
-    from filing_archive.corpus import FIELDS, OBJECTS, RARE_CHARS, VERBS
+    from corpus import FIELDS, OBJECTS, RARE_CHARS, VERBS
 
     rng = random.Random(7)
     queries: list[tuple[str, str]] = []

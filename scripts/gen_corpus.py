@@ -8,7 +8,7 @@ to build it (scripts/bench.py does all of this).
 import argparse
 from pathlib import Path
 
-from filing_archive.corpus import CorpusSpec, generate
+from corpus import CorpusSpec, generate
 
 
 def main() -> None:

@@ -15,23 +15,15 @@ from .records import Record, Translation
 from .registry import Registry, load_registry
 from .schema import DEFAULT_LANGUAGE, LANGUAGES
 from .secrecy import marking_in, markings_in_lines
+from .settings import date_from_environment
 from .storage import sha256_hex
 from .textfile import SourceError, read_limited
 from .validation import parse_or_report, validate_record, validate_translation
 
-BUILD_DATE_ENV = "ARCHIVE_BUILD_DATE"
-PREVIEW_ENV = "ARCHIVE_PREVIEW"  # set by `archive preview`: the build keeps its first search index
-
 
 def build_date() -> date:
     """Today, or the date in $ARCHIVE_BUILD_DATE (tests and reproducible builds set it)."""
-    value = os.environ.get(BUILD_DATE_ENV)
-    if value:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise SystemExit(f"{BUILD_DATE_ENV}={value}: expected a date YYYY-MM-DD") from None
-    return date.today()
+    return date_from_environment() or date.today()
 
 
 def translation_lang(filename: str) -> str | None:

@@ -11,12 +11,15 @@ from datetime import date, datetime
 
 from .fixity import RecordHistory, WithdrawnEntry
 from .indexes import ArchiveIndex, archive_no_key
+from .presenter import Presenter
 from .records import Record, parse_archive_no
-from .registry import Registry
-from .schema import TYPES
+from .schema import DEFAULT_LANGUAGE
 
-CATALOGUE_COLUMNS = ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "备注"]
-CATALOGUE_COLUMNS_EN = ["No.", "Archival no.", "Document no.", "Unit", "Title", "Date", "Classification", "Remarks"]
+CATALOGUE_COLUMNS = ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "备注"]  # the exports' header
+CATALOGUE_COLUMN_LABELS = {  # the catalogue pages' header, per language
+    "zh": CATALOGUE_COLUMNS,
+    "en": ["No.", "Archival no.", "Document no.", "Unit", "Title", "Date", "Classification", "Remarks"],
+}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -63,13 +66,16 @@ def catalogue_rows(
     """The catalogue of one year: unit code -> rows ordered by 档号, 序号 from 1 in each unit.
 
     ``history`` (from the filing log) gives the 备注; withdrawn records keep their line, unlinked.
+    The catalogue is kept in the archive's language: its rows read as that language's presenter says.
     """
     registry = index.registry
+    present = Presenter(registry, DEFAULT_LANGUAGE)
     history = history or {}
     entries: list[tuple[tuple, str, CatalogueRow]] = []
     for record in index.filed_by_year.get(year, []):
+        face = present.record(record)
         row = CatalogueRow(
-            0, record.archive_no or "", record.doc_no or "", registry.units[record.unit].name, record.title,
+            0, face.archive_no, face.doc_no, face.unit, face.title,
             record.date.strftime("%Y%m%d"), record.secrecy, remark(history.get(record.path)), record,
         )
         entries.append((archive_no_key(row.archive_no), record.unit, row))
@@ -166,17 +172,19 @@ def xlsx_bytes(workbook, built_on: date) -> bytes:
     return out.getvalue()
 
 
-def record_json(record: Record, registry: Registry) -> dict:
-    unit = registry.units[record.unit]
+def record_json(record: Record, present: dict[str, Presenter]) -> dict:
+    """A record in ``records.json``: its codes, its Chinese labels, and its title and page in English."""
+    zh, en = present["zh"].record(record), present["en"].record(record)
+    unit = present["zh"].registry.units[record.unit]
     stage = record.stage
     return {
         "id": record.id,
-        "title": record.title,
-        "title_en": record.translations["en"].title if "en" in record.translations else None,
+        "title": zh.title,
+        "title_en": None if en.original_language else en.title,
         "type": record.type,
-        "type_label": TYPES[record.type].zh,
+        "type_label": zh.type,
         "unit": unit.code,
-        "unit_name": unit.name,
+        "unit_name": zh.unit,
         "unit_name_en": unit.name_en or None,
         "date": record.date.isoformat(),
         "status": record.status,
@@ -188,17 +196,17 @@ def record_json(record: Record, registry: Registry) -> dict:
         "keywords": record.keywords,
         "plan": record.plan,
         "stage": stage,
-        "url": record.url,  # relative to the site root
-        "url_en": record.url_in("en"),
+        "url": zh.href,  # relative to the site root
+        "url_en": en.href,
     }
 
 
-def records_json(index: ArchiveIndex) -> bytes:
+def records_json(index: ArchiveIndex, present: dict[str, Presenter]) -> bytes:
     """The machine-readable catalogue: every published record's metadata and URL."""
     data = {
         "fonds": index.registry.fonds,
         "fonds_name": index.registry.fonds_name,
         "count": len(index.records),
-        "records": [record_json(r, index.registry) for r in index.records],
+        "records": [record_json(r, present) for r in index.records],
     }
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")

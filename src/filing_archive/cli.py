@@ -10,13 +10,14 @@ from datetime import date
 from pathlib import Path
 
 from . import filing, scaffold, verify
-from .archive import PREVIEW_ENV, load_archive
+from .archive import load_archive
 from .compliance import evaluate
 from .compliance_report import gap_line
 from .fixity import LOG_FILE, MANIFEST_FILE, short
 from .problems import UsageError
 from .registry import REGISTRY_FILE
 from .schema import RETENTION_CODES
+from .settings import PREVIEW_ENV
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 

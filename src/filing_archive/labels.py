@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .compliance import CELL_STATUSES
 from .periods import PERIODS
-from .schema import DEFAULT_LANGUAGE, FIELDS, RETENTION, SECRECY, STATUSES, STUDY_FORMS, TYPES, Vocabulary
+from .schema import FIELDS, RETENTION, SECRECY, STATUSES, STUDY_FORMS, TYPES, Vocabulary
 
 UI: dict[str, dict[str, str]] = {
     "zh": {
@@ -259,7 +259,3 @@ MONTHS_EN = [
 def month_label(month: int, lang: str) -> str:
     return ui(lang, "month_label").format(month=month, month_name=MONTHS_EN[month - 1])
 
-
-def lang_prefix(lang: str) -> str:
-    """The URL prefix of a language's pages: '' for Chinese, 'en/' for English."""
-    return "" if lang == DEFAULT_LANGUAGE else f"{lang}/"

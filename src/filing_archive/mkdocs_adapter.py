@@ -2,38 +2,119 @@
 
 ``hooks/archive.py`` creates one ``ArchiveSite`` per loaded configuration and forwards each
 event here. With mkdocs-static-i18n every language is a separate MkDocs build run inside the
-first one; the archive is read and validated once, in the first (Chinese) build.
+first one; the archive is read and validated once, in the first (Chinese) build. What that
+plugin needs from us is in one place, ``StaticI18n``.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from markupsafe import Markup, escape
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .archive import BUILD_DATE_ENV, PREVIEW_ENV, Archive, load_archive
+from .archive import Archive, load_archive
 from .compliance import evaluate
 from .fixity import withdrawn_entries
 from .git import commit_dates
 from .indexes import ArchiveIndex
-from .labels import SEARCH_STRINGS, UI, lang_prefix
+from .labels import SEARCH_STRINGS, UI
 from .pages import GeneratedFile, GeneratedPage, archive_pages
+from .presenter import Presenter, presenters
 from .problems import ArchiveError
 from .records import Record
 from .sanitise import clean_html, page_id, text_only
 from .schema import DEFAULT_LANGUAGE
 from .search import BackgroundIndex
+from .settings import Settings
+from .urls import Urls, lang_prefix
 from .verify import fixity_problems
 from .views import RecordView, panel_rows, record_link, stage_rows
 
 log = logging.getLogger("mkdocs.archive")
+
+
+class ArchiveOptions(Config):
+    """The archive's keys under ``extra:`` in mkdocs.yml, typed and checked by MkDocs."""
+
+    archive_search = config_options.Type(bool, default=True)
+    archive_build_date = config_options.Optional(config_options.Type(date))
+
+
+def read_settings(config: MkDocsConfig) -> Settings:
+    """The build's settings from mkdocs.yml, then the environment's overrides (see ``settings``)."""
+    options = ArchiveOptions(config_file_path=config.config_file_path)
+    options.load_dict({key: config.extra[key] for key, _ in ArchiveOptions._schema if key in config.extra})
+    failed, _ = options.validate()
+    if failed:
+        key, error = failed[0]
+        raise PluginError(f"{config.config_file_path}: extra.{key}: {error}")
+    settings = Settings(search=options.archive_search, build_date=options.archive_build_date,
+                        urls=Urls(directory_urls=config.use_directory_urls))
+    return settings.with_environment()
+
+
+class StaticI18n:
+    """Every accommodation of mkdocs-static-i18n, and why.
+
+    - Priorities (used by hooks/archive.py): the plugin runs its config and files events at
+      ``PLUGIN``; the archive runs after it (``AFTER``) so it sees the files each language build
+      really uses, and ends after the plugin has built the other languages (``LAST``).
+    - Nesting: the plugin runs each further language as a whole MkDocs build inside the first
+      one's post-build; ``depth`` counts the builds open so the archive is read once, in the
+      outermost, and the end of the outermost is the end of the site.
+    - Language: a language build says which it is only through the plugin's ``current_language``.
+    - Generated pages: the plugin only moves the pages it read from docs/ under ``en/``; the
+      archive's generated pages are put there by hand (``place``).
+    - Alternate links: the plugin only knows the pages it read from docs/, so the language switch
+      of a generated page is set here (``link_alternates``), as attribute and as mapping.
+    - Sitemaps: Material's language switch fetches the sitemap of every language on every page;
+      overrides/main.html leaves out the <link rel="alternate"> that makes it do so.
+    """
+
+    PLUGIN, AFTER, LAST = -100, -110, -120
+
+    def __init__(self) -> None:
+        self.depth = 0
+
+    def enter(self) -> bool:
+        """A build starts; True for the outermost (the first language)."""
+        self.depth += 1
+        return self.depth == 1
+
+    def leave(self) -> bool:
+        """A build ends; True when it was the outermost (every language is built)."""
+        self.depth -= 1
+        return self.depth == 0
+
+    @staticmethod
+    def language(config: MkDocsConfig) -> str:
+        i18n = config.plugins.get("i18n")
+        return getattr(i18n, "current_language", None) or DEFAULT_LANGUAGE
+
+    @staticmethod
+    def place(file: File, lang: str) -> File:
+        prefix = lang_prefix(lang)
+        if prefix:
+            file.dest_uri = prefix + file.dest_uri
+        return file
+
+    @staticmethod
+    def link_alternates(config: MkDocsConfig, urls: Urls, generated: GeneratedPage) -> None:
+        alternates = config.extra.get("alternate")
+        if alternates:
+            links = [{**alt, "link": urls.page(generated.src_uri, alt["lang"])} for alt in alternates]
+            # mkdocs-static-i18n sets it as an attribute, which shadows the mapping: set both
+            config.extra["alternate"] = links
+            config.extra.alternate = links
 
 
 class ArchiveSite:
@@ -44,7 +125,7 @@ class ArchiveSite:
     """
 
     def __init__(self) -> None:
-        self.depth = 0  # nesting of MkDocs builds: mkdocs-static-i18n runs each language inside the first
+        self.i18n = StaticI18n()
         self.serving = False  # on_startup says so once per process, for every later rebuild
         self.reset()
 
@@ -58,7 +139,8 @@ class ArchiveSite:
         self.site_files: list[GeneratedFile] = []
         self.git_dates: dict = {}
         self.history: dict = {}  # record path -> RecordHistory, from the filing log
-        self.search_enabled = True
+        self.settings = Settings()
+        self.present: dict[str, Presenter] = {}
         self.search_job: BackgroundIndex | None = None
 
     # --- events -------------------------------------------------------------------------
@@ -66,20 +148,19 @@ class ArchiveSite:
         self.serving = command == "serve"
 
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
-        if self.depth == 0:
+        if self.i18n.depth == 0:
             self.reset()
-        i18n = config.plugins.get("i18n")
-        self.lang = getattr(i18n, "current_language", None) or DEFAULT_LANGUAGE
-        self.depth += 1
+        self.lang = self.i18n.language(config)
+        self.i18n.enter()
         if self.archive is None:
-            self.search_enabled = bool(config.extra.get("archive_search", True))
+            self.settings = read_settings(config)
             self.archive = self.load(config)
         return config
 
     def load(self, config: MkDocsConfig) -> Archive:
         root = Path(config.config_file_path).parent
-        archive = load_archive(root)
-        if os.environ.get(BUILD_DATE_ENV) and not os.environ.get("SOURCE_DATE_EPOCH"):
+        archive = load_archive(root, self.settings.build_date)
+        if self.settings.build_date and not os.environ.get("SOURCE_DATE_EPOCH"):
             # MkDocs dates pages and sitemap.xml(.gz) by SOURCE_DATE_EPOCH: the archive's build date,
             # so two builds of one commit as of one day are byte-identical.
             midnight = datetime.combine(archive.today, time(), tzinfo=UTC)
@@ -104,7 +185,9 @@ class ArchiveSite:
         self.index = ArchiveIndex(archive.published(include_drafts=self.serving), archive.registry)
         compliance = evaluate(archive, archive.today)
         withdrawn = withdrawn_entries(root, self.history)
-        pages, self.site_files = archive_pages(self.index, archive.today, self.history, withdrawn, compliance)
+        urls = self.settings.urls
+        pages, self.site_files = archive_pages(self.index, archive.today, self.history, withdrawn, compliance, urls)
+        self.present = presenters(archive.registry, urls)
         self.pages = {page.src_uri: page for page in pages}
         self.git_dates = commit_dates(root, f"{archive.registry.docs_dir}/{archive.registry.records_dir}")
         return archive
@@ -126,27 +209,23 @@ class ArchiveSite:
                 f"{len(unchecked)} file(s) under the records folder are not records the archive checked: "
                 f"{', '.join(unchecked[:5])} (nothing was published; run 'archive check')"
             )
-        prefix = lang_prefix(self.lang)
         for src_uri in self.pages:
             file = File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
-            if prefix:
-                file.dest_uri = prefix + file.dest_uri
-            files.append(file)
+            files.append(self.i18n.place(file, self.lang))
         if self.lang == DEFAULT_LANGUAGE:
             for item in self.site_files:
                 files.append(File.generated(config, item.src_uri, content=item.content))
-            if self.search_enabled and self.search_job is None and not self.keep_search_index(config):
+            if self.settings.search and self.search_job is None and not self.keep_search_index(config):
                 self.start_search_index(config)
         return files
 
-    @staticmethod
-    def keep_search_index(config: MkDocsConfig) -> bool:
+    def keep_search_index(self, config: MkDocsConfig) -> bool:
         """`archive preview` rebuilds on every save: it keeps the index of its first build."""
-        return bool(os.environ.get(PREVIEW_ENV)) and (Path(config.site_dir) / "search" / "meta.json").exists()
+        return self.settings.preview and (Path(config.site_dir) / "search" / "meta.json").exists()
 
     def abort(self) -> None:
         """A failed build: stop the search worker too, and be ready for the next build."""
-        self.depth = 0
+        self.i18n.depth = 0
         if self.search_job is not None:
             self.search_job.cancel()
             self.search_job = None
@@ -155,12 +234,11 @@ class ArchiveSite:
         """Build the search index in a second process while MkDocs renders pages in this one."""
         assert self.index is not None
         out = os.path.join(config.site_dir, "search")
-        self.search_job = BackgroundIndex(self.index.records, self.index.registry, out)
+        self.search_job = BackgroundIndex(self.index.records, self.index.registry, out, self.settings.urls)
 
     def finish(self, config: MkDocsConfig) -> None:
         """After the last language (the outermost build ends last): wait for the search index."""
-        self.depth -= 1
-        if self.depth > 0:
+        if not self.i18n.leave():
             return
         if self.search_job is None:
             return
@@ -230,13 +308,13 @@ class ArchiveSite:
     def page_context(self, context: dict, page: Page, config: MkDocsConfig) -> dict:
         context["archive_ui"] = UI[self.lang]
         context["archive_lang"] = self.lang
-        if self.search_enabled:
-            context["archive_search"] = {"page": f"{lang_prefix(self.lang)}archive/search/",
+        if self.settings.search:
+            context["archive_search"] = {"page": self.present[self.lang].page("archive/search.md"),
                                          "strings": SEARCH_STRINGS[self.lang]}
         generated = self.generated_page(page.file)
         if generated is not None:
             context["archive_page"] = generated.context(self.lang)
-            self.link_alternates(config, generated)
+            self.i18n.link_alternates(config, self.settings.urls, generated)
             return context
         record, _ = self.record_and_translation(page.file)
         if record is not None:
@@ -258,25 +336,14 @@ class ArchiveSite:
             return record, record.translations[lang]
         return None, None
 
-    @staticmethod
-    def link_alternates(config: MkDocsConfig, generated: GeneratedPage) -> None:
-        """The language switch of a generated page leads to the same page in the other language
-        (mkdocs-static-i18n only knows the pages it read from docs/)."""
-        alternates = config.extra.get("alternate")
-        if alternates:
-            links = [{**alt, "link": lang_prefix(alt["lang"]) + generated.url} for alt in alternates]
-            # mkdocs-static-i18n sets it as an attribute, which shadows the mapping: set both
-            config.extra["alternate"] = links
-            config.extra.alternate = links
-
     def generated_page(self, file: File) -> GeneratedPage | None:
         return self.pages.get(file.src_uri) if file.generated_by else None
 
     def record_view(self, record: Record) -> RecordView:
         assert self.archive is not None and self.index is not None
-        registry = self.archive.registry
         plan = self.archive.by_id.get(record.plan) if record.plan else None
-        view = RecordView(record=record, rows=panel_rows(record, registry, self.lang, plan))
+        present = self.present[self.lang]
+        view = RecordView(record=record, rows=panel_rows(record, present, plan))
         before, after = self.index.neighbours(record)
         filed = self.history.get(record.path)
         if filed is not None and record.is_filed:
@@ -288,9 +355,9 @@ class ArchiveSite:
         dates = self.git_dates.get(record.path)
         if dates:
             view.git_dates = (dates[0].date().isoformat(), dates[1].date().isoformat())
-        view.previous = record_link(before, self.lang) if before else None
-        view.next = record_link(after, self.lang) if after else None
+        view.previous = record_link(before, present) if before else None
+        view.next = record_link(after, present) if after else None
         plan_index = self.index.plan_by_id.get(record.id)
         if plan_index is not None:
-            view.stages = stage_rows(plan_index, registry, self.lang)
+            view.stages = stage_rows(plan_index, present)
         return view

@@ -2,7 +2,8 @@
 
 A page knows its source path (where MkDocs pretends it lives), its template in
 ``overrides/archive/`` and its title; ``context(lang)`` returns what the template lays out.
-URLs are relative to the site root; templates pass them through MkDocs' ``url`` filter.
+URLs are relative to the site root; templates pass them through MkDocs' ``url`` filter. Every
+record and every link reads as the page's ``presenter.Presenter`` of that language says.
 """
 
 from __future__ import annotations
@@ -10,39 +11,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .catalogue import CATALOGUE_COLUMNS, CATALOGUE_COLUMNS_EN, catalogue_rows, catalogue_years, excel_csv
+from .catalogue import CATALOGUE_COLUMN_LABELS, catalogue_rows, catalogue_years, excel_csv
 from .charts import records_per_month_by_type, records_per_unit_per_year
 from .compliance import Compliance, unit_summary
 from .compliance_report import compliance_csv_rows
 from .fixity import RecordHistory, WithdrawnEntry
 from .indexes import ArchiveIndex, PlanIndex, group_by_month, group_by_type, group_by_year
-from .labels import field_label, lang_prefix, month_label, term_label, ui
+from .labels import field_label, month_label, term_label, ui
+from .presenter import Presenter, RecordFace, presenters
 from .records import Record
 from .schema import TYPES, UNIT_KINDS
+from .urls import DIRECTORY_URLS, Urls
 from .views import stage_anchor, stage_range, stage_rows
-
-
-@dataclass
-class Row:
-    """One record in a listing."""
-
-    title: str
-    href: str
-    date: str
-    unit: str
-    type: str
-    doc_no: str
-    archive_no: str
-    stage: str
-    draft: bool
-    original_language: bool
 
 
 @dataclass
 class Section:
     title: str
     anchor: str
-    rows: list[Row] = field(default_factory=list)
+    rows: list[RecordFace] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)  # one level of nesting (unit: year > type)
     note: str = ""
 
@@ -60,9 +47,10 @@ class GeneratedPage:
     src_uri: str = ""
     template: str = ""
 
-    def __init__(self, index: ArchiveIndex):
+    def __init__(self, index: ArchiveIndex, present: dict[str, Presenter]):
         self.index = index
         self.registry = index.registry
+        self.present = present  # language -> its presenter
 
     def title(self, lang: str) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -70,32 +58,17 @@ class GeneratedPage:
     def context(self, lang: str) -> dict:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    @property
-    def url(self) -> str:
-        return self.src_uri.removesuffix("index.md").removesuffix(".md").rstrip("/") + "/"
-
     # --- shared helpers -------------------------------------------------------------
-    def row(self, record: Record, lang: str) -> Row:
-        stage = self.registry.stage_label(record.stage, lang) if record.stage else ""
-        return Row(
-            title=record.title_in(lang),
-            href=record.url_in(lang),
-            date=record.date.isoformat(),
-            unit=self.registry.units[record.unit].label(lang),
-            type=term_label("type", record.type, lang),
-            doc_no=record.doc_no or "",
-            archive_no=record.archive_no or "",
-            stage=stage,
-            draft=record.is_draft,
-            original_language=record.shown_in_chinese(lang),
-        )
+    def row(self, record: Record, lang: str) -> RecordFace:
+        return self.present[lang].record(record)
 
-    def rows(self, records: list[Record], lang: str) -> list[Row]:
-        return [self.row(r, lang) for r in records]
+    def rows(self, records: list[Record], lang: str) -> list[RecordFace]:
+        present = self.present[lang]
+        return [present.record(r) for r in records]
 
-    @staticmethod
-    def href(lang: str, path: str) -> str:
-        return lang_prefix(lang) + path
+    def href(self, lang: str, src_uri: str) -> str:
+        """The URL of the page of ``src_uri`` (``archive/by-type/study.md``) in ``lang``."""
+        return self.present[lang].page(src_uri)
 
 
 # --- overview ----------------------------------------------------------------------------
@@ -111,23 +84,24 @@ class OverviewPage(GeneratedPage):
         return {
             "total": len(idx.records),
             "by_type": [Count(term_label("type", t, lang), len(idx.by_type[t]),
-                              self.href(lang, f"archive/by-type/{t}/")) for t in idx.types],
+                              self.href(lang, f"archive/by-type/{t}.md")) for t in idx.types],
             "by_unit": [Count(self.registry.units[u].label(lang), len(idx.by_unit[u]),
-                              self.href(lang, f"archive/by-unit/{u}/")) for u in idx.units],
-            "by_year": [Count(str(y), len(idx.by_year[y]), self.href(lang, f"archive/by-date/{y}/"))
+                              self.href(lang, f"archive/by-unit/{u}.md")) for u in idx.units],
+            "by_year": [Count(str(y), len(idx.by_year[y]), self.href(lang, f"archive/by-date/{y}.md"))
                         for y in idx.years],
             "newest": self.rows(idx.newest(20), lang),
-            "links": index_links(lang),
+            "links": index_links(self.present[lang]),
         }
 
 
-def index_links(lang: str) -> list[Count]:
+def index_links(present: Presenter) -> list[Count]:
     """Every index, for the overview and the navigation."""
     paths = [
-        ("by_date", "archive/by-date/"), ("by_stage", "archive/by-stage/"), ("by_type", "archive/by-type/"),
-        ("by_unit", "archive/by-unit/"), ("catalogue", "archive/catalogue/"),
+        ("by_date", "archive/by-date/index.md"), ("by_stage", "archive/by-stage/index.md"),
+        ("by_type", "archive/by-type/index.md"), ("by_unit", "archive/by-unit/index.md"),
+        ("catalogue", "archive/catalogue/index.md"),
     ]
-    return [Count(ui(lang, key), 0, lang_prefix(lang) + path) for key, path in paths]
+    return [Count(ui(present.lang, key), 0, present.page(path)) for key, path in paths]
 
 
 # --- by date -------------------------------------------------------------------------------
@@ -141,7 +115,7 @@ class DateIndexPage(GeneratedPage):
     def context(self, lang: str) -> dict:
         return {
             "heading": ui(lang, "year"),
-            "counts": [Count(str(y), len(self.index.by_year[y]), self.href(lang, f"archive/by-date/{y}/"))
+            "counts": [Count(str(y), len(self.index.by_year[y]), self.href(lang, f"archive/by-date/{y}.md"))
                        for y in self.index.years],
         }
 
@@ -149,8 +123,8 @@ class DateIndexPage(GeneratedPage):
 class YearPage(GeneratedPage):
     template = "archive/sections.html"
 
-    def __init__(self, index: ArchiveIndex, year: int):
-        super().__init__(index)
+    def __init__(self, index: ArchiveIndex, present: dict[str, Presenter], year: int):
+        super().__init__(index, present)
         self.year = year
         self.src_uri = f"archive/by-date/{year}.md"
 
@@ -182,23 +156,24 @@ def sorted_plans(plans: list[PlanIndex]) -> list[PlanIndex]:
 
 
 def plan_summary(page: GeneratedPage, plan: PlanIndex, lang: str) -> dict:
-    base = page.href(lang, f"archive/by-stage/{plan.plan.id}/")
+    present = page.present[lang]
+    face = present.record(plan.plan)
     return {
-        "title": plan.plan.title_in(lang),
-        "href": base,
-        "record_href": plan.plan.url_in(lang),
-        "unit": page.registry.units[plan.plan.unit].label(lang),
-        "date": plan.plan.date.isoformat(),
+        "title": face.title,
+        "href": present.plan_href(plan.plan.id),
+        "record_href": face.href,
+        "unit": face.unit,
+        "date": face.date,
         "count": plan.count,
-        "stages": stage_rows(plan, page.registry, lang),
+        "stages": stage_rows(plan, present),
     }
 
 
 class PlanPage(GeneratedPage):
     template = "archive/plan.html"
 
-    def __init__(self, index: ArchiveIndex, plan: PlanIndex):
-        super().__init__(index)
+    def __init__(self, index: ArchiveIndex, present: dict[str, Presenter], plan: PlanIndex):
+        super().__init__(index, present)
         self.plan = plan
         self.src_uri = f"archive/by-stage/{plan.plan.id}.md"
 
@@ -230,15 +205,15 @@ class TypeIndexPage(GeneratedPage):
         return {
             "heading": ui(lang, "type"),
             "counts": [Count(term_label("type", t, lang), len(self.index.by_type[t]),
-                             self.href(lang, f"archive/by-type/{t}/")) for t in self.index.types],
+                             self.href(lang, f"archive/by-type/{t}.md")) for t in self.index.types],
         }
 
 
 class TypePage(GeneratedPage):
     template = "archive/sections.html"
 
-    def __init__(self, index: ArchiveIndex, type_code: str):
-        super().__init__(index)
+    def __init__(self, index: ArchiveIndex, present: dict[str, Presenter], type_code: str):
+        super().__init__(index, present)
         self.type_code = type_code
         self.src_uri = f"archive/by-type/{type_code}.md"
 
@@ -266,7 +241,7 @@ class UnitIndexPage(GeneratedPage):
             "counts": [
                 Count(ui(lang, "unit_with_kind").format(unit=units[u].label(lang),
                                                         kind=UNIT_KINDS[units[u].kind].label(lang)),
-                      len(self.index.by_unit[u]), self.href(lang, f"archive/by-unit/{u}/"))
+                      len(self.index.by_unit[u]), self.href(lang, f"archive/by-unit/{u}.md"))
                 for u in self.index.units
             ],
         }
@@ -275,8 +250,9 @@ class UnitIndexPage(GeneratedPage):
 class UnitPage(GeneratedPage):
     template = "archive/unit.html"
 
-    def __init__(self, index: ArchiveIndex, unit_code: str, compliance: Compliance | None = None):
-        super().__init__(index)
+    def __init__(self, index: ArchiveIndex, present: dict[str, Presenter], unit_code: str,
+                 compliance: Compliance | None = None):
+        super().__init__(index, present)
         self.unit_code = unit_code
         self.src_uri = f"archive/by-unit/{unit_code}.md"
         self.compliance = compliance
@@ -297,7 +273,8 @@ class UnitPage(GeneratedPage):
             "plans": [plan_summary(self, p, lang) for p in sorted_plans(self.index.plans_of(self.unit_code))],
             "years": years,
             "count": len(records),
-            "compliance": unit_compliance(self.compliance, self.unit_code, lang) if self.compliance else None,
+            "compliance": (unit_compliance(self.compliance, self.unit_code, self.present[lang])
+                           if self.compliance else None),
         }
 
 
@@ -306,8 +283,8 @@ class CatalogueIndexPage(GeneratedPage):
     src_uri = "archive/catalogue/index.md"
     template = "archive/catalogue-index.html"
 
-    def __init__(self, index: ArchiveIndex, years: list[int], counts: dict[int, int]):
-        super().__init__(index)
+    def __init__(self, index: ArchiveIndex, present: dict[str, Presenter], years: list[int], counts: dict[int, int]):
+        super().__init__(index, present)
         self.years = years
         self.counts = counts
 
@@ -317,7 +294,7 @@ class CatalogueIndexPage(GeneratedPage):
     def context(self, lang: str) -> dict:
         return {
             "years": [
-                {"year": y, "count": self.counts[y], "href": self.href(lang, f"archive/catalogue/{y}/"),
+                {"year": y, "count": self.counts[y], "href": self.href(lang, f"archive/catalogue/{y}.md"),
                  "csv": f"archive/catalogue/{y}.csv", "xlsx": f"archive/catalogue/{y}.xlsx"}
                 for y in self.years
             ]
@@ -327,8 +304,8 @@ class CatalogueIndexPage(GeneratedPage):
 class CataloguePage(GeneratedPage):
     template = "archive/catalogue.html"
 
-    def __init__(self, index: ArchiveIndex, year: int, rows_by_unit: dict):
-        super().__init__(index)
+    def __init__(self, index: ArchiveIndex, present: dict[str, Presenter], year: int, rows_by_unit: dict):
+        super().__init__(index, present)
         self.year = year
         self.rows_by_unit = rows_by_unit
         self.src_uri = f"archive/catalogue/{year}.md"
@@ -337,18 +314,19 @@ class CataloguePage(GeneratedPage):
         return ui(lang, "catalogue_title").format(year=self.year)
 
     def context(self, lang: str) -> dict:
+        present = self.present[lang]
         units = []
         for code, rows in self.rows_by_unit.items():
             units.append({
-                "title": self.registry.units[code].label(lang),
+                "title": present.unit(code),
                 "anchor": f"unit-{code}",
                 "rows": [
-                    {"cells": row.cells(), "href": row.record.url_in(lang) if row.record else None}
+                    {"cells": row.cells(), "href": present.url(row.record) if row.record else None}
                     for row in rows
                 ],
             })
         return {
-            "columns": CATALOGUE_COLUMNS if lang == "zh" else CATALOGUE_COLUMNS_EN,
+            "columns": CATALOGUE_COLUMN_LABELS[lang],
             "units": units,
             "csv": f"archive/catalogue/{self.year}.csv",
             "xlsx": f"archive/catalogue/{self.year}.xlsx",
@@ -386,22 +364,22 @@ class SearchPage(GeneratedPage):
 
 
 # --- compliance and statistics ---------------------------------------------------------------------
-def cell_view(cell, compliance: Compliance, lang: str) -> dict:
+def cell_view(cell, compliance: Compliance, present: Presenter) -> dict:
     """A matrix cell for the template: words, a status class for the colour, links to its records."""
     links = [
-        {"href": compliance.records[rid].url_in(lang), "title": compliance.records[rid].title_in(lang)}
+        {"href": present.url(compliance.records[rid]), "title": compliance.records[rid].title_in(present.lang)}
         for rid in cell.records
         if rid in compliance.records
     ]
-    return {"status": cell.status, "text": cell.text(lang), "records": links}
+    return {"status": cell.status, "text": cell.text(present.lang), "records": links}
 
 
 class CompliancePage(GeneratedPage):
     src_uri = "archive/compliance.md"
     template = "archive/compliance.html"
 
-    def __init__(self, index: ArchiveIndex, compliance: Compliance):
-        super().__init__(index)
+    def __init__(self, index: ArchiveIndex, present: dict[str, Presenter], compliance: Compliance):
+        super().__init__(index, present)
         self.compliance = compliance
 
     def title(self, lang: str) -> str:
@@ -414,8 +392,8 @@ class CompliancePage(GeneratedPage):
         for m in c.matrices:
             rows = []
             for code in m.units:
-                cells = [cell_view(cell, c, lang) if cell else None for cell in m.row(code)]
-                rows.append({"unit": units[code].label(lang), "href": self.href(lang, f"archive/by-unit/{code}/")
+                cells = [cell_view(cell, c, self.present[lang]) if cell else None for cell in m.row(code)]
+                rows.append({"unit": units[code].label(lang), "href": self.present[lang].unit_href(code)
                              if code in self.index.by_unit else None, "cells": cells, "rate": m.rates[code].text()})
             matrices.append({
                 "key": m.rule.key, "title": m.rule.label(lang), "requirement": m.rule.requirement(lang),
@@ -433,18 +411,19 @@ class CompliancePage(GeneratedPage):
                 "csv": "archive/compliance.csv"}
 
 
-def unit_compliance(compliance: Compliance, unit_code: str, lang: str) -> dict | None:
+def unit_compliance(compliance: Compliance, unit_code: str, present: Presenter) -> dict | None:
     """The compliance summary on a unit's page."""
     if not any(unit_code in m.units for m in compliance.matrices):
         return None
     summary = unit_summary(compliance, unit_code)
+    lang = present.lang
     return {
-        "href": lang_prefix(lang) + "archive/compliance/",
+        "href": present.page("archive/compliance.md"),
         "rate": summary.rate.text(),
         "rules": [
             {"title": r.matrix.rule.label(lang), "requirement": r.matrix.rule.requirement(lang),
              "anchor": f"rule-{r.matrix.rule.key}", "rate": r.rate.text(),
-             "cells": [{"period": p.label(lang), **cell_view(cell, compliance, lang)} for p, cell in r.cells]}
+             "cells": [{"period": p.label(lang), **cell_view(cell, compliance, present)} for p, cell in r.cells]}
             for r in summary.rules
         ],
         "gaps": len(summary.gaps),
@@ -478,31 +457,34 @@ def archive_pages(
     history: dict[str, RecordHistory] | None = None,
     withdrawn: list[WithdrawnEntry] = (),
     compliance: Compliance | None = None,
+    urls: Urls = DIRECTORY_URLS,
 ) -> tuple[list[GeneratedPage], list[GeneratedFile]]:
     """Every generated page and file of the archive. Empty years, types and units get none.
     ``built_on`` (the build date) is the only date the files carry, so two builds are identical."""
     from .catalogue import catalogue_csv, catalogue_xlsx, records_json
 
+    present = presenters(index.registry, urls)
     pages: list[GeneratedPage] = [
-        OverviewPage(index), DateIndexPage(index), StageIndexPage(index), TypeIndexPage(index),
-        UnitIndexPage(index), SearchPage(index), StatsPage(index),
+        OverviewPage(index, present), DateIndexPage(index, present), StageIndexPage(index, present),
+        TypeIndexPage(index, present), UnitIndexPage(index, present), SearchPage(index, present),
+        StatsPage(index, present),
     ]
-    pages += [YearPage(index, y) for y in index.years]
-    pages += [PlanPage(index, p) for p in index.plans]
-    pages += [TypePage(index, t) for t in index.types]
-    pages += [UnitPage(index, u, compliance) for u in index.units]
-    files = [GeneratedFile("archive/records.json", records_json(index))]
+    pages += [YearPage(index, present, y) for y in index.years]
+    pages += [PlanPage(index, present, p) for p in index.plans]
+    pages += [TypePage(index, present, t) for t in index.types]
+    pages += [UnitPage(index, present, u, compliance) for u in index.units]
+    files = [GeneratedFile("archive/records.json", records_json(index, present))]
     if compliance is not None:
-        pages.append(CompliancePage(index, compliance))
+        pages.append(CompliancePage(index, present, compliance))
         files.append(GeneratedFile("archive/compliance.csv", excel_csv(compliance_csv_rows(compliance, "zh"))))
     years = catalogue_years(index, withdrawn)
     counts = {}
     for year in years:
         rows = catalogue_rows(index, year, history, withdrawn)
         counts[year] = sum(len(r) for r in rows.values())
-        pages.append(CataloguePage(index, year, rows))
+        pages.append(CataloguePage(index, present, year, rows))
         files.append(GeneratedFile(f"archive/catalogue/{year}.csv", catalogue_csv(rows)))
         files.append(GeneratedFile(f"archive/catalogue/{year}.xlsx",
                                    catalogue_xlsx(rows, year, index.registry.fonds_name, built_on)))
-    pages.append(CatalogueIndexPage(index, years, counts))
+    pages.append(CatalogueIndexPage(index, present, years, counts))
     return pages, files

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from .schema import DEFAULT_LANGUAGE, RETENTION_CODES
+from .urls import page_url
 
 # 档号 (DA/T 22): {fonds}-WS·{year}-{retention code}-{unit}-{件号}, such as Z001-WS·2023-Y-LCZ-0001.
 ARCHIVE_NO_RE = re.compile(
@@ -116,6 +116,7 @@ class Record:
 
     @property
     def url(self) -> str:
+        """Its page with directory URLs (pages and exports use ``presenter.Presenter.url``)."""
         return page_url(self.src_uri)
 
     def line(self, name: str) -> int:
@@ -140,15 +141,6 @@ class Record:
             if stage.name == name:
                 return stage
         return None
-
-
-def page_url(src_uri: str) -> str:
-    """The directory URL MkDocs gives a Markdown file (``a/b.md`` -> ``a/b/``)."""
-    parent, filename = posixpath.split(src_uri)
-    stem = filename.rsplit(".", 1)[0]
-    if stem in ("index", "README"):
-        return f"{parent}/" if parent else ""
-    return f"{parent}/{stem}/" if parent else f"{stem}/"
 
 
 def archive_class(fonds: str, record_year: int, retention: str, unit: str) -> str:

@@ -41,9 +41,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .labels import term_label
+from .presenter import Presenter, RecordFace
 from .records import Record
 from .registry import Registry
-from .schema import LANGUAGES, TYPES
+from .schema import DEFAULT_LANGUAGE, LANGUAGES, TYPES
+from .urls import DIRECTORY_URLS, Urls
 
 FORMAT = 2
 TITLE_WEIGHT = 20
@@ -152,34 +154,40 @@ def metadata_line(record: Record, registry: Registry) -> str:
     return " ".join(p for p in parts if p)
 
 
-def search_documents(records: list[Record], registry: Registry,
-                     consume: bool = False) -> tuple[Iterator[SearchDoc], list[LanguageTable]]:
+def search_documents(records: list[Record], registry: Registry, consume: bool = False,
+                     urls: Urls = DIRECTORY_URLS) -> tuple[Iterator[SearchDoc], list[LanguageTable]]:
     """The documents to index, one at a time (their texts are the bulk of the index's memory: at
     50,000 records, 400 MB held at once), and per language the records its readers see.
 
     ``consume``: let go of each record's body once its document is made (only where the records are
     a copy of their own, as in the forked index process)."""
-    translated = [r for r in records if "en" in r.translations]
-    zh_doc = {record.id: i for i, record in enumerate(records)}
-    en_doc = {record.id: len(records) + i for i, record in enumerate(translated)}
+    present = {lang: Presenter(registry, lang, urls) for lang in LANGUAGES}
+    others = [lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
+    translated = {lang: [r for r in records if lang in r.translations] for lang in others}
+    # Documents: every record in the archive's language, then each language's translations.
+    doc_of = {DEFAULT_LANGUAGE: {record.id: i for i, record in enumerate(records)}}
+    for lang in others:
+        first = sum(len(d) for d in doc_of.values())
+        doc_of[lang] = {record.id: first + i for i, record in enumerate(translated[lang])}
 
     def documents() -> Iterator[SearchDoc]:
-        zh_parts: dict[str, tuple[str, str]] = {}  # metadata and text of translated records, for their translations
+        originals: dict[str, tuple[str, str]] = {}  # metadata and text of translated records, for their translations
         for record in records:
             meta, body = metadata_line(record, registry), plain_text(record.body)
             if consume:
                 record.body = ""
-            yield SearchDoc(record.url, record.title, f"{record.title}\n{meta}\n{body}",
-                            header(record, record.title, record.url))
+            face = present[DEFAULT_LANGUAGE].record(record)
+            yield SearchDoc(face.href, face.title, f"{face.title}\n{meta}\n{body}", header(face))
             if record.translations:
-                zh_parts[record.id] = meta, body
-        for record in translated:
-            translation = record.translations["en"]
-            # The English copy is also found by the Chinese text: readers type Chinese on English pages.
-            meta, body = zh_parts[record.id]
-            text = f"{translation.title}\n{meta}\n{plain_text(translation.body)}\n{record.title}\n{body}"
-            url = record.url_in("en")
-            yield SearchDoc(url, translation.title, text, header(record, translation.title, url))
+                originals[record.id] = meta, body
+        for lang in others:
+            for record in translated[lang]:
+                translation = record.translations[lang]
+                # A translation is also found by the Chinese text: readers type Chinese on English pages.
+                meta, body = originals[record.id]
+                text = f"{translation.title}\n{meta}\n{plain_text(translation.body)}\n{record.title}\n{body}"
+                face = present[lang].record(record)
+                yield SearchDoc(face.href, face.title, text, header(face))
 
     # The filter columns are the same in every language; only the documents and the labels differ.
     types = [t.code for t in TYPES]
@@ -201,9 +209,11 @@ def search_documents(records: list[Record], registry: Registry,
     }
     tables = []
     for lang in LANGUAGES:
-        doc = [en_doc.get(r.id, zh_doc[r.id]) if lang == "en" else zh_doc[r.id] for r in records]
+        # a reader sees a record's translation into their language, else the original
+        own, original = doc_of[lang], doc_of[DEFAULT_LANGUAGE]
+        doc = [own.get(r.id, original[r.id]) for r in records]
         labels = {
-            "unit": [[code, registry.units[code].label(lang)] for code in registry.units],
+            "unit": [[code, present[lang].unit(code)] for code in registry.units],
             "type": [[code, term_label("type", code, lang)] for code in types],
             "status": [[code, term_label("status", code, lang)] for code in statuses],
             "plan": [[r.id, r.title_in(lang), r.unit] for r in plan_records],
@@ -213,9 +223,10 @@ def search_documents(records: list[Record], registry: Registry,
     return documents(), tables
 
 
-def header(record: Record, title: str, url: str) -> dict:
-    return {"url": url, "title": title, "archive_no": record.archive_no or "", "doc_no": record.doc_no or "",
-            "date": record.date.isoformat(), "draft": record.is_draft}
+def header(face: RecordFace) -> dict:
+    """What a result shows of its record (search.js reads these keys)."""
+    return {"url": face.href, "title": face.title, "archive_no": face.archive_no, "doc_no": face.doc_no,
+            "date": face.date, "draft": face.draft}
 
 
 def shard_of(token: str, shards: int) -> int:
@@ -345,19 +356,20 @@ def write_json(path: Path, data: object) -> None:
         json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
 
 
-def build_index_in(records: list[Record], registry: Registry, out: str, consume: bool = False) -> dict:
+def build_index_in(records: list[Record], registry: Registry, out: str, consume: bool = False,
+                   urls: Urls = DIRECTORY_URLS) -> dict:
     """Build the index of ``records`` under ``out``; the figures include the process's peak RSS.
     ``consume``: the records are this process's own copy, their bodies may go once indexed."""
-    docs, tables = search_documents(records, registry, consume)
+    docs, tables = search_documents(records, registry, consume, urls)
     result = build_index(docs, tables, Path(out))
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     return result
 
 
-def _index_child(records: list[Record], registry: Registry, out: str, conn) -> None:
+def _index_child(records: list[Record], registry: Registry, out: str, urls: Urls, conn) -> None:
     try:
         # forked or spawned, the records are this process's copy: their bodies go once indexed
-        conn.send(("ok", build_index_in(records, registry, out, consume=True)))
+        conn.send(("ok", build_index_in(records, registry, out, consume=True, urls=urls)))
     except Exception as exc:  # reported by the parent, in words
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
@@ -370,10 +382,11 @@ class BackgroundIndex:
     Forked where the system can: the child starts at once with the records already in its memory
     (nothing imported again, nothing copied through a pipe); only the figures come back."""
 
-    def __init__(self, records: list[Record], registry: Registry, out: str):
+    def __init__(self, records: list[Record], registry: Registry, out: str, urls: Urls = DIRECTORY_URLS):
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         self._conn, child_end = context.Pipe(duplex=False)
-        self._process = context.Process(target=_index_child, args=(records, registry, out, child_end), daemon=True)
+        self._process = context.Process(target=_index_child, args=(records, registry, out, urls, child_end),
+                                        daemon=True)
         self._process.start()
         child_end.close()
 

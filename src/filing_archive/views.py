@@ -1,5 +1,6 @@
 """What a record page shows, as data: the metadata panel and its links, in one language.
 
+Labels and links come from the record's ``presenter.Presenter`` of that language.
 URLs here are relative to the site root (``archive/by-unit/QSZ/``); templates make them
 relative to the page with MkDocs' ``url`` filter.
 """
@@ -9,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .labels import field_label, lang_prefix, term_label, ui
+from .labels import field_label, term_label, ui
+from .presenter import Presenter
 from .records import Record
-from .registry import Registry
 
 if TYPE_CHECKING:
     from .indexes import PlanIndex
@@ -44,13 +45,9 @@ class RecordView:
     git_dates: tuple[str, str] | None = None  # first and last commit of the file, if in git
 
 
-def record_link(record: Record, lang: str) -> RecordLink:
-    return RecordLink(
-        title=record.title_in(lang),
-        href=record.url_in(lang),
-        date=record.date.isoformat(),
-        original_language=record.shown_in_chinese(lang),
-    )
+def record_link(record: Record, present: Presenter) -> RecordLink:
+    face = present.record(record)
+    return RecordLink(title=face.title, href=face.href, date=face.date, original_language=face.original_language)
 
 
 def stage_range(start, end) -> str:
@@ -69,31 +66,30 @@ class StageRow:
     href: str
 
 
-def stage_rows(plan: PlanIndex, registry: Registry, lang: str) -> list[StageRow]:
-    base = f"{lang_prefix(lang)}archive/by-stage/{plan.plan.id}/"
+def stage_rows(plan: PlanIndex, present: Presenter) -> list[StageRow]:
+    base = present.plan_href(plan.plan.id)
     return [
-        StageRow(registry.stage_label(g.stage.name, lang), stage_range(g.stage.start, g.stage.end), len(g.records),
-                 f"{base}#{stage_anchor(g.stage.name)}")
+        StageRow(present.registry.stage_label(g.stage.name, present.lang), stage_range(g.stage.start, g.stage.end),
+                 len(g.records), f"{base}#{stage_anchor(g.stage.name)}")
         for g in plan.stages
     ]
 
 
-def panel_rows(record: Record, registry: Registry, lang: str, plan: Record | None) -> list[PanelRow]:
+def panel_rows(record: Record, present: Presenter, plan: Record | None) -> list[PanelRow]:
     """Label/value rows in contract order; empty optional fields are left out."""
-    unit = registry.units[record.unit]
-    prefix = lang_prefix(lang)
+    lang = present.lang
+    face = present.record(record)
     rows = [
-        PanelRow("title", field_label("title", lang), record.title_in(lang)),
-        PanelRow("type", field_label("type", lang), term_label("type", record.type, lang),
-                 f"{prefix}archive/by-type/{record.type}/"),
-        PanelRow("unit", field_label("unit", lang), unit.label(lang), f"{prefix}archive/by-unit/{unit.code}/"),
-        PanelRow("date", field_label("date", lang), record.date.isoformat(), f"{prefix}archive/by-date/{record.year}/"),
-        PanelRow("status", field_label("status", lang), term_label("status", record.status, lang)),
+        PanelRow("title", field_label("title", lang), face.title),
+        PanelRow("type", field_label("type", lang), face.type, present.type_href(record.type)),
+        PanelRow("unit", field_label("unit", lang), face.unit, present.unit_href(record.unit)),
+        PanelRow("date", field_label("date", lang), face.date, present.year_href(record.year)),
+        PanelRow("status", field_label("status", lang), face.status),
         PanelRow("secrecy", field_label("secrecy", lang), term_label("secrecy", record.secrecy, lang)),
     ]
     optional = [
-        ("doc_no", record.doc_no),
-        ("archive_no", record.archive_no),
+        ("doc_no", face.doc_no),
+        ("archive_no", face.archive_no),
         ("retention", record.retention and term_label("retention", record.retention, lang)),
         ("responsible", record.responsible),
         ("keywords", ui(lang, "list_sep").join(record.keywords)),
@@ -107,9 +103,9 @@ def panel_rows(record: Record, registry: Registry, lang: str, plan: Record | Non
         if value not in (None, "", []):
             rows.append(PanelRow(name, field_label(name, lang), str(value)))
     if plan is not None:
-        rows.append(PanelRow("plan", field_label("plan", lang), plan.title_in(lang), plan.url_in(lang)))
+        rows.append(PanelRow("plan", field_label("plan", lang), plan.title_in(lang), present.url(plan)))
         rows.append(PanelRow("stage", field_label("stage", lang), record.stage or "",
-                             f"{prefix}archive/by-stage/{plan.id}/#{stage_anchor(record.stage or '')}"))
+                             f"{present.plan_href(plan.id)}#{stage_anchor(record.stage or '')}"))
     return rows
 
 

@@ -1,4 +1,5 @@
-"""A generator of valid, realistic archives for benchmarks and scale tests (fixed seed).
+"""A generator of valid, realistic archives for benchmarks (fixed seed): scripts/gen_corpus.py and
+scripts/bench.py use it; it is not part of the runtime package.
 
 Units of every kind, plans with dated stages, records of every type spread over years and
 stages, briefings numbered per unit and year, Chinese text of realistic length built from the
@@ -12,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from .schema import STUDY_FORMS
-from .storage import front_matter_text
+from filing_archive.schema import STUDY_FORMS
+from filing_archive.storage import front_matter_text
 
 KINDS = ["town", "school", "kindergarten", "bureau", "community", "clinic"]
 UNIT_NAMES = {
@@ -228,7 +229,7 @@ def generate(root: Path, spec: CorpusSpec) -> list[Path]:
 
 def file_share(root: Path, paths: list[Path], share: float) -> None:
     """File every n-th record with the real filing code (manifest and log included)."""
-    from .filing import file_records
+    from filing_archive.filing import file_records
 
     step = max(round(1 / share), 1)
     by_retention: dict[str, list[str]] = {"永久": [], "30年": [], "10年": []}
