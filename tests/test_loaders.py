@@ -319,6 +319,17 @@ def test_cadence_rule_id_has_a_length_limit(tmp_path):
     ]
 
 
+def test_a_value_yaml_could_not_construct_is_shown_in_a_message_not_a_traceback(tmp_path):
+    """A number too large or an impossible date inside a list is written back as its text (found by
+    the property test below: the message's own formatting once raised)."""
+    cadence = f"cadence:\n  - [{'1' * 500}, 2023-02-30]\n"
+    project = registry_project(tmp_path, REGISTRY + cadence)
+    assert messages(project) == [
+        "archive.yml:15: cadence[0]: expected a rule {id, name, type, per, min}, got "
+        f"['{'1' * 78}… (518 characters)"
+    ]
+
+
 # --- file and folder names under the records folder ----------------------------------------------
 RULE = "(expected letters, digits, -, _ and . only)"
 

@@ -37,6 +37,14 @@ def did_you_mean(value: str, choices: list[str]) -> str | None:
     return match[0] if match else None
 
 
+class _ShownDumper(yaml.SafeDumper):
+    """Writes a value as staff wrote it; a scalar YAML read but could not construct (a date
+    2023-02-30, a number too large) is written as its text instead of stopping the dump."""
+
+
+_ShownDumper.add_multi_representer(object, lambda dumper, value: dumper.represent_str(str(value)))
+
+
 def fmt(value: object) -> str:
     """A value as staff wrote it (YAML flow style), for "got ..." in messages."""
     if isinstance(value, str):
@@ -44,7 +52,8 @@ def fmt(value: object) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, (list, dict)):
-        return clip(yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1000).strip())
+        return clip(yaml.dump(value, Dumper=_ShownDumper, default_flow_style=True, allow_unicode=True,
+                              width=1000).strip())
     return clip(str(value))
 
 
