@@ -22,7 +22,7 @@ from .periods import MONTH_ABBR_EN, PER_ADJECTIVE, PERIOD_KEY_EXAMPLE, PERIODS, 
 from .problems import Problems
 from .records import Record
 from .registry import Registry, Unit
-from .schema import COUNTED_STATUSES, FIELDS, ID_MAX, NAME_MAX, STATUSES, TYPES, UNIT_KINDS, too_long
+from .schema import COUNTED_STATUSES, FIELDS, ID_MAX, NAME_MAX, STATUSES, TYPES, UNIT_KINDS, in_language, too_long
 
 RULE_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: "$" would accept a trailing newline
 RULE_KEYS = ("id", "name", "name_en", "applies_to", "type", "where", "per", "min", "months", "from", "source")
@@ -64,7 +64,7 @@ class Rule:
         return f"{self.plan}.{self.id}" if self.plan else self.id
 
     def label(self, lang: str) -> str:
-        return self.name_en if lang == "en" and self.name_en else self.name
+        return in_language(lang, self.name, self.name_en)
 
     @property
     def unit(self) -> str | None:

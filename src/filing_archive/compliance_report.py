@@ -6,6 +6,7 @@ from datetime import date
 
 from .compliance import Cell, Compliance, Gap
 from .registry import Unit
+from .schema import in_language
 
 CSV_HEADER = {
     "zh": ["单位代码", "单位", "规则", "规则名称", "周期", "起", "止", "状态", "件数", "最低要求", "说明", "记录"],
@@ -20,9 +21,9 @@ def cell_note(cell: Cell, today: date, lang: str) -> str:
         return cell.reason
     if cell.status == "missing":
         short = cell.min - cell.count
-        return f"{short} short" if lang == "en" else f"差 {short} 件"
+        return in_language(lang, f"差 {short} 件", f"{short} short")
     if cell.status == "in_progress":
-        return f"as of {today.isoformat()}" if lang == "en" else f"截至 {today.isoformat()}"
+        return in_language(lang, f"截至 {today.isoformat()}", f"as of {today.isoformat()}")
     return ""
 
 

@@ -11,7 +11,16 @@ from pathlib import Path
 
 from .frontmatter import Loader, compose, construct_value
 from .problems import Problems, clip
-from .schema import LIST_MAX, NAME_MAX, PATH_NAME_MAX, REGISTRY_MAX_BYTES, UNIT_KINDS, stage_name_problem, too_long
+from .schema import (
+    LIST_MAX,
+    NAME_MAX,
+    PATH_NAME_MAX,
+    REGISTRY_MAX_BYTES,
+    UNIT_KINDS,
+    in_language,
+    stage_name_problem,
+    too_long,
+)
 from .textfile import SourceError, decode_source, read_limited
 
 REGISTRY_FILE = "archive.yml"
@@ -34,7 +43,7 @@ class Unit:
     kind: str
 
     def label(self, lang: str) -> str:
-        return self.name_en if lang == "en" and self.name_en else self.name
+        return in_language(lang, self.name, self.name_en)
 
 
 @dataclass
@@ -63,7 +72,7 @@ class Registry:
         return None
 
     def stage_label(self, name: str, lang: str) -> str:
-        return self.stage_names_en.get(name, name) if lang == "en" else name
+        return in_language(lang, name, self.stage_names_en.get(name))
 
     def line_of(self, key: str) -> int:
         """The line of a dotted key (``cadence[0].from``), or of its nearest parent that has one."""

@@ -20,7 +20,7 @@ class Term:
     en: str
 
     def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
+        return in_language(lang, self.zh, self.en)
 
 
 class Vocabulary:
@@ -96,6 +96,12 @@ RETENTION = Vocabulary(
 DEFAULT_LANGUAGE = "zh"  # the archive's language: records are written in it, other languages are translations
 LANGUAGES = ("zh", "en")
 
+
+def in_language(lang: str, zh: str, en: str | None) -> str:
+    """A text written in both languages, in ``lang``: the English one where it is asked for and
+    given, else the archive's own (Chinese). Every bilingual label goes through here."""
+    return en if lang != DEFAULT_LANGUAGE and en else zh
+
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
 
 STUDY_FORMS = Vocabulary(
@@ -142,7 +148,7 @@ class FieldSpec:
     max_items: int | None = None  # items of a list
 
     def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
+        return in_language(lang, self.zh, self.en)
 
 
 # Limits (README, "Limits"): everything in a record is untrusted input, and a title is repeated
