@@ -6,11 +6,13 @@ from __future__ import annotations
 import sys
 from datetime import date
 
+import pytest
 from conftest import REGISTRY, Project, minimal
 from sitecheck import page
 
 from filing_archive.archive import load_archive
 from filing_archive.cadence_rules import registry_rules
+from filing_archive.import_drafts import infer_type
 from filing_archive.problems import Problems
 
 TODAY = date(2026, 11, 30)
@@ -116,6 +118,11 @@ def test_archive_new_takes_纪要(project):
     assert result.returncode == 0, result.stderr
     path = project.root / result.stdout.strip().splitlines()[-1].split()[-1]
     assert "type: minutes" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("title", ["党支部委员会纪要", "支部委员会会议纪要", "关于落实工作方案的会议纪要（篇3）"])
+def test_import_reads_纪要_and_会议纪要_as_minutes(title):
+    assert infer_type(title) == "minutes"
 
 
 def test_a_cadence_rule_may_count_纪要(tmp_path):
