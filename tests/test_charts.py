@@ -79,9 +79,9 @@ def test_month_chart_table_holds_the_counts(project):
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     assert chart.table[1:] == expected
     assert len(chart.table) == 1 + 14  # every month from January 2025 to February 2026, empty ones too
-    assert chart.title == "每月记录件数（按材料类型）"
+    assert chart.title == "每月记录件数（按文种）"
     assert chart.description == (
-        "2025年1月至2026年2月每月的记录件数，按材料类型分段堆叠。共 9 件；最多的月份是 2025年1月（3 件）。"
+        "2025年1月至2026年2月每月的记录件数，按文种分段堆叠。共 9 件；最多的月份是 2025年1月（3 件）。"
     )
 
 

@@ -617,7 +617,7 @@ def test_new_writes_a_draft_with_every_field_its_type_needs(project):
     assert result.stdout == "docs/archive/AAA/2025/2025-03-01-aaa-study.md\n"
     assert (project.root / "docs/archive/AAA/2025/2025-03-01-aaa-study.md").read_text("utf-8") == (
         "---\ntitle: 甲镇党委学习记录\ntype: study\nunit: AAA\ndate: 2025-03-01\n"
-        "status: draft  # draft 草稿 | published 发布 | filed 已归档\n"
+        "status: draft  # draft 草稿 | published 已发布（待归档） | filed 已归档\n"
         "form: 集中学习  # 集中学习 | 个人自学 | 专题研讨 | 专题讲座 | 主题党日 | 网络学习\n---\n\n在此填写正文。\n"
     )
     project.record("BBB/2025/brief.md", **minimal(type="briefing", unit="BBB", issue=1, form=None))
@@ -655,7 +655,7 @@ def test_new_slug_is_safe_for_any_title(project):
 
 @pytest.mark.parametrize("args, message", [
     (["memo", "--unit", "AAA"], "archive: unknown type memo (expected plan 方案 | study 学习记录 | briefing 简报 | "
-                                "summary 总结 | report 专题汇报 | analysis 分析研判 | opinion 舆情信息 | minutes 会议纪要 | "
+                                "summary 总结 | report 专题汇报 | analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | "
                                 "duty 述职报告 | notice 通报)"),
     (["study", "--unit", "ZZZ"], "archive: unknown unit ZZZ (expected one of AAA, BBB)"),
     (["study", "--unit", "AAA", "--date", "2026-12-01"],

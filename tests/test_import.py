@@ -420,7 +420,7 @@ def test_placeholders_fail_check_until_filled(project):
     path = "docs/archive/AAA/undated/aaa-import.md"
     text = records(project)[path]
     assert text.startswith(
-        "---\ntitle: 会议情况\ntype: 待填写：材料类型\nunit: AAA\ndate: 待填写：成文日期 YYYY-MM-DD\nstatus: draft\n"
+        "---\ntitle: 会议情况\ntype: 待填写：文种\nunit: AAA\ndate: 待填写：成文日期 YYYY-MM-DD\nstatus: draft\n"
     )
     assert body(text) == "今天研究了三项工作。\n"
     assert "待填写 placeholders type, date" in result.stdout
@@ -428,11 +428,11 @@ def test_placeholders_fail_check_until_filled(project):
     assert check.returncode == 1
     assert check.stdout.splitlines()[:2] == [
         f"{path}:3: type: placeholder left by archive import: fill it in (expected plan 方案 | study 学习记录 | "
-        "briefing 简报 | summary 总结 | report 专题汇报 | analysis 分析研判 | opinion 舆情信息 | minutes 会议纪要 | "
+        "briefing 简报 | summary 总结 | report 专题汇报 | analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | "
         "duty 述职报告 | notice 通报)",
         f"{path}:5: date: placeholder left by archive import: fill it in (expected a date YYYY-MM-DD)",
     ]
-    filled = text.replace("待填写：材料类型", "会议纪要").replace("待填写：成文日期 YYYY-MM-DD", "2025-03-12")
+    filled = text.replace("待填写：文种", "会议纪要").replace("待填写：成文日期 YYYY-MM-DD", "2025-03-12")
     project.write(path, filled)
     check = project.archive("check")
     assert check.returncode == 0, check.stdout
@@ -515,7 +515,7 @@ def test_encodings_are_detected_and_reported(project):
         assert re.search(rf"^{re.escape(name)} +{encoding} +1 +0 ", result.stdout, re.MULTILINE), name
     dates = {front(t)["title"]: (front(t)["date"], front(t)["type"]) for t in records(project).values()}
     assert dates == {
-        "学习心得": ("2024-05-06", "待填写：材料类型"),
+        "学习心得": ("2024-05-06", "待填写：文种"),
         "学习笔记": ("2024-05-07", "study"),
         "述职报告": ("2024-05-08", "duty"),
         "工作简报𠮷": ("2024-05-09", "briefing"),
@@ -575,7 +575,7 @@ def test_usage_errors_exit_2_and_write_nothing(project):
         ("a.txt", "--unit", "AAA", "--split", "篇("): "--split 不是有效的正则表达式 is not a valid regular expression",
         ("old.doc", "--unit", "AAA"): "不支持的文件类型 unsupported file type: old.doc (expected .docx, .txt or .md) "
         "(save .doc files as .docx in Word: 另存为 → Word 文档)",
-        ("a.txt", "--unit", "AAA", "--type", "日记"): "未知材料类型 unknown type 日记",
+        ("a.txt", "--unit", "AAA", "--type", "日记"): "未知文种 unknown type 日记",
         ("a.txt",): "the following arguments are required: --unit",
     }
     for args, message in cases.items():

@@ -110,7 +110,7 @@ def test_overview_counts_and_newest(site):
     assert listed_titles(doc) == ALL_2025 + [HOSTILE_IMG, HOSTILE_SCRIPT]
     counts = {tuple(td.text_content().strip() for td in tr.xpath("td")) for tr in doc.xpath('//div[@class="archive-counts"]//tbody/tr')}
     assert {("方案", "1"), ("学习记录", "3"), ("简报", "1"), ("总结", "1"), ("专题汇报", "1"), ("分析研判", "1"),
-            ("舆情信息", "1"), ("会议纪要", "1"), ("通报", "1")} <= counts
+            ("舆情信息", "1"), ("纪要", "1"), ("通报", "1")} <= counts
     assert {("甲镇党委", "9"), ("乙中学党支部", "2"), ("2025", "9"), ("2024", "2")} <= counts
     links = [a.get("href") for a in doc.xpath('//nav[@class="archive-indexes"]//a')]
     assert links == ["by-date/", "by-stage/", "by-type/", "by-unit/", "catalogue/"]
@@ -152,7 +152,7 @@ def test_unit_page_plans_then_years_and_types(site):
     doc = page(site, "archive/by-unit/AAA/")
     assert [a.text_content() for a in doc.xpath('//section[@class="archive-plan"]/h2/a')] == ["甲镇2025年方案"]
     assert section_titles(doc, "h4") == ["方案 (1)", "学习记录 (2)", "简报 (1)", "总结 (1)", "专题汇报 (1)", "舆情信息 (1)",
-                                         "会议纪要 (1)", "通报 (1)"]
+                                         "纪要 (1)", "通报 (1)"]
     assert listed_titles(doc) == ["甲镇2025年方案", "讨论学习二", "动员学习一", "简报第一期", "年度总结", "上半年专题汇报",
                                   HOSTILE_FORMULA, HOSTILE_IMG, HOSTILE_SCRIPT]
     assert not (site / "archive/by-unit/CCC").exists()  # a unit without records has no page

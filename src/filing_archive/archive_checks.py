@@ -1,8 +1,9 @@
-"""Rules that span records: unique ids, 档号 and briefing numbers; a record's plan and stage."""
+"""Rules that span records: unique ids, 档号, 文号 (per unit) and briefing numbers; a record's plan
+and stage."""
 
 from __future__ import annotations
 
-from .fields import did_you_mean
+from .fields import did_you_mean, doc_no_parts
 from .problems import Problems
 from .records import Record
 from .registry import Registry
@@ -10,7 +11,7 @@ from .registry import Registry
 
 def validate_archive(records: list[Record], registry: Registry, problems: Problems) -> None:
     """Rules that span records, over every record whose fields could be read, broken or not: a
-    broken record still holds its id, its 档号 and its 期号. May correct near-miss stage names
+    broken record still holds its id, its 档号, its 文号 and its 期号. May correct near-miss stage names
     (with a warning). A reference to a broken plan is not reported a second time."""
     by_id: dict[str, Record] = {}
     for record in records:
@@ -27,6 +28,7 @@ def validate_archive(records: list[Record], registry: Registry, problems: Proble
 
     issues: dict[tuple[str, int, int], Record] = {}
     archive_nos: dict[str, Record] = {}
+    doc_nos: dict[tuple[str, tuple[str, int, int]], Record] = {}
     for record in records:
         plan = by_id.get(record.plan or "")
         if record.plan and {"plan", "unit"} <= record.read and not (plan and plan.broken):
@@ -42,6 +44,15 @@ def validate_archive(records: list[Record], registry: Registry, problems: Proble
                 )
             else:
                 issues[key] = record
+        parts = doc_no_parts(record.doc_no) if record.doc_no and record.unit else None
+        if parts:
+            first = doc_nos.setdefault((record.unit, parts), record)
+            if first is not record:
+                problems.error(
+                    record.path, record.line("doc_no"), "doc_no",
+                    f"duplicate 文号 {record.doc_no} of {record.unit} (already used by {first.path}; "
+                    f"expected each 文号 once per unit)",
+                )
         if record.archive_no:
             first = archive_nos.get(record.archive_no)
             if first:

@@ -251,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Create a draft record at docs/<records_dir>/<unit>/<year>/<date>-<slug>.md and print its "
         "path. Never replaces a file: a taken name gets -2, -3 ...",
     )
-    new.add_argument("type", metavar="TYPE", help="材料类型: plan study briefing summary report analysis opinion "
+    new.add_argument("type", metavar="TYPE", help="文种: plan study briefing summary report analysis opinion "
                      "minutes duty notice (or the Chinese label, e.g. 学习记录)")
     new.add_argument("--unit", required=True, help="机构代码 from archive.yml (or the unit's Chinese name)")
     new.add_argument("--title", help="题名 (default: unit name + type)")
@@ -317,7 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     import_.add_argument("files", nargs="+", metavar="FILE", help=".docx, .txt or .md files")
     import_.add_argument("--unit", required=True, help="机构代码 from archive.yml (or the unit's Chinese name)")
-    import_.add_argument("--type", help="材料类型 for every record (default: from each title, e.g. …方案 → plan)")
+    import_.add_argument("--type", help="文种 for every record (default: from each title, e.g. …方案 → plan)")
     import_.add_argument(
         "--split", metavar="REGEX",
         help="cut a compilation into one record per line matching REGEX in full, e.g. '意识形态工作方案\\(篇\\d+\\)'; "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Protocol
 
@@ -78,6 +79,19 @@ def yaml_date(value: object) -> tuple[date | None, str | None]:
 def secret_grade(value: str) -> str | None:
     """The secret grade a 密级 value names, if any (秘密, 机密★, 绝密★长期, （秘密）, 秘　密 ...)."""
     return grade_at_start(value) or marking_in(value)
+
+
+def doc_no_parts(value: str) -> tuple[str, int, int] | None:
+    """A valid 文号 as (机关代字, year, number), the key two 文号 are the same by: compared as read
+    (NFKC, so full-width digits and compatibility ideographs are the characters they stand for)
+    and without invisible characters (a zero-width space, a variation selector), so a 文号 cannot be
+    written to look different and slip past the duplicate check. None when it is not valid."""
+    m = DOC_NO_RE.match(value)
+    if not m:
+        return None
+    org = "".join(ch for ch in unicodedata.normalize("NFKC", m["org"])
+                  if unicodedata.category(ch)[0] not in "CZ" and unicodedata.category(ch) not in ("Mn", "Me"))
+    return org, int(m["year"]), int(m["num"])
 
 
 def doc_no_correction(value: str) -> str | None:

@@ -19,7 +19,8 @@ from .import_markdown import classify, heading_like, join_broken_lines, outline_
 from .import_sources import Block, Dropped
 from .schema import FIELDS, PLACEHOLDER, TYPES, required_fields
 
-# Words in a title that name a type, beyond the Chinese labels of ``schema.TYPES`` (matched too).
+# Words in a title that name a type, beyond the Chinese labels and aliases of ``schema.TYPES``
+# (matched too).
 # The word nearest the end of the title wins (关于……方案的会议纪要 is minutes); on a tie the longest.
 TYPE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "plan": ("工作方案", "实施方案", "计划", "工作计划", "工作要点", "工作安排", "预案"),
@@ -29,7 +30,7 @@ TYPE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "report": ("汇报", "情况报告", "报告"),
     "analysis": ("研判", "分析报告", "形势分析"),
     "opinion": ("舆情", "舆情报告"),
-    "minutes": ("纪要", "会议记录"),
+    "minutes": ("会议记录",),
     "duty": ("述职", "述责述廉"),
     "notice": (),
 }
@@ -183,7 +184,7 @@ def infer_type(title: str) -> str | None:
     core = re.sub(r"\s*[（(【\[][^（(【\[]*[)）】\]]\s*$", "", title)
     best: tuple[int, int, str] | None = None
     for term in TYPES:
-        for word in (term.zh, *TYPE_SYNONYMS.get(term.code, ())):
+        for word in (term.zh, *term.aliases, *TYPE_SYNONYMS.get(term.code, ())):
             end = core.rfind(word)
             if end >= 0:
                 key = (end + len(word), len(word), term.code)

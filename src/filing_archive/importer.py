@@ -90,7 +90,7 @@ def check_arguments(
     if type_value is not None:
         term = TYPES.get(type_value)
         if term is None:
-            raise UsageError(f"未知材料类型 unknown type {type_value} (expected {TYPES.describe()})")
+            raise UsageError(f"未知文种 unknown type {type_value} (expected {TYPES.describe()})")
         type_code = term.code
     pattern = None
     if split is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from .cadence_rules import parse_plan_cadence
-from .fields import FieldReport, did_you_mean, kind_of
+from .fields import DOC_NO_RE, FieldReport, did_you_mean, kind_of
 from .frontmatter import FrontMatter, InvalidScalar
 from .problems import Problems, clip
 from .records import ARCHIVE_NO_RE, expected_archive_no
@@ -141,7 +141,20 @@ class RecordChecker:
             )
         if "archive_no" in v and {"unit", "date"} <= set(v):
             self.check_archive_no_agrees(v)
+        if "doc_no" in v and "date" in v:
+            self.check_doc_no_year(v["doc_no"], v["date"])
         self.check_markings()
+
+    def check_doc_no_year(self, doc_no: str, written: date) -> None:
+        """A 文号 carries the year it was issued in 〔〕: another year than the 成文日期's is most likely
+        a typing slip in one of them (a warning: a document dated 2 January may carry last year's)."""
+        year = DOC_NO_RE.match(doc_no)["year"]
+        if int(year) != written.year:
+            self.warning(
+                "doc_no",
+                f"the year {int(year)} inside 〔〕 of 文号 {doc_no} is not the year {written.year} of 成文日期 "
+                f"{written} (expected 〔{written.year}〕, got 〔{year}〕)",
+            )
 
     def check_archive_no_agrees(self, v: dict) -> None:
         m = ARCHIVE_NO_RE.match(v["archive_no"])

@@ -16,8 +16,9 @@ class Term:
     """One entry of a controlled vocabulary."""
 
     code: str
-    zh: str
+    zh: str  # the Chinese label shown (and accepted)
     en: str
+    aliases: tuple[str, ...] = ()  # older Chinese words still accepted, never shown (会议纪要 for 纪要)
 
     def label(self, lang: str) -> str:
         return in_language(lang, self.zh, self.en)
@@ -32,7 +33,9 @@ class Vocabulary:
         # A near-miss (学习讨伦) may be read as the closest term, with a warning; not where a
         # guess could change meaning (a retention period, a secrecy grade).
         self.near_miss = near_miss
-        self._lookup = {t.code: t for t in terms} | {t.zh: t for t in terms}
+        self._lookup = {t.code: t for t in terms} | {t.zh: t for t in terms} | {
+            alias: t for t in terms for alias in t.aliases
+        }
 
     def get(self, value: object) -> Term | None:
         return self._lookup.get(value) if isinstance(value, str) else None
@@ -60,7 +63,8 @@ TYPES = Vocabulary(
         Term("report", "专题汇报", "Report"),
         Term("analysis", "分析研判", "Risk analysis"),
         Term("opinion", "舆情信息", "Public-opinion report"),
-        Term("minutes", "会议纪要", "Minutes"),
+        # 纪要 is the 文种 of the 2012 条例 (党政机关公文处理工作条例); 会议纪要, the older word, is still read.
+        Term("minutes", "纪要", "Minutes", aliases=("会议纪要",)),
         Term("duty", "述职报告", "Duty report"),
         Term("notice", "通报", "Notice"),
     ],
@@ -70,7 +74,8 @@ STATUSES = Vocabulary(
     "status",
     [
         Term("draft", "草稿", "Draft"),
-        Term("published", "发布", "Published"),
+        # Published but not yet filed: what an archivist reads; 发布 and 已发布 (older words) are still read.
+        Term("published", "已发布（待归档）", "Published (not yet filed)", aliases=("发布", "已发布")),
         Term("filed", "已归档", "Filed"),
     ],
 )
@@ -181,13 +186,14 @@ FIELDS: dict[str, FieldSpec] = {
     f.name: f
     for f in [
         FieldSpec("title", "题名", "Title", "text", required=True, max_length=TITLE_MAX),
-        FieldSpec("type", "材料类型", "Type", "vocab", TYPES, required=True),
+        FieldSpec("type", "文种", "Type", "vocab", TYPES, required=True),
         FieldSpec("unit", "责任者", "Unit", "unit", required=True, max_length=NAME_MAX),
         FieldSpec("date", "成文日期", "Date", "date", required=True),
         FieldSpec("status", "状态", "Status", "vocab", STATUSES),
         FieldSpec("id", "标识", "ID", "id", max_length=ID_MAX),
         FieldSpec("doc_no", "文号", "Document no.", "doc_no", max_length=50),
-        FieldSpec("secrecy", "密级", "Classification", "secrecy", SECRECY),
+        # 公开 and 内部 say who may read a record (开放范围); they are not 密级 grades.
+        FieldSpec("secrecy", "开放范围", "Access", "secrecy", SECRECY),
         FieldSpec("retention", "保管期限", "Retention", "vocab", RETENTION),
         FieldSpec("archive_no", "档号", "Archival no.", "archive_no", max_length=30),
         FieldSpec("responsible", "第一责任人", "Responsible", "text", max_length=NAME_MAX),
