@@ -7,22 +7,13 @@ import re
 import shutil
 from datetime import date
 
-from conftest import REGISTRY, REPO, Project, minimal
+from conftest import REGISTRY, REGISTRY_TWO_FONDS, REPO, Project, minimal
 
 from filing_archive.archive import load_archive
 from filing_archive.filing import file_records
 from filing_archive.records import expected_archive_no, parse_archive_no
 
 TODAY = date(2026, 11, 30)
-TWO_FONDS = REGISTRY.replace("""    name_en: Yi Middle School Party Branch
-    kind: school
-""", """    name_en: Yi Middle School Party Branch
-    kind: school
-    fonds: Z002
-    fonds_name: 乙中学
-    fonds_name_en: Yi Middle School
-    org_code: DZB
-""")
 
 
 def messages(proj: Project) -> list[str]:
@@ -30,7 +21,7 @@ def messages(proj: Project) -> list[str]:
 
 
 def test_a_unit_of_its_own_fonds_files_under_its_fonds_and_org_code(tmp_path):
-    proj = Project(tmp_path / "p", registry=TWO_FONDS, with_site_files=False)
+    proj = Project(tmp_path / "p", registry=REGISTRY_TWO_FONDS, with_site_files=False)
     proj.record("AAA/2025/a.md", **minimal())
     proj.record("BBB/2025/b.md", **minimal(unit="BBB"))
     proj.record("BBB/2025/c.md", **minimal(unit="BBB", date="2025-04-01"))
@@ -46,7 +37,7 @@ def test_a_unit_of_its_own_fonds_files_under_its_fonds_and_org_code(tmp_path):
 
 
 def test_a_record_numbered_in_the_registry_fonds_disagrees_with_its_units_fonds(tmp_path):
-    proj = Project(tmp_path / "p", registry=TWO_FONDS, with_site_files=False)
+    proj = Project(tmp_path / "p", registry=REGISTRY_TWO_FONDS, with_site_files=False)
     proj.record("BBB/2025/b.md", **minimal(unit="BBB", retention="永久", archive_no="Z001-WS·2025-Y-BBB-0001"))
     assert messages(proj) == [
         "docs/archive/BBB/2025/b.md:9: archive_no: 档号 disagrees with the record: 全宗号 Z001 is not unit BBB's "
@@ -58,7 +49,7 @@ def test_registry_changed_after_filing_is_an_error_that_says_so(tmp_path):
     proj = Project(tmp_path / "p", with_site_files=False)
     proj.record("BBB/2025/b.md", **minimal(unit="BBB"))
     assert not file_records(proj.root, [str(proj.root / "docs/archive/BBB/2025/b.md")], "永久").problems
-    proj.write("archive.yml", TWO_FONDS)
+    proj.write("archive.yml", REGISTRY_TWO_FONDS)
     assert messages(proj) == [
         "docs/archive/BBB/2025/b.md:8: archive_no: filed as Z001-WS·2025-Y-BBB-0001 in 全宗 Z001, 机构 BBB, but "
         "archive.yml now gives unit BBB 全宗号 Z002, 机构 code DZB: the registry changed after filing, and a filed "
