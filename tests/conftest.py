@@ -53,6 +53,16 @@ units:
     kind: school
 stages: [宣传动员, 学习讨论, 调查研究, 总结]
 """
+# The same with BBB its own 全宗 (Z002) and 机构 code (DZB): two fonds in one archive.
+REGISTRY_TWO_FONDS = REGISTRY.replace("""    name_en: Yi Middle School Party Branch
+    kind: school
+""", """    name_en: Yi Middle School Party Branch
+    kind: school
+    fonds: Z002
+    fonds_name: 乙中学
+    fonds_name_en: Yi Middle School
+    org_code: DZB
+""")
 
 
 def record_text(body: str = "正文。\n", **fields) -> str:

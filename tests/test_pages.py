@@ -158,22 +158,26 @@ def test_unit_page_plans_then_years_and_types(site):
     assert not (site / "archive/by-unit/CCC").exists()  # a unit without records has no page
 
 
-def test_catalogue_per_unit_ordered_by_archive_no(site):
+CATALOGUE_2025 = [  # one catalogue per class (全宗, 年度, 保管期限, 机构), 序号 from 1 in each; 密级 empty for 公开
+    [["1", "Z001-WS·2025-Y-AAA-0001", "甲党发〔2025〕7号", "甲镇党委", "上半年专题汇报", "20250628", "", "", ""],
+     ["2", "Z001-WS·2025-Y-AAA-0002", "", "甲镇党委", "年度总结", "20251220", "", "", "归档后修改 1 次（见备考表）"]],
+    [["1", "Z001-WS·2025-D30-AAA-0001", "", "甲镇党委", "已销毁的通报", "20250707", "", "", WITHDRAWN]],
+    [["1", "Z001-WS·2025-D30-BBB-0001", "", "乙中学党支部", "乙校风险研判", "20250327", "", "", ""]],
+    [["1", "Z001-WS·2025-D10-AAA-0001", "", "甲镇党委", HOSTILE_FORMULA, "20250105", "", "", ""]],
+]
+
+
+def test_catalogue_per_class_ordered_by_archive_no(site):
     doc = page(site, "archive/catalogue/2025/")
     tables = doc.xpath('//div[@class="archive-catalogue"]//table')
     header = [th.text_content() for th in tables[0].xpath(".//th")]
-    assert header == ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "备注"]
+    assert header == ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注"]
     rows = [[[td.text_content() for td in tr.xpath("td")] for tr in t.xpath(".//tbody/tr")] for t in tables]
-    assert rows == [
-        [["1", "Z001-WS·2025-Y-AAA-0001", "甲党发〔2025〕7号", "甲镇党委", "上半年专题汇报", "20250628", "公开", ""],
-         ["2", "Z001-WS·2025-Y-AAA-0002", "", "甲镇党委", "年度总结", "20251220", "公开", "归档后修改 1 次（见备考表）"],
-         ["3", "Z001-WS·2025-D30-AAA-0001", "", "甲镇党委", "已销毁的通报", "20250707", "", WITHDRAWN],
-         ["4", "Z001-WS·2025-D10-AAA-0001", "", "甲镇党委", HOSTILE_FORMULA, "20250105", "公开", ""]],
-        [["1", "Z001-WS·2025-D30-BBB-0001", "", "乙中学党支部", "乙校风险研判", "20250327", "公开", ""]],
-    ]
-    assert section_titles(doc) == ["甲镇党委", "乙中学党支部"]
-    links = [tr.xpath("td[5]/a/@href") for tr in tables[0].xpath(".//tbody/tr")]
-    assert links == [["../../AAA/2025/a4/"], ["../../AAA/2025/a5/"], [], ["../../AAA/2025/a8/"]]  # withdrawn: no page
+    assert rows == CATALOGUE_2025
+    assert section_titles(doc) == ["测试全宗 · 2025 · 永久 · 甲镇党委", "测试全宗 · 2025 · 30年 · 甲镇党委",
+                                   "测试全宗 · 2025 · 30年 · 乙中学党支部", "测试全宗 · 2025 · 10年 · 甲镇党委"]
+    links = [tr.xpath("td[5]/a/@href") for t in tables[:2] for tr in t.xpath(".//tbody/tr")]
+    assert links == [["../../AAA/2025/a4/"], ["../../AAA/2025/a5/"], []]  # withdrawn: no page
     assert not (site / "archive/AAA/2025/a11").exists()
 
 
@@ -181,22 +185,20 @@ def test_catalogue_csv_round_trips_with_bom_and_neutralised_formulas(site):
     data = (site / "archive/catalogue/2025.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows == [
-        ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "备注"],
-        ["1", "Z001-WS·2025-Y-AAA-0001", "甲党发〔2025〕7号", "甲镇党委", "上半年专题汇报", "20250628", "公开", ""],
-        ["2", "Z001-WS·2025-Y-AAA-0002", "", "甲镇党委", "年度总结", "20251220", "公开", "归档后修改 1 次（见备考表）"],
-        ["3", "Z001-WS·2025-D30-AAA-0001", "", "甲镇党委", "已销毁的通报", "20250707", "", WITHDRAWN],
-        ["4", "Z001-WS·2025-D10-AAA-0001", "", "甲镇党委", "'" + HOSTILE_FORMULA, "20250105", "公开", ""],
-        ["1", "Z001-WS·2025-D30-BBB-0001", "", "乙中学党支部", "乙校风险研判", "20250327", "公开", ""],
-    ]
+    assert rows[0] == ["全宗号", "年度", "保管期限", "机构", "序号", "档号", "文号", "责任者", "题名", "日期", "密级",
+                       "页数", "备注"]
+    assert rows[1] == ["Z001", "2025", "永久", "甲镇党委"] + CATALOGUE_2025[0][0]
+    assert rows[5] == ["Z001", "2025", "10年", "甲镇党委", "1", "Z001-WS·2025-D10-AAA-0001", "", "甲镇党委",
+                       "'" + HOSTILE_FORMULA, "20250105", "", "", ""]
+    assert len(rows) == 6
 
 
 def test_catalogue_xlsx_holds_the_same_rows_as_text(site):
-    sheet = openpyxl.load_workbook(site / "archive/catalogue/2025.xlsx").active
-    rows = [[c.value or "" for c in row] for row in sheet.iter_rows(min_row=2)]
-    assert rows[0] == ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "备注"]
-    assert rows[4] == ["4", "Z001-WS·2025-D10-AAA-0001", "", "甲镇党委", HOSTILE_FORMULA, "20250105", "公开", ""]
-    assert sheet.cell(row=6, column=5).data_type == "s"  # stored as text, never a formula
+    sheet = openpyxl.load_workbook(site / "archive/catalogue/2025.xlsx").worksheets[3]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=8)]
+    assert rows[0] == ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注"]
+    assert rows[1] == [1, "Z001-WS·2025-D10-AAA-0001", None, "甲镇党委", HOSTILE_FORMULA, "20250105", None, None, None]
+    assert sheet.cell(row=9, column=5).data_type == "s"  # stored as text, never a formula
 
 
 def test_records_json_is_the_machine_readable_catalogue(site):
@@ -344,9 +346,9 @@ def test_every_xlsx_cell_is_text_even_the_fonds_name(tmp_path):
     assert proj.build().returncode == 0
     path = proj.site / "archive/catalogue/2025.xlsx"
     sheet = openpyxl.load_workbook(path).active
-    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
-    assert sheet["A1"].value == "=1+2 2025年 归档文件目录"
-    assert {c.data_type for c in cells} == {"s"}
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None and c.coordinate != "A9"]
+    assert (sheet["A3"].value, sheet["B3"].value) == ("全宗名称", "=1+2")
+    assert {c.data_type for c in cells} == {"s"}  # all but 序号 (A9, a number)
     with zipfile.ZipFile(path) as xlsx:
         sheet_xml = xlsx.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet_xml and "<f " not in sheet_xml

@@ -1,43 +1,89 @@
-"""The 归档文件目录 (DA/T 22 catalogue) of filed records, and its CSV, XLSX and JSON exports."""
+"""The 归档文件目录 (DA/T 22 catalogue) of filed records, one per class, and its CSV, XLSX and JSON exports."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .fixity import RecordHistory, WithdrawnEntry
 from .indexes import ArchiveIndex, archive_no_key
+from .labels import term_label
 from .presenter import Presenter
-from .records import Record, parse_archive_no
-from .schema import DEFAULT_LANGUAGE
+from .records import RETENTION_ORDER, Record, parse_archive_no
+from .registry import Fonds, Registry
+from .schema import DEFAULT_LANGUAGE, RETENTION_CODES, SECRECY
 
-CATALOGUE_COLUMNS = ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "备注"]  # the exports' header
-CATALOGUE_COLUMN_LABELS = {  # the catalogue pages' header, per language
+# The columns DA/T 22 prescribes, in its order (the exports' header), and the pages' header per language.
+CATALOGUE_COLUMNS = ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注"]
+CATALOGUE_COLUMN_LABELS = {
     "zh": CATALOGUE_COLUMNS,
-    "en": ["No.", "Archival no.", "Document no.", "Unit", "Title", "Date", "Classification", "Remarks"],
+    "en": ["No.", "Archival no.", "Document no.", "Unit", "Title", "Date", "Classification", "Pages", "Remarks"],
 }
+# A catalogue's cover: the class it lists (全宗, 年度, 保管期限, 机构).
+COVER_LABELS = {
+    "zh": ["全宗号", "全宗名称", "年度", "保管期限", "机构"],
+    "en": ["Fonds no.", "Fonds", "Year", "Retention", "Unit"],
+}
+CLASS_COLUMNS = ["全宗号", "年度", "保管期限", "机构"]  # on every CSV row, so Excel can filter by class
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+RETENTION_TERMS = {code: term for term, code in RETENTION_CODES.items()}  # Y -> 永久
 
 
 @dataclass
 class CatalogueRow:
-    number: int  # 序号, running within the unit's section
+    number: int  # 序号, running within its catalogue (class)
     archive_no: str
     doc_no: str
     unit_name: str
     title: str
     date: str  # YYYYMMDD
-    secrecy: str
+    secrecy: str  # 密级: empty for 公开 and 内部, which are not 密级 grades
+    pages: int | None  # 页数
     remark: str
     record: Record | None  # None for a withdrawn record: no page to link to
 
     def cells(self) -> list[str]:
+        """The row as text, in the columns' order (the page and the CSV)."""
         return [str(self.number), self.archive_no, self.doc_no, self.unit_name, self.title, self.date,
-                self.secrecy, self.remark]
+                self.secrecy, "" if self.pages is None else str(self.pages), self.remark]
+
+
+@dataclass
+class Catalogue:
+    """One 归档文件目录: the filed records of one class (全宗, 年度, 保管期限, 机构), 序号 from 1."""
+
+    fonds: Fonds
+    year: int
+    retention: str  # 永久, 30年 or 10年
+    unit: str  # the unit code (its name is the cover's 机构)
+    org_code: str  # the 机构（问题）code of its 档号
+    rows: list[CatalogueRow] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """The class as the 档号 writes it, without 门类 (a worksheet's name: ``Z001-2025-Y-QSZ``)."""
+        return f"{self.fonds.code}-{self.year}-{RETENTION_CODES[self.retention]}-{self.org_code}"
+
+    def cover(self, registry: Registry, lang: str) -> list[tuple[str, str]]:
+        """The cover lines (全宗号, 全宗名称, 年度, 保管期限, 机构) in ``lang``."""
+        unit = registry.units.get(self.unit)
+        values = [self.fonds.code, self.fonds.label(lang), str(self.year),
+                  term_label("retention", self.retention, lang), unit.label(lang) if unit else self.unit]
+        return list(zip(COVER_LABELS[lang], values, strict=True))
+
+    def class_cells(self, registry: Registry) -> list[str]:
+        """The CSV's class columns (全宗号, 年度, 保管期限, 机构), in the archive's language."""
+        return [value for label, value in self.cover(registry, DEFAULT_LANGUAGE) if label in CLASS_COLUMNS]
+
+
+def secrecy_grade(secrecy: str) -> str:
+    """The 密级 column: 公开 and 内部 say who may read a record (开放范围); they are not 密级 grades."""
+    return "" if SECRECY.get(secrecy) else secrecy
 
 
 def remark(history: RecordHistory | None) -> str:
@@ -62,8 +108,9 @@ def catalogue_rows(
     year: int,
     history: dict[str, RecordHistory] | None = None,
     withdrawn: list[WithdrawnEntry] = (),
-) -> dict[str, list[CatalogueRow]]:
-    """The catalogue of one year: unit code -> rows ordered by 档号, 序号 from 1 in each unit.
+) -> list[Catalogue]:
+    """The catalogues of one year, one per class (全宗, 保管期限, 机构), each ordered by 件号 with its
+    own 序号 from 1; the classes in 全宗号 order, then 永久, 30年, 10年, then the registry's units.
 
     ``history`` (from the filing log) gives the 备注; withdrawn records keep their line, unlinked.
     The catalogue is kept in the archive's language: its rows read as that language's presenter says.
@@ -71,27 +118,34 @@ def catalogue_rows(
     registry = index.registry
     present = Presenter(registry, DEFAULT_LANGUAGE)
     history = history or {}
-    entries: list[tuple[tuple, str, CatalogueRow]] = []
+    entries: list[tuple[str, str, CatalogueRow]] = []  # (档号, unit code, row)
     for record in index.filed_by_year.get(year, []):
         face = present.record(record)
         row = CatalogueRow(
-            0, face.archive_no, face.doc_no, face.unit, face.title,
-            record.date.strftime("%Y%m%d"), record.secrecy, remark(history.get(record.path)), record,
+            0, face.archive_no, face.doc_no, face.unit, face.title, record.date.strftime("%Y%m%d"),
+            secrecy_grade(record.secrecy), record.pages, remark(history.get(record.path)), record,
         )
-        entries.append((archive_no_key(row.archive_no), record.unit, row))
+        entries.append((row.archive_no, record.unit, row))
     for item in withdrawn:
         if archive_no_year(item.archive_no) == year:
             unit = registry.units.get(item.unit)
             day = item.record_date.strftime("%Y%m%d") if item.record_date else ""
             row = CatalogueRow(0, item.archive_no, item.doc_no or "", unit.name if unit else item.unit, item.title,
-                               day, "", remark(history.get(item.path)) or f"已撤出：{item.reason}", None)
-            entries.append((archive_no_key(item.archive_no), item.unit, row))
-    by_unit: dict[str, list[CatalogueRow]] = {}
-    for _, unit, row in sorted(entries, key=lambda e: e[0]):
-        by_unit.setdefault(unit, []).append(row)
-    ordered = {code: by_unit[code] for code in registry.units if code in by_unit}
-    for rows in ordered.values():
-        for i, row in enumerate(rows, 1):
+                               day, "", None, remark(history.get(item.path)) or f"已撤出：{item.reason}", None)
+            entries.append((item.archive_no, item.unit, row))
+    units = {code: i for i, code in enumerate(registry.units)}
+    catalogues: dict[str, Catalogue] = {}
+    for archive_no, unit, row in sorted(entries, key=lambda e: archive_no_key(e[0])):
+        parsed = parse_archive_no(archive_no)  # filed records' and log entries' 档号 are valid
+        cls = parsed.archive_class
+        if cls not in catalogues:
+            fonds = registry.fonds_by_code.get(parsed.fonds) or Fonds(parsed.fonds, "")
+            catalogues[cls] = Catalogue(fonds, year, RETENTION_TERMS[parsed.retention], unit, parsed.unit)
+        catalogues[cls].rows.append(row)
+    ordered = sorted(catalogues.values(), key=lambda c: (c.fonds.code, RETENTION_ORDER[RETENTION_CODES[c.retention]],
+                                                          units.get(c.unit, len(units)), c.org_code))
+    for catalogue in ordered:
+        for i, row in enumerate(catalogue.rows, 1):
             row.number = i
     return ordered
 
@@ -117,30 +171,70 @@ def excel_csv(rows: list[list[str]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def catalogue_csv(rows_by_unit: dict[str, list[CatalogueRow]]) -> bytes:
-    return excel_csv([CATALOGUE_COLUMNS] + [row.cells() for rows in rows_by_unit.values() for row in rows])
+def catalogue_csv(catalogues: list[Catalogue], registry: Registry) -> bytes:
+    """A year's catalogues in one CSV: the class columns on every row, then the catalogue's columns."""
+    rows = [CLASS_COLUMNS + CATALOGUE_COLUMNS]
+    for catalogue in catalogues:
+        cls = catalogue.class_cells(registry)
+        rows += [cls + row.cells() for row in catalogue.rows]
+    return excel_csv(rows)
 
 
-def catalogue_xlsx(rows_by_unit: dict[str, list[CatalogueRow]], year: int, fonds_name: str, built_on: date) -> bytes:
-    """The same rows as an Excel workbook, every cell stored as text (never a formula)."""
+XLSX_HEADER_ROW = 8  # the title, five cover lines and a blank row above it
+NUMBER_COLUMNS = {CATALOGUE_COLUMNS.index("序号"), CATALOGUE_COLUMNS.index("页数")}  # stored as numbers
+WRAPPED_COLUMNS = {CATALOGUE_COLUMNS.index("题名"), CATALOGUE_COLUMNS.index("备注")}  # long text wraps
+MAX_WIDTH = 50  # characters; a longer title wraps
+
+
+def text_width(text: str) -> int:
+    """How wide ``text`` is in a spreadsheet column: Han characters and full-width forms count twice."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def catalogue_xlsx(catalogues: list[Catalogue], registry: Registry, built_on: date) -> bytes:
+    """A year's catalogues as a workbook, one worksheet each: title, cover lines, then the table, whose
+    header row repeats on every printed page (A4 landscape, one page wide). 序号 and 页数 are numbers;
+    every other cell is text, never a formula (``put_text``)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
 
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"{year}年归档文件目录"
-    put_text(sheet, 1, 1, f"{fonds_name} {year}年 归档文件目录").font = Font(bold=True)
-    for column, name in enumerate(CATALOGUE_COLUMNS, 1):
-        put_text(sheet, 2, column, name).font = Font(bold=True)
-    row_number = 2
-    for rows in rows_by_unit.values():
-        for row in rows:
-            row_number += 1
-            for column, value in enumerate(row.cells(), 1):
-                put_text(sheet, row_number, column, value)
-    for column, width in zip("ABCDEFGH", (6, 28, 22, 20, 50, 10, 8, 30), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A3"
+    workbook.remove(workbook.active)
+    last = len(CATALOGUE_COLUMNS)
+    for catalogue in catalogues:
+        sheet = workbook.create_sheet(catalogue.key)
+        put_text(sheet, 1, 1, "归档文件目录").font = Font(bold=True, size=14)
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+        for line, (label, value) in enumerate(catalogue.cover(registry, DEFAULT_LANGUAGE), 2):
+            put_text(sheet, line, 1, label).font = Font(bold=True)
+            put_text(sheet, line, 2, value)
+            sheet.merge_cells(start_row=line, start_column=2, end_row=line, end_column=last)
+        widths = [text_width(name) for name in CATALOGUE_COLUMNS]
+        for column, name in enumerate(CATALOGUE_COLUMNS, 1):
+            put_text(sheet, XLSX_HEADER_ROW, column, name).font = Font(bold=True)
+        for line, row in enumerate(catalogue.rows, XLSX_HEADER_ROW + 1):
+            values: list[str | int | None] = row.cells()
+            values[0], values[7] = row.number, row.pages
+            for column, value in enumerate(values):
+                if column in NUMBER_COLUMNS:
+                    if value is not None:
+                        sheet.cell(row=line, column=column + 1, value=value)
+                    widths[column] = max(widths[column], text_width(str(value or "")))
+                    continue
+                cell = put_text(sheet, line, column + 1, value)
+                if column in WRAPPED_COLUMNS:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                widths[column] = max(widths[column], text_width(value))
+        for column, width in enumerate(widths, 1):
+            sheet.column_dimensions[get_column_letter(column)].width = min(width + 2, MAX_WIDTH)
+        sheet.freeze_panes = sheet.cell(row=XLSX_HEADER_ROW + 1, column=1)
+        sheet.print_title_rows = f"{XLSX_HEADER_ROW}:{XLSX_HEADER_ROW}"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     return xlsx_bytes(workbook, built_on)
 
 

@@ -241,9 +241,10 @@ def _prepare_one(
         return Outcome(rel, "completed", archive_no, digest, title=record.title)
 
     registry = archive.registry
-    cls = archive_class(registry.fonds, record.year, retention, record.unit)
+    fonds, org_code = registry.fonds_of(record.unit).code, registry.org_code_of(record.unit)
+    cls = archive_class(fonds, record.year, retention, org_code)
     number = next_number(claims, cls)
-    archive_no = expected_archive_no(registry.fonds, record.year, retention, record.unit, number)
+    archive_no = expected_archive_no(fonds, record.year, retention, org_code, number)
     data = (root / rel).read_bytes()  # the bytes about to be edited, under the lock
     new_data = storage.edit_front_matter(data, {"status": "filed", "retention": retention, "archive_no": archive_no})
     errors = _validate_bytes(root, rel, new_data, registry, archive.today)

@@ -96,7 +96,7 @@ UI: dict[str, dict[str, str]] = {
         "download_csv": "下载 CSV（Excel 可直接打开）",
         "download_xlsx": "下载 Excel 工作簿",
         "filed_count": "已归档件数",
-        "catalogue_note": "按档号排列；序号在各单位内连续编排。",
+        "catalogue_note": "每个类别（全宗、年度、保管期限、机构）一份目录，按档号排列，序号各自从 1 起连续编排。",
         "record_count": "{n} 件",
         "plan_record": "方案原文",
         "jump_to": "跳转到",
@@ -199,7 +199,8 @@ UI: dict[str, dict[str, str]] = {
         "download_csv": "Download CSV (opens in Excel)",
         "download_xlsx": "Download Excel workbook",
         "filed_count": "Filed records",
-        "catalogue_note": "Ordered by archival number; numbers run within each unit.",
+        "catalogue_note": ("One catalogue per class (fonds, year, retention, unit), ordered by archival number; "
+                           "each numbers its rows from 1."),
         "record_count": "{n} records",
         "plan_record": "The plan itself",
         "jump_to": "Jump to",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .catalogue import CATALOGUE_COLUMN_LABELS, catalogue_rows, catalogue_years, excel_csv
+from .catalogue import CATALOGUE_COLUMN_LABELS, Catalogue, catalogue_rows, catalogue_years, excel_csv
 from .charts import records_per_month_by_type, records_per_unit_per_year
 from .compliance import Compliance, unit_summary
 from .compliance_report import compliance_csv_rows
@@ -302,12 +302,14 @@ class CatalogueIndexPage(GeneratedPage):
 
 
 class CataloguePage(GeneratedPage):
+    """A year's 归档文件目录: one catalogue per class, each with its cover lines, one after another."""
+
     template = "archive/catalogue.html"
 
-    def __init__(self, index: ArchiveIndex, present: dict[str, Presenter], year: int, rows_by_unit: dict):
+    def __init__(self, index: ArchiveIndex, present: dict[str, Presenter], year: int, catalogues: list[Catalogue]):
         super().__init__(index, present)
         self.year = year
-        self.rows_by_unit = rows_by_unit
+        self.catalogues = catalogues
         self.src_uri = f"archive/catalogue/{year}.md"
 
     def title(self, lang: str) -> str:
@@ -315,19 +317,21 @@ class CataloguePage(GeneratedPage):
 
     def context(self, lang: str) -> dict:
         present = self.present[lang]
-        units = []
-        for code, rows in self.rows_by_unit.items():
-            units.append({
-                "title": present.unit(code),
-                "anchor": f"unit-{code}",
+        catalogues = []
+        for catalogue in self.catalogues:
+            cover = catalogue.cover(self.registry, lang)
+            catalogues.append({
+                "title": " · ".join(value for _, value in cover[1:]),  # 全宗名称 · 年度 · 保管期限 · 机构
+                "anchor": f"class-{catalogue.key}",
+                "cover": cover,
                 "rows": [
                     {"cells": row.cells(), "href": present.url(row.record) if row.record else None}
-                    for row in rows
+                    for row in catalogue.rows
                 ],
             })
         return {
             "columns": CATALOGUE_COLUMN_LABELS[lang],
-            "units": units,
+            "catalogues": catalogues,
             "csv": f"archive/catalogue/{self.year}.csv",
             "xlsx": f"archive/catalogue/{self.year}.xlsx",
         }
@@ -480,11 +484,11 @@ def archive_pages(
     years = catalogue_years(index, withdrawn)
     counts = {}
     for year in years:
-        rows = catalogue_rows(index, year, history, withdrawn)
-        counts[year] = sum(len(r) for r in rows.values())
-        pages.append(CataloguePage(index, present, year, rows))
-        files.append(GeneratedFile(f"archive/catalogue/{year}.csv", catalogue_csv(rows)))
+        catalogues = catalogue_rows(index, year, history, withdrawn)
+        counts[year] = sum(len(c.rows) for c in catalogues)
+        pages.append(CataloguePage(index, present, year, catalogues))
+        files.append(GeneratedFile(f"archive/catalogue/{year}.csv", catalogue_csv(catalogues, index.registry)))
         files.append(GeneratedFile(f"archive/catalogue/{year}.xlsx",
-                                   catalogue_xlsx(rows, year, index.registry.fonds_name, built_on)))
+                                   catalogue_xlsx(catalogues, index.registry, built_on)))
     pages.append(CatalogueIndexPage(index, present, years, counts))
     return pages, files

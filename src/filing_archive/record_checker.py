@@ -159,25 +159,37 @@ class RecordChecker:
     def check_archive_no_agrees(self, v: dict) -> None:
         m = ARCHIVE_NO_RE.match(v["archive_no"])
         reg = self.registry
+        unit = v["unit"]
+        fonds, org_code = reg.fonds_of(unit).code, reg.org_code_of(unit)  # the unit's own, or the registry's
         retention = v.get("retention")
         number = int(m["num"])
-        expected = expected_archive_no(
-            reg.fonds, v["date"].year, retention or "永久", v["unit"], max(number, 1)
-        )
+        expected = expected_archive_no(fonds, v["date"].year, retention or "永久", org_code, max(number, 1))
         if retention is None:
             expected = expected.replace("-Y-", f"-{{{'/'.join(RETENTION_CODES.values())}}}-", 1)
         disagreements = []
-        if m["fonds"] != reg.fonds:
-            disagreements.append(f"全宗号 {m['fonds']} is not the registry's {reg.fonds}")
+        if m["fonds"] != fonds:
+            whose = "the registry's" if fonds == reg.fonds else f"unit {unit}'s"
+            disagreements.append(f"全宗号 {m['fonds']} is not {whose} {fonds}")
         if int(m["year"]) != v["date"].year:
             disagreements.append(f"year {m['year']} is not the year of date {v['date']}")
         if retention and m["ret"] != RETENTION_CODES[retention]:
             disagreements.append(f"{m['ret']} does not match retention {retention} ({RETENTION_CODES[retention]})")
-        if m["unit"] != v["unit"]:
-            disagreements.append(f"机构代码 {m['unit']} is not the record's unit {v['unit']}")
+        if m["unit"] != org_code:
+            whose = f"the record's unit {unit}" if org_code == unit else f"unit {unit}'s org_code {org_code}"
+            disagreements.append(f"机构代码 {m['unit']} is not {whose}")
         if number == 0:
             disagreements.append("件号 starts at 0001")
-        if disagreements:
+        moved = (m["fonds"] != fonds) + (m["unit"] != org_code)
+        if moved and moved == len(disagreements) and v.get("status") == "filed":
+            # Only the unit's 全宗号 or 机构 code differ: archive.yml changed after this was filed.
+            self.error(
+                "archive_no",
+                f"filed as {v['archive_no']} in 全宗 {m['fonds']}, 机构 {m['unit']}, but archive.yml now gives "
+                f"unit {unit} 全宗号 {fonds}, 机构 code {org_code}: the registry changed after filing, and a filed "
+                f"档号 never changes (expected unit {unit} with fonds: {m['fonds']} and org_code: {m['unit']} in "
+                f"{reg.path}; a unit that becomes its own 全宗 from now on needs a new unit code)",
+            )
+        elif disagreements:
             self.error(
                 "archive_no",
                 f"档号 disagrees with the record: {'; '.join(disagreements)} "

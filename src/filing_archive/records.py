@@ -95,6 +95,7 @@ class Record:
     attendees: int | None = None
     hours: float | None = None
     issue: int | None = None
+    pages: int | None = None
     body: str = ""
     body_line: int = 1
     lines: dict[str, int] = field(default_factory=dict)

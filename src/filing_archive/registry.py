@@ -32,7 +32,19 @@ KNOWN_KEYS = {
     "fonds", "fonds_name", "fonds_name_en", "records_dir", "docs_dir", "units", "stages",
     "cadence", "exemptions", "stage_names_en",
 }
-UNIT_KEYS = {"code", "name", "name_en", "kind"}
+UNIT_KEYS = {"code", "name", "name_en", "kind", "fonds", "fonds_name", "fonds_name_en", "org_code"}
+
+
+@dataclass(frozen=True)
+class Fonds:
+    """A 全宗: its 全宗号 and name (the registry's, or a unit's own)."""
+
+    code: str
+    name: str
+    name_en: str = ""
+
+    def label(self, lang: str) -> str:
+        return in_language(lang, self.name, self.name_en)
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,8 @@ class Unit:
     name: str
     name_en: str
     kind: str
+    fonds: str = ""  # its 全宗号: its own, or the registry's (set when the registry is read)
+    org_code: str = ""  # 机构（问题）code in its 档号: its own, or its unit code
 
     def label(self, lang: str) -> str:
         return in_language(lang, self.name, self.name_en)
@@ -59,6 +73,18 @@ class Registry:
     stage_names_en: dict[str, str] = field(default_factory=dict)  # English names of stages, optional
     raw: dict = field(default_factory=dict)  # the parsed YAML, for later sections (cadence)
     lines: dict = field(default_factory=dict)  # dotted key -> line, for error messages
+    fonds_by_code: dict[str, Fonds] = field(default_factory=dict)  # every 全宗 of the archive, the registry's first
+
+    def fonds_of(self, unit_code: str) -> Fonds:
+        """The 全宗 a unit's records are filed in (the registry's for an unknown code)."""
+        unit = self.units.get(unit_code)
+        code = unit.fonds if unit and unit.fonds else self.fonds
+        return self.fonds_by_code.get(code) or Fonds(code, self.fonds_name, self.fonds_name_en)
+
+    def org_code_of(self, unit_code: str) -> str:
+        """The 机构（问题）code a unit's 档号 carry: its own ``org_code``, or the unit code."""
+        unit = self.units.get(unit_code)
+        return unit.org_code if unit and unit.org_code else unit_code
 
     def unit(self, value: object) -> Unit | None:
         """A unit by code or by its exact Chinese name."""
@@ -177,6 +203,7 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
         err("docs_dir", folder_too_long(docs_dir))
 
     units: dict[str, Unit] = {}
+    own_fonds: dict[str, tuple[int, dict]] = {}  # unit code -> (its index, its keys), for check_unit_fonds
     raw_units = data.get("units")
     if not isinstance(raw_units, list) or not raw_units:
         err("units", "required: a list of units, each with code, name, name_en and kind")
@@ -219,6 +246,7 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
             continue
         names[name] = code
         units[code] = Unit(code, name.strip(), name_en.strip(), UNIT_KINDS.get(kind).code)
+        own_fonds[code] = (i, raw)
 
     stages = data.get("stages", [])
     if not isinstance(stages, list) or not all(isinstance(s, str) and s.strip() for s in stages):
@@ -242,6 +270,11 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
         if too_long(english, NAME_MAX):
             err(f"stage_names_en.{name}", too_long(english, NAME_MAX))
 
+    fonds_by_code: dict[str, Fonds] = {}
+    if isinstance(fonds, str) and FONDS_RE.match(fonds) and isinstance(fonds_name, str):
+        fonds_by_code[fonds] = Fonds(fonds, fonds_name.strip(), str(data.get("fonds_name_en") or "").strip())
+        units = check_unit_fonds(units, own_fonds, fonds_by_code, err)
+
     if problems.error_count > errors_before:
         return None
     return Registry(
@@ -256,4 +289,63 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
         stage_names_en=dict(stage_names_en),
         raw=data,
         lines=lines,
+        fonds_by_code=fonds_by_code,
     )
+
+
+def check_unit_fonds(units: dict[str, Unit], raw_units: dict[str, tuple[int, dict]],
+                     fonds_by_code: dict[str, Fonds], err) -> dict[str, Unit]:
+    """Each unit's 全宗 (``fonds``, ``fonds_name``, ``fonds_name_en``; default the registry's) and
+    机构（问题）code (``org_code``; default its unit code). One 全宗号 has one name, and within a
+    全宗 no two units share a 机构 code (their 件号 would run in one series)."""
+    registry_fonds = next(iter(fonds_by_code))
+    where: dict[str, str] = {registry_fonds: "fonds_name"}  # 全宗号 -> the key that named it
+    resolved: dict[str, Unit] = {}
+    for code, unit in units.items():
+        i, raw = raw_units[code]
+        key = f"units[{i}]"
+        fonds, org_code = raw.get("fonds", registry_fonds), raw.get("org_code", code)
+        if not isinstance(fonds, str) or not FONDS_RE.match(fonds):
+            err(f"{key}.fonds", f"全宗号 must be 4 of A-Z and 0-9 (expected e.g. Z002, got {shown(fonds)})")
+            continue
+        if not isinstance(org_code, str) or not UNIT_CODE_RE.match(org_code):
+            err(f"{key}.org_code",
+                f"机构（问题）code must be 3 of A-Z and 0-9 (expected e.g. BGS, got {shown(org_code)})")
+            continue
+        names = {k: raw.get(k) for k in ("fonds_name", "fonds_name_en") if k in raw}
+        bad = [k for k, v in names.items() if not isinstance(v, str) or not v.strip() or too_long(v, NAME_MAX)]
+        for k in bad:
+            err(f"{key}.{k}", too_long(names[k], NAME_MAX)
+                or f"expected the name of the fonds as text, got {shown(names[k])}")
+        if bad:
+            continue
+        if names and "fonds" not in raw:
+            err(f"{key}.{next(iter(names))}", "a unit's fonds name goes with its own 全宗号: set fonds too "
+                                              "(expected fonds: 4 of A-Z and 0-9 beside it)")
+            continue
+        known = fonds_by_code.get(fonds)
+        if known is None:
+            if "fonds_name" not in names:
+                err(f"{key}.fonds", f"required with a new 全宗号 {fonds}: fonds_name, the name of the fonds (全宗名称)")
+                continue
+            known = fonds_by_code[fonds] = Fonds(fonds, names["fonds_name"].strip(),
+                                                 names.get("fonds_name_en", "").strip())
+            where[fonds] = f"{key}.fonds_name"
+        else:
+            given = {k.removeprefix("fonds_"): v.strip() for k, v in names.items()}
+            clash = [k for k, v in given.items() if getattr(known, k) and v != getattr(known, k)]
+            for k in clash:
+                err(f"{key}.fonds_{k}", f"全宗号 {fonds} is already named {getattr(known, k)} ({where[fonds]}; "
+                                        f"expected one name per 全宗, got {shown(given[k])})")
+            if clash:
+                continue
+            if given.get("name_en") and not known.name_en:  # the first English name given
+                known = fonds_by_code[fonds] = Fonds(fonds, known.name, given["name_en"])
+        taken = next((u for u in resolved.values() if u.fonds == fonds and u.org_code == org_code), None)
+        if taken:
+            err(f"{key}.org_code" if "org_code" in raw else f"{key}.code",
+                f"机构（问题）code {org_code} is already used in 全宗 {fonds} by {taken.name} (expected each unit "
+                f"of a fonds its own code: their 件号 would run in one series)")
+            continue
+        resolved[code] = Unit(unit.code, unit.name, unit.name_en, unit.kind, fonds, org_code)
+    return resolved
