@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from browsing import Watch, serve
-from conftest import Project, minimal, q
+from conftest import FILERS, Project, add_pages, minimal, q
 from playwright.sync_api import Page, expect
 
 REGISTRY = """\
@@ -74,6 +74,8 @@ ARCHIVE_NOS = {  # what the real filing gives them (件号 in date order within 
     SUMMARY: "Z001-WS·2025-D30-LXZ-0001", DROPOUT: "Z001-WS·2024-D10-MDZ-0001",
 }
 GRID = [f"青云社区网格简报（第{n}期）" for n in range(1, 9)]  # enough records for a second page of results
+STAMPED_PAGES = 3  # 页数 of every filed record
+FILING_NOTE = "原件为纸质，扫描件另存"  # 本件情况说明 given when filing
 DRAFT_ONLY = "雏菊"  # in the draft only: drafts are not published, so not found
 
 
@@ -120,8 +122,10 @@ def write_archive(proj: Project) -> None:
     from filing_archive.filing import file_records
 
     for retention, titles in TO_FILE.items():
-        paths = [str(proj.root / "docs/archive" / f"{PATHS[t]}.md") for t in titles]
-        result = file_records(proj.root, paths, retention)
+        paths = [proj.root / "docs/archive" / f"{PATHS[t]}.md" for t in titles]
+        for path in paths:
+            add_pages(path, STAMPED_PAGES)
+        result = file_records(proj.root, [str(p) for p in paths], retention, **FILERS, note=FILING_NOTE)
         assert not result.problems, result.problems
 
 
