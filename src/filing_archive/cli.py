@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import filing, scaffold, verify
 from .archive import load_archive
+from .archive_checks import older_contract_warnings
 from .compliance import evaluate
 from .compliance_report import gap_line
 from .fixity import LOG_FILE, MANIFEST_FILE, short
@@ -33,6 +34,7 @@ def find_root(start: Path) -> Path:
 def cmd_check(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
     archive = load_archive(root, bodies=False)
+    older_contract_warnings(archive.records, archive.problems)
     problems = archive.problems.sorted()
     if args.paths:
         missing = [p for p in args.paths if not Path(p).exists()]

@@ -20,7 +20,7 @@ from .fields import kind_of
 from .git import git_user_name
 from .problems import UsageError, clip
 from .records import Record
-from .registry import Registry, person_problem
+from .registry import Registry, one_line, person_problem
 from .schema import FIELDS, NOTE_MAX
 from .secrecy import marking_in
 
@@ -95,7 +95,7 @@ def filing_people(root: Path, registry: Registry, by: str | None, checked_by: st
             raise UsageError(f"--checked-on: the check cannot be after today {today} (got {day})")
     if note is not None:
         note = note.strip()
-        if not note or len(note) > NOTE_MAX or not note.isprintable():
+        if not note or len(note) > NOTE_MAX or not one_line(note):
             raise UsageError(f"--note: expected 本件情况说明 on one line of at most {NOTE_MAX} characters, "
                              f"got {clip(repr(note))} ({len(note):,} characters)")
         marking = marking_in(note)

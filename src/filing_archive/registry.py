@@ -6,6 +6,7 @@ Errors in it are reported like record errors: ``archive.yml:LINE: field: message
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -280,9 +281,15 @@ def person_problem(value: object) -> str | None:
         return f"expected a person's name, got {shown(value)}"
     if too_long(value, NAME_MAX):
         return too_long(value, NAME_MAX)
-    if not value.isprintable():
+    if not one_line(value):
         return f"expected a name on one line without control characters, got {shown(value)}"
     return None
+
+
+def one_line(text: str) -> bool:
+    """Text on one line with nothing invisible in it (spaces, full-width ones included, are fine)."""
+    return text.isprintable() or not any(unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp")
+                                         for ch in text)
 
 
 def check_filing(raw: object, err) -> FilingDefaults:
