@@ -230,3 +230,34 @@ def test_the_stamp_and_sheet_of_an_old_record_say_not_recorded(project):
         ("Arranged by", "not recorded", "Arranged on", "2026-01-05"),
         ("Checked by", "not recorded", "Checked on", "not recorded"),
     ]
+
+
+def pdf_of(pages: int) -> bytes:
+    """A minimal valid PDF of ``pages`` blank pages, with a correct cross-reference table."""
+    kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode()]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * pages
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def test_pages_default_to_the_page_count_of_the_one_pdf_original(project):
+    """Hook point: where the attachments part's ``attachments.pdf_page_count`` exists (issue 14), a
+    record with exactly one PDF original in ``<stem>.files/`` is filed with its page count."""
+    pytest.importorskip("filing_archive.attachments", reason="attachments.pdf_page_count is not merged yet")
+    two_records(project)
+    project.write("docs/archive/AAA/2025/a.files/原件.pdf", pdf_of(3))
+    project.write("docs/archive/AAA/2025/b.files/扫描一.pdf", pdf_of(3))
+    project.write("docs/archive/AAA/2025/b.files/扫描二.pdf", pdf_of(5))  # two PDFs: no default
+    assert file_(project, A, *PEOPLE).returncode == 0
+    assert "pages: 3\n" in (project.root / A).read_text("utf-8")
+    assert file_(project, B, *PEOPLE).returncode == 1  # which PDF? the 页数 must be given
+    assert file_(project, B, "--pages", "8", *PEOPLE).returncode == 0
+    assert [e["pages"] for e in log_entries(project)] == [3, 8]
