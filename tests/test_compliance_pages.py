@@ -24,8 +24,7 @@ MIN = {"monthly-study": 2}
 def site(tmp_path_factory):
     proj = Project(tmp_path_factory.mktemp("cadence-site") / "proj")
     write_fixture(proj)
-    filed = file_records(proj.root, [str(proj.root / "docs/archive/AAA/2024/s0617.md")], "10年", TODAY, pages=3,
-                         **FILERS)
+    filed = file_records(proj.root, [str(proj.root / "docs/archive/AAA/2024/s0617.md")], "10年", TODAY, **FILERS)
     assert not filed.problems, filed.problems
     result = proj.build(env={"ARCHIVE_BUILD_DATE": TODAY.isoformat()})
     assert result.returncode == 0, result.stderr
