@@ -236,9 +236,13 @@ def file_share(root: Path, paths: list[Path], share: float) -> None:
     for i, path in enumerate(p for p in paths if not p.name.endswith("-plan.md")):
         if i % step == 0:
             by_retention[list(by_retention)[(i // step) % 3]].append(str(path))
+    from filing_archive.storage import edit_front_matter
+
     for retention, chosen in by_retention.items():
+        for path in map(Path, chosen):  # 页数 is required to file; several at once take it from the front-matter
+            path.write_bytes(edit_front_matter(path.read_bytes(), {"pages": 1 + len(chosen) % 7}))
         if chosen:
-            result = file_records(root, chosen, retention)
+            result = file_records(root, chosen, retention, by="王整理", checked_by="李检查")
             if result.problems:
                 raise RuntimeError("\n".join(map(str, result.problems[:5])))
 

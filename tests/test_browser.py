@@ -5,13 +5,14 @@ fail, no console or page error, no dialog (see browsing.py)."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from browsing import Watch, serve
-from conftest import Project, minimal, q
+from conftest import FILERS, Project, add_pages, minimal, q
 from playwright.sync_api import Page, expect
 
 REGISTRY = """\
@@ -68,12 +69,15 @@ PATHS = {  # title -> path under docs/archive/ (without .md)
     HOSTILE_IMG: "MDZ/2025/2025-04-02-mdz-notice", CHY_STUDY: "CHY/2025/2025-05-16-chy-study",
     CHY_DUTY: "CHY/2023/2023-11-03-chy-duty",
 }
-TO_FILE = {"永久": [PLAN, REPORT], "30年": [CHY_DUTY, SUMMARY], "10年": [DROPOUT]}
+TO_FILE = {"永久": [PLAN, REPORT], "30年": [CHY_DUTY, MDZ_STUDY, SUMMARY], "10年": [DROPOUT]}
 ARCHIVE_NOS = {  # what the real filing gives them (件号 in date order within each class)
     PLAN: "Z001-WS·2023-Y-LXZ-0001", REPORT: "Z001-WS·2023-Y-LXZ-0002", CHY_DUTY: "Z001-WS·2023-D30-CHY-0001",
     SUMMARY: "Z001-WS·2025-D30-LXZ-0001", DROPOUT: "Z001-WS·2024-D10-MDZ-0001",
+    MDZ_STUDY: "Z001-WS·2024-D30-MDZ-0001",  # translated: its English page shows the stamp in English
 }
 GRID = [f"青云社区网格简报（第{n}期）" for n in range(1, 9)]  # enough records for a second page of results
+STAMPED_PAGES = 3  # 页数 of every filed record
+FILING_NOTE = "原件为纸质，扫描件另存"  # 本件情况说明 given when filing
 DRAFT_ONLY = "雏菊"  # in the draft only: drafts are not published, so not found
 
 
@@ -120,8 +124,10 @@ def write_archive(proj: Project) -> None:
     from filing_archive.filing import file_records
 
     for retention, titles in TO_FILE.items():
-        paths = [str(proj.root / "docs/archive" / f"{PATHS[t]}.md") for t in titles]
-        result = file_records(proj.root, paths, retention)
+        paths = [proj.root / "docs/archive" / f"{PATHS[t]}.md" for t in titles]
+        for path in paths:
+            add_pages(path, STAMPED_PAGES)
+        result = file_records(proj.root, [str(p) for p in paths], retention, **FILERS, note=FILING_NOTE)
         assert not result.problems, result.problems
 
 
@@ -329,7 +335,7 @@ ADVANCED = [  # (URL query, titles in order; None: in any order)
     ("unit=LXZ&year=2023&sort=oldest", [PLAN, LXZ_STUDY, OPINION, REPORT, ANALYSIS]),
     ("unit=LXZ&year=2023&sort=newest", [ANALYSIS, REPORT, OPINION, LXZ_STUDY, PLAN]),
     ("type=study&sort=newest", [CHY_STUDY, MDZ_STUDY, LXZ_STUDY]),
-    ("status=filed&sort=oldest", [PLAN, REPORT, CHY_DUTY, DROPOUT, SUMMARY]),
+    ("status=filed&sort=oldest", [PLAN, REPORT, CHY_DUTY, MDZ_STUDY, DROPOUT, SUMMARY]),
     ("plan=lxz-2023-plan&sort=oldest", [LXZ_STUDY, REPORT, ANALYSIS]),
     ("plan=lxz-2023-plan&stage=学习讨论", [REPORT]),
     ("stage=调查研究", [ANALYSIS]),
@@ -623,3 +629,62 @@ def test_a_huge_query_is_cut_to_a_hundred_characters(page, origin):
     assert len(page.url) < 1000
     page.locator("#archive-q").fill("舆" * 5000)
     assert len(page.locator("#archive-q").input_value()) == 100
+
+
+# --- a filed record's 归档章 and 备考表, on screen and in print -----------------------------------
+def filing_day(search_site: Path) -> str:
+    """The day the fixture's records were filed (the log's time, UTC): the 整理日期 and 检查日期."""
+    first = (search_site.parent / "filing-log.jsonl").read_text("utf-8").splitlines()[0]
+    return json.loads(first)["time"][:10]
+
+
+def stamp_and_sheet(page: Page) -> dict:
+    return page.evaluate("""() => {
+        const cells = {}, sheet = {};
+        document.querySelectorAll(".archive-stamp td").forEach(td => cells[td.dataset.field] =
+            [td.querySelector(".archive-stamp__label").textContent, td.querySelector(".archive-stamp__value").textContent]);
+        document.querySelectorAll(".archive-sheet td[data-field]").forEach(td => sheet[td.dataset.field] = td.innerText.trim());
+        return {rows: Array.from(document.querySelectorAll(".archive-stamp tr"), tr => tr.cells.length), cells, sheet,
+                sheetTitle: document.getElementById("archive-sheet-title").textContent,
+                changes: document.getElementById("amendments").textContent};
+    }""")
+
+
+def test_filed_record_page_shows_its_stamp_and_sheet_on_screen_and_in_print(page, origin, search_site):
+    day = filing_day(search_site)
+    page.goto(record_url(origin, PLAN))
+    shown = stamp_and_sheet(page)
+    assert shown["rows"] == [3, 3]
+    assert shown["cells"] == {
+        "fonds": ["全宗号", "Z001"], "year": ["年度", "2023"], "retention": ["保管期限", "永久"],
+        "number": ["件号", "1"], "unit": ["机构（问题）", "LXZ"], "pages": ["页数", str(STAMPED_PAGES)],
+    }
+    assert shown["sheet"] == {"notes": FILING_NOTE, "by": "王整理", "filed_on": day, "checked_by": "李检查",
+                              "checked_on": day}
+    assert (shown["sheetTitle"], shown["changes"]) == ("备考表", "归档后修改记录")
+    stamp, title = page.locator(".archive-stamp table"), page.locator("#record-title")
+    assert stamp.evaluate("t => getComputedStyle(t).borderTopStyle") == "solid"
+    assert stamp.bounding_box()["x"] > title.bounding_box()["x"] + 200  # top right, as on paper
+    expect(page.locator(".md-header")).to_be_visible()
+
+    page.emulate_media(media="print")
+    for shown_in_print in (".archive-stamp", ".archive-sheet", "#record-title", ".archive-body"):
+        expect(page.locator(shown_in_print)).to_be_visible()
+    for navigation in (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer", ".md-tabs",
+                       ".archive-neighbours"):
+        assert page.locator(navigation).evaluate_all(
+            "els => els.every(e => !e.checkVisibility())"), f"{navigation} is printed"
+    assert stamp.evaluate("t => getComputedStyle(t).borderTopColor") == "rgb(0, 0, 0)"
+
+
+def test_filed_record_page_in_english_labels_its_stamp_and_sheet(page, origin, search_site):
+    page.goto(record_url(origin, MDZ_STUDY, "en"))
+    shown = stamp_and_sheet(page)
+    assert shown["cells"] == {
+        "fonds": ["Fonds no.", "Z001"], "year": ["Year", "2024"], "retention": ["Retention", "30 years"],
+        "number": ["Item no.", "1"], "unit": ["Organisation", "MDZ"], "pages": ["Pages", str(STAMPED_PAGES)],
+    }
+    assert shown["sheet"]["by"] == "王整理" and shown["sheet"]["checked_on"] == filing_day(search_site)
+    assert (shown["sheetTitle"], shown["changes"]) == ("Record sheet", "Changes after filing")
+    labels = page.locator(".archive-sheet th").all_inner_texts()
+    assert labels == ["Notes on this item", "Arranged by", "Arranged on", "Checked by", "Checked on"]

@@ -71,7 +71,7 @@ def write_fixture(project: Project) -> None:
     rec("AAA/2024/s0409.md", **study("2024-04-09", form="个人自学"))  # not 集中学习: where excludes it
     rec("AAA/2024/s0603.md", **study("2024-06-03"))
     rec("AAA/2024/s0617.md", **study("2024-06-17", status="filed", retention="10年",
-                                     archive_no="Z001-WS·2024-D10-AAA-0001"))
+                                     archive_no="Z001-WS·2024-D10-AAA-0001", pages=2))
     rec("AAA/2024/s0702.md", **study("2024-07-02"))
     # AAA, quarterly notice: the last day of Q1 and the first day of Q2.
     rec("AAA/2024/n0331.md", **other("notice", "2024-03-31"))

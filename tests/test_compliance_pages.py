@@ -10,7 +10,7 @@ import csv
 import io
 
 import pytest
-from conftest import Project
+from conftest import FILERS, Project
 from sitecheck import page
 from test_cadence import EXPECTED, TODAY, write_fixture
 
@@ -24,7 +24,7 @@ MIN = {"monthly-study": 2}
 def site(tmp_path_factory):
     proj = Project(tmp_path_factory.mktemp("cadence-site") / "proj")
     write_fixture(proj)
-    filed = file_records(proj.root, [str(proj.root / "docs/archive/AAA/2024/s0617.md")], "10年", TODAY)
+    filed = file_records(proj.root, [str(proj.root / "docs/archive/AAA/2024/s0617.md")], "10年", TODAY, **FILERS)
     assert not filed.problems, filed.problems
     result = proj.build(env={"ARCHIVE_BUILD_DATE": TODAY.isoformat()})
     assert result.returncode == 0, result.stderr

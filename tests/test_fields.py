@@ -30,6 +30,7 @@ def test_every_field_names_a_declared_kind_and_says_what_it_expects(project: Pro
         "secrecy": "公开 | 内部",
         "retention": "永久 | 30年 | 10年",
         "archive_no": "a 档号 such as Z001-WS·2023-Y-LCZ-0001",
+        "pages": "a whole number",
         "responsible": "text",
         "keywords": "a list such as [意识形态, 理论学习]",
         "plan": "lower-case letters, digits and - such as 2023-plan",

@@ -23,9 +23,15 @@ from filing_archive.fixity import record_history, withdrawn_entries
 from filing_archive.verify import fixity_problems
 
 AUTHOR = {"GIT_AUTHOR_NAME": "档案员", "GIT_AUTHOR_EMAIL": "clerk@example.org"}
+CHECKER = ("--checked-by", "检查员")  # 整理人 is the git user (AUTHOR); the 检查人 is another person
 A, B, C, D = (f"docs/archive/{p}" for p in ("AAA/2025/a.md", "AAA/2025/b.md", "AAA/2025/c.md", "BBB/2025/d.md"))
 ZERO = "0" * 64
 CRASH_CLI = Path(__file__).resolve().parent / "crash_cli.py"  # the command line, killed at a named write
+
+
+def paged(**fields) -> dict:
+    """A valid published record that can be filed: ``minimal`` with its 页数."""
+    return minimal(**{**fields, "pages": fields.get("pages", 2)})
 
 
 def sha(path: Path) -> str:
@@ -63,16 +69,16 @@ def write_log_lines(project: Project, lines: list[str]) -> None:
 
 def small_archive(project: Project) -> Project:
     """Three 2025 records of AAA (dated out of file-name order) and one of BBB, all published."""
-    project.record("AAA/2025/a.md", **minimal(title="三月集中学习", date="2025-03-12"))
-    project.record("AAA/2025/b.md", **minimal(title="四月集中学习", date="2025-04-02"))
-    project.record("AAA/2025/c.md", **minimal(title="二月集中学习", date="2025-02-20"))
-    project.record("BBB/2025/d.md", **minimal(title="乙中学通报", type="notice", unit="BBB", date="2025-05-06",
+    project.record("AAA/2025/a.md", **paged(title="三月集中学习", date="2025-03-12"))
+    project.record("AAA/2025/b.md", **paged(title="四月集中学习", date="2025-04-02"))
+    project.record("AAA/2025/c.md", **paged(title="二月集中学习", date="2025-02-20"))
+    project.record("BBB/2025/d.md", **paged(title="乙中学通报", type="notice", unit="BBB", date="2025-05-06",
                                               form=None))
     return project
 
 
 def file_(project: Project, *paths: str, retention: str = "永久", env: dict | None = None):
-    return project.archive("file", *paths, "--retention", retention, env={**AUTHOR, **(env or {})})
+    return project.archive("file", *paths, "--retention", retention, *CHECKER, env={**AUTHOR, **(env or {})})
 
 
 @pytest.fixture(scope="session")
@@ -107,7 +113,7 @@ def test_file_assigns_numbers_in_date_order_and_writes_record_manifest_and_log(p
     # Only the affected front-matter lines change; the body is byte-identical.
     assert (project.root / A).read_text("utf-8") == (
         "---\ntitle: 三月集中学习\ntype: study\nunit: AAA\ndate: 2025-03-12\nstatus: filed\nretention: 永久\n"
-        "archive_no: Z001-WS·2025-Y-AAA-0002\nform: 集中学习\n---\n正文。\n"
+        "archive_no: Z001-WS·2025-Y-AAA-0002\nform: 集中学习\npages: 2\n---\n正文。\n"
     )
     assert (project.root / A).read_bytes().split(b"---\n", 2)[2] == body_before
     assert (project.root / "manifest-sha256.txt").read_text("utf-8") == "".join(
@@ -133,8 +139,8 @@ def test_file_assigns_numbers_in_date_order_and_writes_record_manifest_and_log(p
 
 
 def test_file_continues_the_class_and_keeps_classes_apart(filed):
-    filed.record("AAA/2025/e.md", **minimal(title="五月", date="2025-05-20"))
-    filed.record("AAA/2025/f.md", **minimal(title="六月", date="2025-06-20"))
+    filed.record("AAA/2025/e.md", **paged(title="五月", date="2025-05-20"))
+    filed.record("AAA/2025/f.md", **paged(title="六月", date="2025-06-20"))
     result = file_(filed, "docs/archive/AAA/2025/e.md")
     assert result.stdout.splitlines()[0].startswith(
         "docs/archive/AAA/2025/e.md: 已归档 filed as Z001-WS·2025-Y-AAA-0004 "
@@ -151,16 +157,17 @@ def test_file_keeps_bom_and_crlf_and_other_lines(project):
     text = "\ufeff---\r\ntitle: 学习\r\ntype: study   # 学习记录\r\nunit: AAA\r\ndate: 2025-03-12\r\n" \
            "status: published\r\nretention: 10年\r\nform: 集中学习\r\n---\r\n正文\r\n"
     path = project.write("docs/archive/AAA/2025/a.md", text.encode("utf-8"))
-    assert file_(project, A, retention="30年").returncode == 0
+    assert project.archive("file", A, "--retention", "30年", "--pages", "1", *CHECKER, env=AUTHOR).returncode == 0
     assert path.read_bytes() == (
         "\ufeff---\r\ntitle: 学习\r\ntype: study   # 学习记录\r\nunit: AAA\r\ndate: 2025-03-12\r\n"
-        "status: filed\r\nretention: 30年\r\narchive_no: Z001-WS·2025-D30-AAA-0001\r\nform: 集中学习\r\n---\r\n正文\r\n"
+        "status: filed\r\nretention: 30年\r\narchive_no: Z001-WS·2025-D30-AAA-0001\r\npages: 1\r\nform: 集中学习\r\n"
+        "---\r\n正文\r\n"
     ).encode("utf-8")
 
 
 def test_file_refuses_drafts_and_invalid_records_and_writes_nothing(project):
-    project.record("AAA/2025/a.md", **minimal(status="draft"))
-    project.record("AAA/2025/b.md", **minimal(date="2025-02-30"))
+    project.record("AAA/2025/a.md", **paged(status="draft"))
+    project.record("AAA/2025/b.md", **paged(date="2025-02-30"))
     result = file_(project, A, B)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
@@ -222,7 +229,7 @@ def test_amend_refuses_what_is_not_an_amendment(filed):
     unchanged = filed.archive("amend", A, "--reason", "x")
     assert unchanged.returncode == 1
     assert unchanged.stdout == f"{A}: unchanged since it was filed (sha256 {short(sha(filed.root / A))}): nothing to amend\n"
-    filed.record("AAA/2025/e.md", **minimal(date="2025-07-01"))
+    filed.record("AAA/2025/e.md", **paged(date="2025-07-01"))
     not_filed = filed.archive("amend", "docs/archive/AAA/2025/e.md", "--reason", "x")
     assert not_filed.returncode == 1
     assert not_filed.stdout == ("docs/archive/AAA/2025/e.md: is not filed (no entry in filing-log.jsonl): "
@@ -265,7 +272,7 @@ def test_withdraw_removes_the_file_keeps_the_log_and_the_number(filed):
     )
     assert record_history(filed.root)[B].withdrawn
     # The number of a withdrawn record is never given again.
-    filed.record("AAA/2025/e.md", **minimal(date="2025-08-01"))
+    filed.record("AAA/2025/e.md", **paged(date="2025-08-01"))
     assert "as Z001-WS·2025-Y-AAA-0004 " in file_(filed, "docs/archive/AAA/2025/e.md").stdout
     again = filed.archive("withdraw", B, "--reason", "保管期满销毁", "--approval", "销毁审批〔2026〕2号")
     assert again.returncode == 0
@@ -275,7 +282,7 @@ def test_withdraw_removes_the_file_keeps_the_log_and_the_number(filed):
 
 def test_withdraw_refusals(filed):
     assert filed.archive("withdraw", A, "--reason", "x").returncode == 2  # --approval is required
-    filed.record("AAA/2025/e.md", **minimal(date="2025-08-01"))
+    filed.record("AAA/2025/e.md", **paged(date="2025-08-01"))
     result = filed.archive("withdraw", "docs/archive/AAA/2025/e.md", "--reason", "x", "--approval", "y")
     assert result.returncode == 1
     assert result.stdout == ("docs/archive/AAA/2025/e.md: is not filed (no entry in filing-log.jsonl): only a "
@@ -284,8 +291,8 @@ def test_withdraw_refusals(filed):
 
 
 def test_withdraw_refuses_a_plan_that_records_belong_to(project):
-    project.record("AAA/2025/p.md", **minimal(type="plan", form=None, date="2025-01-10", title="方案"))
-    project.record("AAA/2025/s.md", **minimal(plan="p", stage="宣传动员"))
+    project.record("AAA/2025/p.md", **paged(type="plan", form=None, date="2025-01-10", title="方案"))
+    project.record("AAA/2025/s.md", **paged(plan="p", stage="宣传动员"))
     assert file_(project, "docs/archive/AAA/2025/p.md").returncode == 0
     result = project.archive("withdraw", "docs/archive/AAA/2025/p.md", "--reason", "x", "--approval", "y")
     assert result.returncode == 1
@@ -420,7 +427,7 @@ def test_edited_last_log_line_is_caught_by_the_committed_log(filed):
     git("init", "-q")
     git("add", "-A")
     git("commit", "-q", "-m", "filed")
-    filed.record("AAA/2025/e.md", **minimal(date="2025-09-01"))
+    filed.record("AAA/2025/e.md", **paged(date="2025-09-01"))
     assert file_(filed, "docs/archive/AAA/2025/e.md").returncode == 0  # appending is what a log is for
     verify = filed.archive("verify")
     assert verify.returncode == 0, verify.stdout
@@ -462,7 +469,7 @@ def test_deleted_manifest_line_and_garbage(filed):
 
 
 def test_duplicated_archive_no(filed):
-    filed.record("AAA/2025/e.md", **minimal(date="2025-09-01", status="filed", retention="永久",
+    filed.record("AAA/2025/e.md", **paged(date="2025-09-01", status="filed", retention="永久",
                                             archive_no="Z001-WS·2025-Y-AAA-0002"))
     e = "docs/archive/AAA/2025/e.md"
     only_verify = f"{e}:9: archive_no: duplicate 档号 Z001-WS·2025-Y-AAA-0002 (already given to {A})"
@@ -481,7 +488,7 @@ def test_duplicated_archive_no(filed):
 
 
 def test_gap_in_numbers(filed):
-    filed.record("AAA/2025/e.md", **minimal(date="2025-09-01", status="filed", retention="永久",
+    filed.record("AAA/2025/e.md", **paged(date="2025-09-01", status="filed", retention="永久",
                                             archive_no="Z001-WS·2025-Y-AAA-0005"))
     e = "docs/archive/AAA/2025/e.md"
     assert_detected(filed, [
@@ -507,7 +514,7 @@ def test_verify_json(filed):
 def test_two_file_runs_at_the_same_time_get_distinct_consecutive_numbers(project):
     small_archive(project)
     env = {**os.environ, **AUTHOR, "ARCHIVE_BUILD_DATE": BUILD_DATE}
-    command = [sys.executable, "-m", "filing_archive", "file", "--retention", "永久"]
+    command = [sys.executable, "-m", "filing_archive", "file", "--retention", "永久", *CHECKER]
     lock = os.open(project.root / ".archive.lock", os.O_RDWR | os.O_CREAT)
     fcntl.flock(lock, fcntl.LOCK_EX)  # hold the numbers while both runs start
     try:
@@ -530,7 +537,7 @@ def test_two_file_runs_at_the_same_time_get_distinct_consecutive_numbers(project
 @pytest.mark.parametrize("step", ["record", "manifest"])
 def test_interrupted_file_is_explained_by_verify_and_finished_by_a_rerun(project, step):
     small_archive(project)
-    crashed = project.run(sys.executable, str(CRASH_CLI), step, "file", A, B, "--retention", "永久", env=AUTHOR)
+    crashed = project.run(sys.executable, str(CRASH_CLI), step, "file", A, B, "--retention", "永久", *CHECKER, env=AUTHOR)
     assert crashed.returncode == 75  # the process died part-way, as with kill -9 or a power cut
     text = (project.root / A).read_text("utf-8")
     assert "status: filed\nretention: 永久\narchive_no: Z001-WS·2025-Y-AAA-0001\n" in text  # whole, never half
@@ -567,7 +574,7 @@ def test_killed_inside_a_record_write_leaves_the_record_as_it_was(project):
     small_archive(project)
     before = (project.root / A).read_bytes()
     crashed = project.run(sys.executable, str(CRASH_CLI), "mid-record", "file", A, B, "--retention", "永久",
-                          env=AUTHOR)
+                          *CHECKER, env=AUTHOR)
     assert crashed.returncode == 75, crashed.stdout + crashed.stderr
     assert (project.root / A).read_bytes() == before
     [temp] = (project.root / A).parent.glob(".a.md.*.tmp")
@@ -602,7 +609,7 @@ def test_the_command_reads_no_crash_switch(project):
 def test_file_refuses_to_write_on_a_broken_log(filed):
     lines = log_lines(filed)
     write_log_lines(filed, lines[:1] + lines[2:])
-    filed.record("AAA/2025/e.md", **minimal(date="2025-09-01"))
+    filed.record("AAA/2025/e.md", **paged(date="2025-09-01"))
     result = file_(filed, "docs/archive/AAA/2025/e.md")
     assert result.returncode == 1
     assert result.stdout.splitlines()[0].startswith("filing-log.jsonl:2: prev: chain broken")
@@ -620,12 +627,12 @@ def test_new_writes_a_draft_with_every_field_its_type_needs(project):
         "status: draft  # draft 草稿 | published 已发布（待归档） | filed 已归档\n"
         "form: 集中学习  # 集中学习 | 个人自学 | 专题研讨 | 专题讲座 | 主题党日 | 网络学习\n---\n\n在此填写正文。\n"
     )
-    project.record("BBB/2025/brief.md", **minimal(type="briefing", unit="BBB", issue=1, form=None))
+    project.record("BBB/2025/brief.md", **paged(type="briefing", unit="BBB", issue=1, form=None))
     briefing = project.archive("new", "简报", "--unit", "乙中学党支部", "--title", "Briefing No. 2", "--date", "2025-04-01")
     assert briefing.stdout == "docs/archive/BBB/2025/2025-04-01-briefing-no-2.md\n"
     text = (project.root / briefing.stdout.strip()).read_text("utf-8")
     assert "type: briefing\n" in text and "issue: 2  # 期号" in text
-    project.record("AAA/2025/p.md", **minimal(type="plan", form=None, date="2025-01-10"))
+    project.record("AAA/2025/p.md", **paged(type="plan", form=None, date="2025-01-10"))
     staged = project.archive("new", "minutes", "--unit", "AAA", "--plan", "p", "--stage", "学习讨论", "--date", "2025-04-02")
     text = (project.root / staged.stdout.strip()).read_text("utf-8")
     assert "plan: p\nstage: 学习讨论\n" in text
@@ -680,7 +687,7 @@ def test_every_subcommand_has_help(project):
 def test_broken_record_reusing_a_filed_archive_no_is_caught(filed):
     """A record with other errors still says which 档号 it claims: check and verify both see the reuse."""
     e = "docs/archive/AAA/2025/e.md"
-    filed.record("AAA/2025/e.md", **minimal(date="2025-09-01", status="filed", retention="永久",
+    filed.record("AAA/2025/e.md", **paged(date="2025-09-01", status="filed", retention="永久",
                                             archive_no="Z001-WS·2025-Y-AAA-0002", form="不存在的形式"))
     check = filed.archive("check")
     assert f"{e}:9: archive_no: duplicate 档号 Z001-WS·2025-Y-AAA-0002 (already given to {A})" in check.stdout

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 from browsing import Watch, serve
-from conftest import Project, minimal, q
+from conftest import FILERS, Project, add_pages, minimal, q
 from playwright.sync_api import Page
 
 PWN = "window.__pwned=1"
@@ -136,7 +136,10 @@ def write_archive(proj: Project) -> None:
 
     from filing_archive.filing import file_records
 
-    result = file_records(proj.root, [str(proj.root / f"docs/{u[:-1]}.md") for u in (PLAN, STUDY)], "永久")
+    paths = [proj.root / f"docs/{u[:-1]}.md" for u in (PLAN, STUDY)]
+    for path in paths:
+        add_pages(path)
+    result = file_records(proj.root, [str(p) for p in paths], "永久", **FILERS)
     assert not result.problems, result.problems
 
 

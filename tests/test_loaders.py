@@ -154,7 +154,8 @@ def broken_filed(tmp_path):
     """A project with a filed record into which a clerk pasted a vertical tab (Word's line break)."""
     project = Project(tmp_path / "proj")
     project.record("AAA/2025/a.md", **minimal())
-    filed = project.archive("file", "docs/archive/AAA/2025/a.md", "--retention", "10年")
+    filed = project.archive("file", "docs/archive/AAA/2025/a.md", "--retention", "10年", "--pages", "1",
+                            "--by", "王整理", "--checked-by", "李检查")
     assert filed.returncode == 0, filed.stdout
     path = project.root / "docs/archive/AAA/2025/a.md"
     path.write_text(path.read_text("utf-8").replace("title: 集中学习记录", "title: 集中学习\x0b记录"), encoding="utf-8")
@@ -170,7 +171,8 @@ def test_every_command_reports_a_control_character_without_a_traceback(broken_fi
     assert (check.returncode, check.stdout.splitlines()[0]) == (1, message)
     verify = project.archive("verify")
     assert verify.returncode == 1 and message in verify.stdout.splitlines()
-    file_ = project.archive("file", "docs/archive/AAA/2025/a.md", "docs/archive/AAA/2025/b.md", "--retention", "10年")
+    file_ = project.archive("file", "docs/archive/AAA/2025/a.md", "docs/archive/AAA/2025/b.md", "--retention", "10年",
+                            "--by", "王整理", "--checked-by", "李检查")
     assert file_.returncode == 1 and message in file_.stdout.splitlines()
     amend = project.archive("amend", "docs/archive/AAA/2025/a.md", "--reason", "补录")
     assert amend.returncode == 1 and amend.stdout.splitlines()[0] == message

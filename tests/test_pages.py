@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import REGISTRY, Project, minimal, q
+from conftest import FILERS, REGISTRY, Project, add_pages, minimal, q
 from sitecheck import broken_links, listed_titles, page, section_titles
 
 REGISTRY_3 = REGISTRY.replace("stages:", """  - code: CCC
@@ -51,7 +51,9 @@ def file_fixture(proj: Project) -> None:
     from filing_archive.filing import amend_record, file_records, withdraw_record
 
     for retention, paths in TO_FILE.items():
-        result = file_records(proj.root, [str(proj.root / "docs/archive" / p) for p in paths], retention)
+        for path in paths:
+            add_pages(proj.root / "docs/archive" / path)
+        result = file_records(proj.root, [str(proj.root / "docs/archive" / p) for p in paths], retention, **FILERS)
         assert not result.problems, result.problems
     a5 = proj.root / "docs/archive/AAA/2025/a5.md"
     a5.write_text(a5.read_text(encoding="utf-8") + "\n（补充落款）甲镇党委\n", encoding="utf-8")
@@ -342,7 +344,8 @@ def test_every_xlsx_cell_is_text_even_the_fonds_name(tmp_path):
 
     proj = Project(tmp_path / "proj", registry=REGISTRY.replace("fonds_name: 测试全宗", "fonds_name: '=1+2'"))
     proj.record("AAA/2025/a.md", **minimal(title=q('=HYPERLINK("http://x","y")')))
-    assert proj.archive("file", "docs/archive/AAA/2025/a.md", "--retention", "永久").returncode == 0
+    assert proj.archive("file", "docs/archive/AAA/2025/a.md", "--retention", "永久", "--pages", "1",
+                        "--by", "王整理", "--checked-by", "李检查").returncode == 0
     assert proj.build().returncode == 0
     path = proj.site / "archive/catalogue/2025.xlsx"
     sheet = openpyxl.load_workbook(path).active

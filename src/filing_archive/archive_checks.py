@@ -115,3 +115,18 @@ def check_plan_and_stage(record: Record, by_id: dict[str, Record], problems: Pro
             f"{record.date} is outside stage {stage.name} of plan {plan.id} ({span})",
         )
 
+
+
+def older_contract_warnings(records: list[Record], problems: Problems) -> None:
+    """What records filed under an older contract lack, for ``archive check`` only: the build of
+    an archive that was valid yesterday must not start failing under ``--strict`` today.
+
+    A record filed before 页数 was required has no ``pages``; adding it changes the filed file,
+    which is what ``archive amend`` records."""
+    for record in records:
+        if record.is_filed and not record.broken and record.pages is None:
+            problems.warning(
+                record.path, record.line("status"), "pages",
+                f"filed before 页数 was required: add pages: N (the pages of the 件) to the front-matter, then "
+                f"run archive amend {record.path} --reason 补录页数 (expected a whole number of pages ≥ 1)",
+            )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import filing, scaffold, verify
 from .archive import load_archive
+from .archive_checks import older_contract_warnings
 from .compliance import evaluate
 from .compliance_report import gap_line
 from .fixity import LOG_FILE, MANIFEST_FILE, short
@@ -33,6 +34,7 @@ def find_root(start: Path) -> Path:
 def cmd_check(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
     archive = load_archive(root, bodies=False)
+    older_contract_warnings(archive.records, archive.problems)
     problems = archive.problems.sorted()
     if args.paths:
         missing = [p for p in args.paths if not Path(p).exists()]
@@ -118,7 +120,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_file(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
-    result = filing.file_records(root, args.paths, args.retention)
+    result = filing.file_records(root, args.paths, args.retention, pages=args.pages, by=args.by,
+                                 checked_by=args.checked_by, checked_on=args.checked_on, note=args.note)
     _print_result(result)
     done = sum(1 for o in result.outcomes if o.action not in ("already", "cleaned"))
     errors = len(result.problems.errors)
@@ -265,12 +268,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="归档 / file records: assign 档号, record digests in the manifest and the log",
         description="File published records: validate each, give it the next 件号 of its class (fonds, year, "
         "retention, unit) in date order, write archive_no and status: filed into its front-matter, record its "
-        "SHA-256 in manifest-sha256.txt and append an entry to filing-log.jsonl. Re-running on a record whose "
-        "filing was interrupted finishes it with the same 档号.",
+        "SHA-256 in manifest-sha256.txt and append an entry to filing-log.jsonl (with 页数, 整理人, 检查人 and "
+        "本件情况说明 for the 备考表). Re-running on a record whose filing was interrupted finishes it with the "
+        "same 档号.",
     )
     file_.add_argument("paths", nargs="+", metavar="PATH", help="record files to file")
     file_.add_argument("--retention", required=True, choices=list(RETENTION_CODES),
                        help="保管期限: 永久 | 30年 | 10年")
+    file_.add_argument("--pages", metavar="N",
+                       help="页数 of the one record named (written into its front-matter); default: pages: in the "
+                       "front-matter, else the page count of its one PDF original in <stem>.files/")
+    file_.add_argument("--by", metavar="NAME",
+                       help="整理人 (default: filing: {by: …} in archive.yml, else git config user.name)")
+    file_.add_argument("--checked-by", metavar="NAME",
+                       help="检查人, not the 整理人 (default: filing: {checked_by: …} in archive.yml)")
+    file_.add_argument("--checked-on", metavar="YYYY-MM-DD", help="检查日期 (default: the filing date)")
+    file_.add_argument("--note", metavar="TEXT", help="本件情况说明 for the 备考表 (one line)")
     file_.set_defaults(func=cmd_file)
 
     amend = sub.add_parser(

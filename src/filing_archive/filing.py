@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import storage
 from .archive import Archive, load_archive, translation_lang
+from .filing_details import filing_people, parse_pages, record_pages
 from .fixity import (
     LOG_FILE,
     MANIFEST_FILE,
@@ -79,6 +80,7 @@ class Outcome:
     manifest_removed: bool = False
     title: str = ""  # filed: the title the log records
     previous_digest: str = ""  # amended: the digest it had before
+    pages: int = 0  # filed: the 页数 the log records
 
 
 @dataclass
@@ -131,13 +133,19 @@ def _open_for_writing(root: Path, doing: str, result: Result) -> tuple[Manifest,
 
 
 # --- archive file ----------------------------------------------------------------------------
-def file_records(root: Path, paths: list[str], retention: str, today: date | None = None) -> Result:
+def file_records(
+    root: Path, paths: list[str], retention: str, today: date | None = None, *, pages: int | str | None = None,
+    by: str | None = None, checked_by: str | None = None, checked_on: str | None = None, note: str | None = None,
+) -> Result:
     """File each record: validate, give it the next 件号 of its class, write the record, the
-    manifest and the log (in that order). Records are numbered in date order."""
+    manifest and the log (in that order). Records are numbered in date order. ``pages`` (one
+    record only), ``by``, ``checked_by``, ``checked_on`` and ``note`` fill its 备考表
+    (``filing_details``: defaults and checks)."""
     root = Path(root).resolve()
     if retention not in RETENTION_CODES:
         raise UsageError(f"保管期限 retention must be {' | '.join(RETENTION_CODES)}, got {retention}")
     rels = [project_path(root, p) for p in paths]
+    given_pages = parse_pages(None if pages is None else str(pages), len(set(rels)))
     result = Result()
     with archive_lock(root):
         archive = load_archive(root, today)
@@ -169,13 +177,14 @@ def file_records(root: Path, paths: list[str], retention: str, today: date | Non
             else:
                 targets.append(by_path[rel])
         targets.sort(key=lambda r: (r.date, r.id, r.path))
+        people = filing_people(root, archive.registry, by, checked_by, checked_on, note, archive.today)
 
         # Write order: every record, then the manifest once, then the log lines. A run cut short
         # anywhere leaves records that say filed without a log entry: verify names them and
         # re-running `archive file` finishes them with the numbers they already carry.
         digests = {source.path: source.digest for source in archive.sources if source.digest}
         prepared = [p for p in (_prepare_one(root, archive, r, digests[r.path], retention, manifest, states, claims,
-                                             result) for r in targets) if p]
+                                             result, given_pages) for r in targets) if p]
         changed = False
         for outcome in prepared:
             if manifest.digests.get(outcome.path) != outcome.digest:
@@ -186,7 +195,7 @@ def file_records(root: Path, paths: list[str], retention: str, today: date | Non
         author = git_author(root) if prepared else None
         entries = [
             {"action": "file", "path": o.path, "archive_no": o.archive_no, "digest": o.digest,
-             "retention": retention, "title": o.title, "author": author}
+             "retention": retention, "title": o.title, **people.log_keys(o.pages), "author": author}
             for o in prepared
         ]
         append_log(root, log, *entries)
@@ -197,10 +206,11 @@ def file_records(root: Path, paths: list[str], retention: str, today: date | Non
 def _prepare_one(
     root: Path, archive: Archive, record: Record, digest: str, retention: str, manifest: Manifest,
     states: dict[str, RecordHistory], claims: dict[str, dict[int, list[str]]], result: Result,
+    given_pages: int | None = None,
 ) -> Outcome | None:
-    """Number and write one record; its outcome (path, action, 档号, digest, title) for the manifest
-    and the log, or None when there is nothing to write (already filed, or refused with a problem).
-    ``digest`` is the one ``load_archive`` took of the record's bytes under the lock."""
+    """Number and write one record; its outcome (path, action, 档号, digest, title, 页数) for the
+    manifest and the log, or None when there is nothing to write (already filed, or refused with a
+    problem). ``digest`` is the one ``load_archive`` took of the record's bytes under the lock."""
     rel = record.path
     state = states.get(rel)
     status_line = record.line("status")
@@ -222,6 +232,13 @@ def _prepare_one(
     if record.is_draft:
         refuse("a draft cannot be filed: set status: published when the record is final, then file it")
         return None
+    pages, problem = record_pages(root, record, given_pages)
+    if problem:
+        refuse(problem, "pages", record.line("pages"))
+        return None
+    # 页数 given on the command line or counted from the PDF goes into the front-matter: it is
+    # part of what is filed (and of its digest), not only of the log.
+    page_update = {} if record.pages == pages else {"pages": pages}
 
     if record.is_filed:
         # Half-filed: an earlier run wrote the record (and maybe the manifest) but not the log.
@@ -238,7 +255,11 @@ def _prepare_one(
             refuse(f"档号 {archive_no} is already given to {others[0]}: set status: published and remove "
                    f"archive_no, then file it again", "archive_no", record.line("archive_no"))
             return None
-        return Outcome(rel, "completed", archive_no, digest, title=record.title)
+        if page_update:  # not in the log yet: its bytes may still change
+            data = storage.edit_front_matter((root / rel).read_bytes(), page_update)
+            storage.atomic_write(root / rel, data)
+            digest = sha256_hex(data)
+        return Outcome(rel, "completed", archive_no, digest, title=record.title, pages=pages)
 
     registry = archive.registry
     fonds, org_code = registry.fonds_of(record.unit).code, registry.org_code_of(record.unit)
@@ -246,14 +267,16 @@ def _prepare_one(
     number = next_number(claims, cls)
     archive_no = expected_archive_no(fonds, record.year, retention, org_code, number)
     data = (root / rel).read_bytes()  # the bytes about to be edited, under the lock
-    new_data = storage.edit_front_matter(data, {"status": "filed", "retention": retention, "archive_no": archive_no})
+    new_data = storage.edit_front_matter(
+        data, {"status": "filed", "retention": retention, "archive_no": archive_no, **page_update}
+    )
     errors = _validate_bytes(root, rel, new_data, registry, archive.today)
     if errors:  # pragma: no cover - the record was valid and only these three lines changed
         result.problems.extend(errors)
         return None
     storage.atomic_write(root / rel, new_data)
     claims.setdefault(cls, {})[number] = [rel]
-    return Outcome(rel, "filed", archive_no, sha256_hex(new_data), title=record.title)
+    return Outcome(rel, "filed", archive_no, sha256_hex(new_data), title=record.title, pages=pages)
 
 
 # --- archive amend ---------------------------------------------------------------------------

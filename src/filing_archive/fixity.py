@@ -277,6 +277,12 @@ class RecordHistory:
     withdrawal: WithdrawnEntry | None = None
     line: int = 0  # the log line that set the current digest (or withdrew it)
     filed_line: int = 0
+    # The 备考表 as the file entry gives it; None in entries written before they were recorded.
+    by: str | None = None  # 整理人
+    checked_by: str | None = None  # 检查人
+    checked_on: date | None = None  # 检查日期, when not the filing date
+    note: str | None = None  # 本件情况说明
+    earlier_withdrawal: WithdrawnEntry | None = None  # withdrawn before this filing, under this path
 
     @property
     def filed_on(self) -> date | None:
@@ -290,6 +296,10 @@ def _date_of(value: object) -> date | None:
         except ValueError:
             return None
     return None
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def replay(log: FilingLog) -> tuple[dict[str, RecordHistory], list[Problem]]:
@@ -314,6 +324,9 @@ def replay(log: FilingLog) -> tuple[dict[str, RecordHistory], list[Problem]]:
             states[rel] = RecordHistory(
                 path=rel, archive_no=str(entry.get("archive_no")), digest=digest, filed_at=entry.time,
                 retention=entry.get("retention"), title=entry.get("title"), line=entry.line, filed_line=entry.line,
+                by=_text(entry.get("by")), checked_by=_text(entry.get("checked_by")),
+                checked_on=_date_of(entry.get("checked_on")), note=_text(entry.get("note")),
+                earlier_withdrawal=state.withdrawal if state is not None and state.withdrawn else None,
             )
         elif action == "amend":
             if not live:

@@ -37,12 +37,11 @@ def commit_dates(root: Path, folder: str) -> dict[str, tuple[datetime, datetime]
     return dates
 
 
-def git_author(root: Path) -> str | None:
-    """``Name <email>`` from $GIT_AUTHOR_NAME/EMAIL or ``git config``: one subprocess per run."""
+def _git_user(root: Path) -> tuple[str | None, str | None]:
+    """(name, email) from $GIT_AUTHOR_NAME/EMAIL or ``git config``: one subprocess at most."""
     name = os.environ.get("GIT_AUTHOR_NAME")
-    email = os.environ.get("GIT_AUTHOR_EMAIL")
     if name:
-        return f"{name} <{email}>" if email else name
+        return name, os.environ.get("GIT_AUTHOR_EMAIL")
     values: dict[str, str] = {}
     try:
         out = subprocess.run(
@@ -54,8 +53,18 @@ def git_author(root: Path) -> str | None:
             values[k] = v.strip()
     except (OSError, subprocess.SubprocessError):
         pass
-    name, email = values.get("user.name"), values.get("user.email")
+    return values.get("user.name") or None, values.get("user.email") or None
+
+
+def git_author(root: Path) -> str | None:
+    """``Name <email>`` from $GIT_AUTHOR_NAME/EMAIL or ``git config``: one subprocess per run."""
+    name, email = _git_user(root)
     return (f"{name} <{email}>" if email else name) if name else None
+
+
+def git_user_name(root: Path) -> str | None:
+    """The name alone ($GIT_AUTHOR_NAME or ``git config user.name``): the default 整理人."""
+    return _git_user(root)[0]
 
 
 def committed_bytes(root: Path, rel: str) -> tuple[bytes | None, str]:

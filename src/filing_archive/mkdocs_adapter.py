@@ -37,7 +37,7 @@ from .search import BackgroundIndex
 from .settings import Settings
 from .urls import Urls, lang_prefix
 from .verify import fixity_problems
-from .views import RecordView, panel_rows, record_link, stage_rows
+from .views import RecordView, filed_view, panel_rows, record_link, stage_rows
 
 log = logging.getLogger("mkdocs.archive")
 
@@ -347,11 +347,7 @@ class ArchiveSite:
         before, after = self.index.neighbours(record)
         filed = self.history.get(record.path)
         if filed is not None and record.is_filed:
-            view.fixity = {
-                "digest": filed.digest,
-                "filed_on": filed.filed_on.isoformat() if filed.filed_on else "",
-                "amendments": [(a.date.isoformat(), a.reason) for a in filed.amendments],
-            }
+            filed_view(view, filed, self.lang)
         dates = self.git_dates.get(record.path)
         if dates:
             view.git_dates = (dates[0].date().isoformat(), dates[1].date().isoformat())

@@ -84,6 +84,7 @@ class Record:
     doc_no: str | None = None
     retention: str | None = None
     archive_no: str | None = None
+    pages: int | None = None  # 页数; None on records filed before it was required
     responsible: str | None = None
     keywords: list[str] = field(default_factory=list)
     plan: str | None = None

@@ -6,6 +6,7 @@ Errors in it are reported like record errors: ``archive.yml:LINE: field: message
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,8 +31,9 @@ UNIT_CODE_RE = re.compile(r"^[A-Z0-9]{3}\Z")
 FOLDER_RE = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\Z")  # docs_dir, records_dir: inside the project
 KNOWN_KEYS = {
     "fonds", "fonds_name", "fonds_name_en", "records_dir", "docs_dir", "units", "stages",
-    "cadence", "exemptions", "stage_names_en",
+    "cadence", "exemptions", "stage_names_en", "filing",
 }
+FILING_KEYS = {"by", "checked_by", "same_person_may_check"}
 UNIT_KEYS = {"code", "name", "name_en", "kind", "fonds", "fonds_name", "fonds_name_en", "org_code"}
 
 
@@ -60,6 +62,16 @@ class Unit:
         return in_language(lang, self.name, self.name_en)
 
 
+@dataclass(frozen=True)
+class FilingDefaults:
+    """``filing:`` of ``archive.yml``: who sorts (整理人) and who checks (检查人) when
+    ``archive file`` is not told, and whether one person may do both."""
+
+    by: str | None = None
+    checked_by: str | None = None
+    same_person_may_check: bool = False
+
+
 @dataclass
 class Registry:
     fonds: str
@@ -73,6 +85,7 @@ class Registry:
     stage_names_en: dict[str, str] = field(default_factory=dict)  # English names of stages, optional
     raw: dict = field(default_factory=dict)  # the parsed YAML, for later sections (cadence)
     lines: dict = field(default_factory=dict)  # dotted key -> line, for error messages
+    filing: FilingDefaults = field(default_factory=FilingDefaults)
     fonds_by_code: dict[str, Fonds] = field(default_factory=dict)  # every 全宗 of the archive, the registry's first
 
     def fonds_of(self, unit_code: str) -> Fonds:
@@ -274,6 +287,7 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
     if isinstance(fonds, str) and FONDS_RE.match(fonds) and isinstance(fonds_name, str):
         fonds_by_code[fonds] = Fonds(fonds, fonds_name.strip(), str(data.get("fonds_name_en") or "").strip())
         units = check_unit_fonds(units, own_fonds, fonds_by_code, err)
+    filing = check_filing(data.get("filing"), err)
 
     if problems.error_count > errors_before:
         return None
@@ -290,6 +304,7 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
         raw=data,
         lines=lines,
         fonds_by_code=fonds_by_code,
+        filing=filing,
     )
 
 
@@ -349,3 +364,44 @@ def check_unit_fonds(units: dict[str, Unit], raw_units: dict[str, tuple[int, dic
             continue
         resolved[code] = Unit(unit.code, unit.name, unit.name_en, unit.kind, fonds, org_code)
     return resolved
+
+
+def person_problem(value: object) -> str | None:
+    """What is wrong with a person's name (整理人, 检查人): one line of text, at most ``NAME_MAX``."""
+    if not isinstance(value, str) or not value.strip():
+        return f"expected a person's name, got {shown(value)}"
+    if too_long(value, NAME_MAX):
+        return too_long(value, NAME_MAX)
+    if not one_line(value):
+        return f"expected a name on one line without control characters, got {shown(value)}"
+    return None
+
+
+def one_line(text: str) -> bool:
+    """Text on one line with nothing invisible in it (spaces, full-width ones included, are fine)."""
+    return text.isprintable() or not any(unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp")
+                                         for ch in text)
+
+
+def check_filing(raw: object, err) -> FilingDefaults:
+    """``filing: {by, checked_by, same_person_may_check}``; each mistake reported with its key."""
+    if raw is None:
+        return FilingDefaults()
+    if not isinstance(raw, dict):
+        err("filing", f"expected a mapping such as {{by: 王敏, checked_by: 李强}}, got {shown(raw)}")
+        return FilingDefaults()
+    for key in raw:
+        if key not in FILING_KEYS:
+            err(f"filing.{key}", f"unknown key (expected {', '.join(sorted(FILING_KEYS))})")
+    names: dict[str, str | None] = {}
+    for key in ("by", "checked_by"):
+        value = raw.get(key)
+        problem = person_problem(value) if value is not None else None
+        if problem:
+            err(f"filing.{key}", problem)
+        names[key] = value.strip() if value is not None and not problem else None
+    allowed = raw.get("same_person_may_check", False)
+    if not isinstance(allowed, bool):
+        err("filing.same_person_may_check", f"expected true or false, got {shown(allowed)}")
+        allowed = False
+    return FilingDefaults(names["by"], names["checked_by"], allowed)

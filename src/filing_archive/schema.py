@@ -164,6 +164,8 @@ NAME_MAX = 100  # a person's or a unit's name, a rule's name
 ID_MAX = 64  # ids (a record's, a plan's, a cadence rule's): they become folder names and URLs
 STAGE_NAME_MAX = 50  # stage names become anchors
 LIST_MAX = 20  # keywords, a plan's stages, a plan's cadence rules
+PAGES_MAX = 100_000  # 页数 of one 件
+NOTE_MAX = 500  # characters of 本件情况说明 (`archive file --note`), one line
 
 
 def too_long(value: object, limit: int) -> str | None:
@@ -196,6 +198,8 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("secrecy", "开放范围", "Access", "secrecy", SECRECY),
         FieldSpec("retention", "保管期限", "Retention", "vocab", RETENTION),
         FieldSpec("archive_no", "档号", "Archival no.", "archive_no", max_length=30),
+        # 页数: the pages of the 件 (of its fixed-layout form, such as the PDF); required to file it.
+        FieldSpec("pages", "页数", "Pages", "int", minimum=1, maximum=PAGES_MAX),
         FieldSpec("responsible", "第一责任人", "Responsible", "text", max_length=NAME_MAX),
         FieldSpec("keywords", "主题词", "Keywords", "text_list", max_length=30, max_items=LIST_MAX),
         FieldSpec("plan", "所属方案", "Plan", "id", max_length=ID_MAX),

@@ -86,6 +86,7 @@ def validate_record(
         doc_no=v.get("doc_no"),
         retention=v.get("retention"),
         archive_no=v.get("archive_no"),
+        pages=v.get("pages"),
         responsible=v.get("responsible"),
         keywords=v.get("keywords", []),
         plan=v.get("plan"),

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 from .labels import field_label, term_label, ui
 from .presenter import Presenter
-from .records import Record
+from .records import Record, parse_archive_no
 
 if TYPE_CHECKING:
+    from .fixity import RecordHistory
     from .indexes import PlanIndex
 
 
@@ -42,7 +43,88 @@ class RecordView:
     next: RecordLink | None = None
     stages: list[StageRow] = field(default_factory=list)  # a plan's stages with their record counts
     fixity: dict | None = None
+    stamp: list[list[StampCell]] = field(default_factory=list)  # 归档章: 2 rows of 3 cells
+    sheet: RecordSheet | None = None  # 备考表
     git_dates: tuple[str, str] | None = None  # first and last commit of the file, if in git
+
+
+@dataclass(frozen=True)
+class StampCell:
+    """One cell of the 归档章: what it holds (its label) and the value."""
+
+    name: str
+    label: str
+    value: str
+    recorded: bool = True  # False: "not recorded" (records filed before 页数 was required)
+
+
+@dataclass(frozen=True)
+class SheetLine:
+    """One line of a 备考表: a label and its value."""
+
+    name: str
+    label: str
+    value: str
+    recorded: bool = True
+
+
+@dataclass(frozen=True)
+class RecordSheet:
+    """备考表 (DA/T 22): 本件情况说明, then 整理人 / 整理日期 and 检查人 / 检查日期."""
+
+    notes: list[str]
+    people: list[tuple[SheetLine, SheetLine]]  # (整理人, 整理日期), (检查人, 检查日期)
+
+
+def filing_stamp(record: Record, lang: str) -> list[list[StampCell]]:
+    """The 归档章 from the 档号 and ``pages``: 全宗号, 年度, 保管期限 / 件号, 机构（问题）, 页数."""
+    parsed = parse_archive_no(record.archive_no)
+    if parsed is None or record.retention is None:
+        return []
+    missing = ui(lang, "not_recorded")
+
+    def cell(name: str, value: object) -> StampCell:
+        return StampCell(name, ui(lang, f"stamp_{name}"), missing if value is None else str(value), value is not None)
+
+    return [
+        [cell("fonds", parsed.fonds), cell("year", parsed.year),
+         cell("retention", term_label("retention", record.retention, lang))],
+        [cell("number", parsed.number), cell("unit", parsed.unit), cell("pages", record.pages)],
+    ]
+
+
+def record_sheet(filed: RecordHistory, lang: str) -> RecordSheet:
+    """The 备考表 of a filed record from its log history; what an older entry lacks is "not recorded"."""
+    notes = [filed.note] if filed.note else []
+    earlier = filed.earlier_withdrawal
+    if earlier is not None:
+        notes.append(ui(lang, "sheet_withdrawn").format(date=earlier.date.isoformat(), reason=earlier.reason,
+                                                        approval=earlier.approval))
+    notes += [ui(lang, "sheet_amended").format(date=a.date.isoformat(), reason=a.reason) for a in filed.amendments]
+    missing = ui(lang, "not_recorded")
+    filed_on = filed.filed_on.isoformat() if filed.filed_on else None
+    checked_on = filed.checked_on.isoformat() if filed.checked_on else (filed_on if filed.checked_by else None)
+
+    def line(name: str, value: str | None) -> SheetLine:
+        return SheetLine(name, ui(lang, f"sheet_{name}"), value or missing, bool(value))
+
+    return RecordSheet(
+        notes=notes or [ui(lang, "sheet_nothing")],
+        people=[(line("by", filed.by), line("filed_on", filed_on)),
+                (line("checked_by", filed.checked_by), line("checked_on", checked_on))],
+    )
+
+
+def filed_view(view: RecordView, filed: RecordHistory, lang: str) -> None:
+    """A filed record's 归档章, 备考表 and fixity (digest, changes after filing) on its view."""
+    record = view.record
+    view.fixity = {
+        "digest": filed.digest,
+        "filed_on": filed.filed_on.isoformat() if filed.filed_on else "",
+        "amendments": [(a.date.isoformat(), a.reason) for a in filed.amendments],
+    }
+    view.stamp = filing_stamp(record, lang)
+    view.sheet = record_sheet(filed, lang)
 
 
 def record_link(record: Record, present: Presenter) -> RecordLink:
@@ -90,6 +172,7 @@ def panel_rows(record: Record, present: Presenter, plan: Record | None) -> list[
     optional = [
         ("doc_no", face.doc_no),
         ("archive_no", face.archive_no),
+        ("pages", record.pages),
         ("retention", record.retention and term_label("retention", record.retention, lang)),
         ("responsible", record.responsible),
         ("keywords", ui(lang, "list_sep").join(record.keywords)),

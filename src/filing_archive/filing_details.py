@@ -1,0 +1,157 @@
+"""What ``archive file`` records beside the 档号: the 页数 of each 件, and the 备考表's people
+and dates (整理人, 检查人, 检查日期, 本件情况说明).
+
+The people come from the command line, else from ``filing:`` in ``archive.yml``, else (整理人
+only) from git's user name; one person may not both sort and check unless the registry allows
+it. The 页数 comes from ``--pages`` (one record at a time), else the front-matter, else the page
+count of the record's one PDF original in ``<stem>.files/`` (``attachments.pdf_page_count``,
+where that module exists).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .fields import kind_of
+from .git import git_user_name
+from .problems import UsageError, clip
+from .records import Record
+from .registry import Registry, one_line, person_problem
+from .schema import FIELDS, NOTE_MAX
+from .secrecy import marking_in
+
+PAGES_HOW = "give archive file --pages N (one record at a time) or set pages: N in its front-matter"
+
+
+@dataclass(frozen=True)
+class FilingPeople:
+    """整理人 and 检查人 of one ``archive file`` run, with the 检查日期 and 本件情况说明 given."""
+
+    by: str
+    checked_by: str
+    checked_on: date | None = None  # None: the filing date
+    note: str | None = None
+
+    def log_keys(self, pages: int) -> dict:
+        """The keys a file entry of the log adds for the 备考表."""
+        keys: dict = {"pages": pages, "by": self.by, "checked_by": self.checked_by}
+        if self.checked_on:
+            keys["checked_on"] = self.checked_on.isoformat()
+        if self.note:
+            keys["note"] = self.note
+        return keys
+
+
+def same_person(a: str, b: str) -> bool:
+    """One name written two ways (spaces, full-width letters, case) is one person."""
+    def norm(name: str) -> str:
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).casefold()
+    return norm(a) == norm(b)
+
+
+def _name(option: str, value: str) -> str:
+    problem = person_problem(value)
+    if problem:
+        raise UsageError(f"{option}: {problem}")
+    marking = marking_in(value)
+    if marking:
+        raise UsageError(f"{option}: the value is marked {marking}: secret material must never be stored in "
+                         "this archive")
+    return value.strip()
+
+
+def filing_people(root: Path, registry: Registry, by: str | None, checked_by: str | None,
+                  checked_on: str | None = None, note: str | None = None, today: date | None = None) -> FilingPeople:
+    """The 整理人 and 检查人 this run records, checked; a ``UsageError`` says what to give."""
+    defaults = registry.filing
+    if by is None:
+        by = defaults.by or git_user_name(root)
+    if by is None:
+        raise UsageError("整理人 --by: who sorted these records? give --by NAME, or set filing: {by: NAME} in "
+                         "archive.yml (else git config user.name is used)")
+    if checked_by is None:
+        checked_by = defaults.checked_by
+    if checked_by is None:
+        raise UsageError("检查人 --checked-by: who checked these records? give --checked-by NAME, or set "
+                         "filing: {checked_by: NAME} in archive.yml")
+    by, checked_by = _name("--by", by), _name("--checked-by", checked_by)
+    if same_person(by, checked_by) and not defaults.same_person_may_check:
+        raise UsageError(
+            f"整理人 and 检查人 are the same person ({clip(by)}): one person sorts the records and another checks "
+            "them (give --checked-by another person; where one person must do both, set filing: "
+            "{same_person_may_check: true} in archive.yml)"
+        )
+    day = None
+    if checked_on is not None:
+        try:
+            day = date.fromisoformat(checked_on)
+        except ValueError:
+            raise UsageError(f"--checked-on: expected a real date YYYY-MM-DD, got {clip(checked_on)}") from None
+        if today is not None and day > today:
+            raise UsageError(f"--checked-on: the check cannot be after today {today} (got {day})")
+    if note is not None:
+        note = note.strip()
+        if not note or len(note) > NOTE_MAX or not one_line(note):
+            raise UsageError(f"--note: expected 本件情况说明 on one line of at most {NOTE_MAX} characters, "
+                             f"got {clip(repr(note))} ({len(note):,} characters)")
+        marking = marking_in(note)
+        if marking:
+            raise UsageError(f"--note: the text is marked {marking}: secret material must never be stored in "
+                             "this archive")
+    return FilingPeople(by, checked_by, day, note or None)
+
+
+def parse_pages(text: str | None, paths: int) -> int | None:
+    """``--pages`` read as the field ``pages`` is (a whole number 1–100000), for one record only."""
+    if text is None:
+        return None
+    if paths != 1:
+        raise UsageError(f"--pages gives the 页数 of one record, but {paths} records were named: file them one "
+                         "at a time with --pages, or set pages: N in each record's front-matter")
+    spec = FIELDS["pages"]
+    value: object = int(text) if re.fullmatch(r"[+-]?\d{1,9}", text.strip()) else text
+    pages, problem = kind_of(spec).check(spec, value, None)  # type: ignore[arg-type]  (a number reports nothing aside)
+    if problem:
+        raise UsageError(f"--pages: {problem}")
+    return pages  # type: ignore[return-value]
+
+
+def pdf_original(root: Path, record: Record) -> Path | None:
+    """The record's one PDF original in ``<stem>.files/`` (None: no folder, no PDF, or several)."""
+    folder = (root / record.path).with_suffix(".files")
+    if not folder.is_dir():
+        return None
+    pdfs = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".pdf"]
+    return pdfs[0] if len(pdfs) == 1 else None
+
+
+def default_pages(root: Path, record: Record) -> int | None:
+    """The page count of the record's one PDF original, where the attachments module can count it.
+
+    Hook point: ``attachments.pdf_page_count(data) -> int | None`` (issue 14, attachments part).
+    Until that module is merged there is no default and a 页数 must be given."""
+    try:
+        from .attachments import pdf_page_count  # type: ignore[import-not-found,attr-defined]
+    except ImportError:
+        return None
+    pdf = pdf_original(root, record)
+    if pdf is None:
+        return None
+    count = pdf_page_count(pdf.read_bytes())
+    return count if isinstance(count, int) and 1 <= count <= FIELDS["pages"].maximum else None
+
+
+def record_pages(root: Path, record: Record, given: int | None) -> tuple[int | None, str | None]:
+    """The 页数 to file ``record`` with, or what is wrong: ``--pages``, else the front-matter, else
+    the PDF original's page count."""
+    if given is not None and record.pages is not None and given != record.pages:
+        return None, (f"the front-matter says pages: {record.pages} but --pages says {given} (expected one 页数: "
+                      "correct the front-matter or leave out --pages)")
+    pages = given or record.pages or default_pages(root, record)
+    if pages is None:
+        return None, f"页数 is required to file a record: {PAGES_HOW} (expected a whole number of pages ≥ 1)"
+    return pages, None
