@@ -30,8 +30,10 @@ UNIT_CODE_RE = re.compile(r"^[A-Z0-9]{3}\Z")
 FOLDER_RE = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\Z")  # docs_dir, records_dir: inside the project
 KNOWN_KEYS = {
     "fonds", "fonds_name", "fonds_name_en", "records_dir", "docs_dir", "units", "stages",
-    "cadence", "exemptions", "stage_names_en",
+    "cadence", "exemptions", "stage_names_en", "attachment_max_mb",
 }
+ATTACHMENT_MAX_MB = 50  # default: an attachment above it is a warning
+ATTACHMENT_MAX_MB_LIMIT = 100_000
 UNIT_KEYS = {"code", "name", "name_en", "kind"}
 
 
@@ -59,6 +61,7 @@ class Registry:
     stage_names_en: dict[str, str] = field(default_factory=dict)  # English names of stages, optional
     raw: dict = field(default_factory=dict)  # the parsed YAML, for later sections (cadence)
     lines: dict = field(default_factory=dict)  # dotted key -> line, for error messages
+    attachment_max_mb: int = ATTACHMENT_MAX_MB
 
     def unit(self, value: object) -> Unit | None:
         """A unit by code or by its exact Chinese name."""
@@ -242,6 +245,12 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
         if too_long(english, NAME_MAX):
             err(f"stage_names_en.{name}", too_long(english, NAME_MAX))
 
+    attachment_max_mb = data.get("attachment_max_mb", ATTACHMENT_MAX_MB)
+    if (not isinstance(attachment_max_mb, int) or isinstance(attachment_max_mb, bool)
+            or not 1 <= attachment_max_mb <= ATTACHMENT_MAX_MB_LIMIT):
+        err("attachment_max_mb", f"expected a whole number of megabytes from 1 to {ATTACHMENT_MAX_MB_LIMIT:,}, "
+                                 f"got {shown(attachment_max_mb)}")
+
     if problems.error_count > errors_before:
         return None
     return Registry(
@@ -256,4 +265,5 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
         stage_names_en=dict(stage_names_en),
         raw=data,
         lines=lines,
+        attachment_max_mb=attachment_max_mb,
     )
