@@ -157,7 +157,7 @@ def docs_files(root: Path, docs_root: Path, records_dir: str) -> DocsFiles:
         if translation_lang(record_name):
             original = record_name.replace(f".{translation_lang(record_name)}.md", ".md")
             refuse(folder, f"attachments folder of a translation: a translation shows its record's attachments "
-                           f"(move these files to {record_of(original)[:-3]}{FOLDER_SUFFIX}/)")
+                           f"(move these files to {original[:-3]}{FOLDER_SUFFIX}/)")
             return
         if not os.path.isfile(record) or os.path.islink(record):
             refuse(folder, f"attachments folder without its record (expected {record_name} next to it; "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .attachments import size_text
 from .labels import field_label, term_label, ui
 from .presenter import Presenter
 from .records import Record
@@ -34,6 +35,22 @@ class RecordLink:
     original_language: bool = False  # True when the English reader is sent to the Chinese page
 
 
+@dataclass(frozen=True)
+class AttachmentRow:
+    """One attachment as the record page lists it."""
+
+    name: str
+    kind: str
+    size: str
+    sha256: str
+    href: str
+
+
+def attachment_rows(record: Record, present: Presenter) -> list[AttachmentRow]:
+    return [AttachmentRow(a.name, a.kind_label(present.lang), size_text(a.size), a.sha256 or "",
+                          present.file(a.src_uri)) for a in record.attachments]
+
+
 @dataclass
 class RecordView:
     record: Record
@@ -43,6 +60,7 @@ class RecordView:
     stages: list[StageRow] = field(default_factory=list)  # a plan's stages with their record counts
     fixity: dict | None = None
     git_dates: tuple[str, str] | None = None  # first and last commit of the file, if in git
+    attachments: list[AttachmentRow] = field(default_factory=list)
 
 
 def record_link(record: Record, present: Presenter) -> RecordLink:
