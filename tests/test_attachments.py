@@ -410,3 +410,24 @@ def test_the_record_page_lists_its_attachments_in_both_languages(attachment_site
         target = (path.parent / link).resolve()
         assert target.is_file(), link
         assert target.is_relative_to((attachment_site / "archive/AAA/2025/r.files").resolve())
+
+
+# --- import keeps the original ---------------------------------------------------------------------
+def test_import_keeps_the_word_original_beside_each_record_it_writes(project):
+    from docx import Document
+
+    document = Document()
+    for n in (1, 2):
+        document.add_paragraph(f"甲镇党委学习方案(篇{n})")
+        document.add_paragraph(f"第{n}篇的正文，2025年3月{n}日印发。")
+    document.save(project.root / "学习 方案#汇编.docx")
+    original = (project.root / "学习 方案#汇编.docx").read_bytes()
+    result = project.archive("import", "学习 方案#汇编.docx", "--unit", "AAA", "--split", r"甲镇党委学习方案\(篇\d\)")
+    assert result.returncode == 0, result.stdout + result.stderr
+    records = sorted((project.root / "docs/archive").rglob("*.md"))
+    assert len(records) == 2
+    for record in records:
+        kept = record.with_name(record.stem + ".files") / "学习-方案-汇编.docx"
+        assert kept.read_bytes() == original
+        assert f"原件 original kept as {kept.relative_to(project.root).as_posix()}" in result.stdout
+    assert [p for p in problems_of(project) if ".files" in p] == []  # the kept original passes every attachment rule
