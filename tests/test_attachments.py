@@ -122,7 +122,7 @@ ALLOWED = ("expected one of: PDF, OFD, Word (.doc .docx), Excel (.xls .xlsx), WP
                                            "a page of this site and run its scripts"),
     ("note.txt", b"  <!DOCTYPE html><html><script>alert(1)</script>", "attachment: holds HTML, SVG or XML markup, "
      "which a browser would open as a page of this site and run its scripts"),
-    ("data.csv", b"a,b\n1,<script>alert(1)</script>\n", "attachment: holds script (<script>, <svg>, javascript:), "
+    ("data.csv", b"a,b\n" + b"1,2\n" * 5000 + b"1,<script>alert(1)</script>\n", "attachment: holds script (<script>, <svg>, javascript:), "
      "which a browser could run in this site's pages"),
     ("photo2.png", JPEG, "attachment: is not a .png file: its first bytes are not those of the format its name says "
                          "(renamed from another kind of file?)"),
@@ -154,6 +154,13 @@ def test_pdf_actions_are_refused_however_written(project, data, what):
     project_with(project, {"scan.pdf": data})
     assert problems_of(project) == [f"{F}/scan.pdf: attachment: holds {what}: a PDF that runs something when opened "
                                     f"is not kept (print it to a new PDF)"]
+
+
+def test_a_pdf_with_a_clean_object_stream_is_kept(project):
+    clean = pdf_with(b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length 40 >>\nstream\n"
+                     + zlib.compress(b"2 0 << /Type /Page /Parent 3 0 R >>") + b"\nendstream")
+    project_with(project, {"scan.pdf": clean})
+    assert problems_of(project) == []
 
 
 def test_a_pdf_object_stream_that_cannot_be_read_is_refused(project):

@@ -178,7 +178,7 @@ def zip_problem(path: str, office: bool) -> str | None:
 PDF_ACTIONS = {b"JavaScript": "JavaScript", b"JS": "JavaScript", b"Launch": "a Launch action (it starts a program)"}
 _PDF_PLAIN_RE = re.compile(rb"/(JavaScript|JS|Launch)(?![A-Za-z0-9#])")
 _PDF_ESCAPED_RE = re.compile(rb"/(?:[A-Za-z0-9]|#[0-9A-Fa-f]{2})*#[0-9A-Fa-f]{2}(?:[A-Za-z0-9]|#[0-9A-Fa-f]{2})*")
-_PDF_STREAM_RE = re.compile(rb"stream\r?\n")
+_PDF_STREAM_RE = re.compile(rb"(?<!end)stream\r?\n")
 _HEX_ESCAPE_RE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 

@@ -163,8 +163,9 @@ def _content_problem(path: str, ext: str, fmt: Format) -> str | None:
     found = content.executable(head)
     if found:
         return found
-    if fmt.signature is None:  # text: a browser must not take it for a page
-        return content.markup(head)
+    if fmt.signature is None:  # text: a browser must not take it for a page (all of it is read: see TEXT_SCAN_MAX)
+        with open(path, "rb") as handle:
+            return content.markup(handle.read(TEXT_SCAN_MAX + 1))
     signature = fmt.signature
     if not content.SIGNATURES[signature](head):
         found = content.markup(head)
