@@ -15,7 +15,7 @@ import pytest
 from conftest import BUILD_DATE, Project, minimal
 
 from filing_archive.archive import load_archive
-from filing_archive.attachment_content import pdf_page_count
+from filing_archive.attachments import pdf_page_count
 from filing_archive.verify import fixity_problems
 
 AUTHOR = {"GIT_AUTHOR_NAME": "档案员", "GIT_AUTHOR_EMAIL": "clerk@example.org"}

@@ -25,6 +25,7 @@ from .secrecy import marking_in_title, markings_in_lines
 from .storage import file_digests
 from .textfile import detect_encoding
 
+pdf_page_count = content.pdf_page_count  # the pages of a PDF original (``archive file``'s default for `pages`)
 FOLDER_SUFFIX = ".files"  # <stem>.files/ beside <stem>.md
 TEXT_SCAN_MAX = 16 * 2**20  # bytes of a text attachment read for 密级 markings (the whole file must fit)
 FIELD = "attachment"
