@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .archive_checks import validate_archive
+from .attachments import FOLDER_SUFFIX, Attachment, inspect_all, record_of
 from .cadence_rules import Exemption, Rule, collect
 from .problems import ArchiveError, Problem, Problems
 from .records import Record, Translation
@@ -69,6 +70,7 @@ class Archive:
     broken: list[Record] = field(default_factory=list)  # record files with errors, with what could be read
     files_checked: int = 0  # original record files read, valid or not (what "checked N records" counts)
     sources: list[Source] = field(default_factory=list)  # every file under the records folder, in file order
+    attachments: dict[str, list[Attachment]] = field(default_factory=dict)  # record path -> its attachments
 
     @property
     def records_root(self) -> Path:
@@ -94,13 +96,15 @@ class DocsFiles:
     records: list[str] = field(default_factory=list)  # *.md under the records folder: records, translations
     # (paths as text: 50,000 Path objects cost 0.6 s, more than reading the files' names)
     pages: list[Path] = field(default_factory=list)  # other Markdown pages (home, guide): scanned for markings
+    attachments: list[str] = field(default_factory=list)  # files of <stem>.files/ folders beside their record
     problems: Problems = field(default_factory=Problems)  # files the build must refuse
 
 
 def docs_files(root: Path, docs_root: Path, records_dir: str) -> DocsFiles:
     """Walk ``docs/`` as MkDocs does (dot-files and folders are never published) and refuse what
     the archive could not vouch for: under the records folder, anything that is not a ``.md``
-    record and every symbolic link (a linked folder would publish a record a second time, past its
+    record or a file of a record's flat attachments folder (``<stem>.files/`` beside ``<stem>.md``)
+    and every symbolic link (a linked folder would publish a record a second time, past its
     checks); anywhere, a link that leaves the project."""
     found = DocsFiles()
     records_root = docs_root / records_dir
@@ -139,9 +143,42 @@ def docs_files(root: Path, docs_root: Path, records_dir: str) -> DocsFiles:
                         add(entry.path, entry.name, inside)
                 continue
             if entry.is_dir(follow_symlinks=False):
-                walk(entry.path, inside)
+                if inside and entry.name.endswith(FOLDER_SUFFIX):
+                    attachments_folder(entry.path, entry.name)
+                else:
+                    walk(entry.path, inside)
             else:
                 add(entry.path, entry.name, inside)
+
+    def attachments_folder(folder: str, name: str) -> None:
+        """A record's attachments: its record must be there, and the folder flat."""
+        record = record_of(folder)
+        record_name = record.rsplit(os.sep, 1)[-1]
+        if translation_lang(record_name):
+            original = record_name.replace(f".{translation_lang(record_name)}.md", ".md")
+            refuse(folder, f"attachments folder of a translation: a translation shows its record's attachments "
+                           f"(move these files to {original[:-3]}{FOLDER_SUFFIX}/)")
+            return
+        if not os.path.isfile(record) or os.path.islink(record):
+            refuse(folder, f"attachments folder without its record (expected {record_name} next to it; "
+                           f"move the files to the folder of their record, or remove this one)")
+            return
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            refuse(folder, f"cannot read this folder ({exc.strerror})")
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink():
+                refuse(entry.path, "symbolic link under the records folder: records must be real files "
+                                   "(replace the link with the file it points to, or remove it)")
+            elif entry.is_dir(follow_symlinks=False):
+                refuse(entry.path, f"folder inside the attachments folder {name}: attachments are kept flat "
+                                   f"(move its files up into {name}/)")
+            else:
+                found.attachments.append(entry.path)
 
     def add(path: str, name: str, in_records: bool) -> None:
         if in_records:
@@ -351,6 +388,10 @@ def load_archive(root: Path | str, today: date | None = None, bodies: bool = Tru
                 )
             continue
         original.translations[translation.lang] = translation
+    attachments = inspect_all(files.attachments, root_len, docs_len, registry.records_dir,
+                              registry.attachment_max_mb, problems)
+    for record in records + broken:
+        record.attachments = attachments.get(record.path, [])
     records.sort(key=lambda r: (r.date, r.id))
     by_id = {}
     for record in records:
@@ -359,4 +400,5 @@ def load_archive(root: Path | str, today: date | None = None, bodies: bool = Tru
     archive.broken = broken
     archive.files_checked = len(originals)
     archive.sources = sources
+    archive.attachments = attachments
     return archive

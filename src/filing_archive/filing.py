@@ -23,10 +23,12 @@ from pathlib import Path
 
 from . import storage
 from .archive import Archive, load_archive, translation_lang
+from .attachments import folder_of
 from .filing_details import filing_people, parse_pages, record_pages
 from .fixity import (
     LOG_FILE,
     MANIFEST_FILE,
+    SM3_MANIFEST_FILE,
     FilingLog,
     Manifest,
     RecordHistory,
@@ -43,7 +45,7 @@ from .problems import Problem, Problems, UsageError
 from .records import Record, archive_class, expected_archive_no
 from .registry import Registry, load_registry
 from .schema import RETENTION_CODES
-from .storage import sha256_hex
+from .storage import sha256_hex, sm3_hex
 from .validation import validate_record
 
 LOCK_FILE = ".archive.lock"
@@ -81,6 +83,49 @@ class Outcome:
     title: str = ""  # filed: the title the log records
     previous_digest: str = ""  # amended: the digest it had before
     pages: int = 0  # filed: the 页数 the log records
+    sm3: str = ""
+    attachments: dict[str, str] = field(default_factory=dict)  # name -> SHA-256
+    attachments_sm3: dict[str, str] = field(default_factory=dict)  # name -> SM3
+
+    def digests(self) -> dict[str, tuple[str, str]]:
+        """Every file filed: the record and its attachments, path -> (SHA-256, SM3)."""
+        folder = folder_of(self.path) + "/"
+        found = {self.path: (self.digest, self.sm3)}
+        found.update((folder + n, (d, self.attachments_sm3[n])) for n, d in sorted(self.attachments.items()))
+        return found
+
+    def log_digests(self) -> dict:
+        """What a file or amend entry records beside ``digest``."""
+        return {"sm3": self.sm3, "attachments": self.attachments, "attachments_sm3": self.attachments_sm3}
+
+
+@dataclass
+class Manifests:
+    """Both manifests, read and rewritten together: SHA-256 and SM3."""
+
+    sha256: Manifest
+    sm3: Manifest
+
+    @property
+    def problems(self) -> list[Problem]:
+        return list(self.sha256.problems) + list(self.sm3.problems)
+
+    def replace(self, record_path: str, digests: dict[str, tuple[str, str]]) -> bool:
+        """The lines of a record and its attachments set to ``digests`` (old attachment lines of the
+        record removed); True when anything changed."""
+        folder = folder_of(record_path) + "/"
+        changed = False
+        for manifest, index in ((self.sha256, 0), (self.sm3, 1)):
+            new = {p: d for p, d in manifest.digests.items() if p != record_path and not p.startswith(folder)}
+            new.update((p, pair[index]) for p, pair in digests.items())
+            if new != manifest.digests:
+                manifest.digests = new
+                changed = True
+        return changed
+
+    def write(self, root: Path) -> None:
+        write_manifest(root, self.sha256.digests)
+        write_manifest(root, self.sm3.digests, SM3_MANIFEST_FILE)
 
 
 @dataclass
@@ -99,7 +144,7 @@ def project_path(root: Path, path: str | Path) -> str:
         raise UsageError(f"{path} is not inside the project {root}") from None
 
 
-def _damage(manifest: Manifest, log: FilingLog, what: str) -> list[Problem]:
+def _damage(manifest: Manifests, log: FilingLog, what: str) -> list[Problem]:
     """Refuse to write on top of a damaged manifest or log: name the damage."""
     found = list(manifest.problems) + list(log.problems)
     return [
@@ -117,11 +162,12 @@ def _validate_bytes(root: Path, rel: str, data: bytes, registry: Registry, today
     return scratch.errors
 
 
-def _open_for_writing(root: Path, doing: str, result: Result) -> tuple[Manifest, FilingLog, dict] | None:
+def _open_for_writing(root: Path, doing: str, result: Result) -> tuple[Manifests, FilingLog, dict] | None:
     """Under the lock: the manifest, the log and each path's state from it; or None, with the
     damage that stops every writing command reported in ``result``. Temporary files an
     interrupted write left behind are removed first (and listed in ``result``)."""
-    manifest, log = read_manifest(root), read_log(root)
+    manifest = Manifests(read_manifest(root), read_manifest(root, SM3_MANIFEST_FILE))
+    log = read_log(root)
     damage = _damage(manifest, log, doing)
     if damage:
         result.problems.extend(damage)
@@ -160,7 +206,7 @@ def file_records(
         by_path = {r.path: r for r in archive.records}
         errors_by_path: dict[str, list[Problem]] = {}
         for p in archive.problems.errors:
-            errors_by_path.setdefault(p.path, []).append(p)
+            errors_by_path.setdefault(_owner(p.path), []).append(p)
         records_prefix = f"{archive.registry.docs_dir}/{archive.registry.records_dir}/"
 
         targets: list[Record] = []
@@ -187,15 +233,13 @@ def file_records(
                                              result, given_pages) for r in targets) if p]
         changed = False
         for outcome in prepared:
-            if manifest.digests.get(outcome.path) != outcome.digest:
-                manifest.digests[outcome.path] = outcome.digest
-                changed = True
+            changed = manifest.replace(outcome.path, outcome.digests()) or changed
         if changed:
-            write_manifest(root, manifest.digests)
+            manifest.write(root)
         author = git_author(root) if prepared else None
         entries = [
             {"action": "file", "path": o.path, "archive_no": o.archive_no, "digest": o.digest,
-             "retention": retention, "title": o.title, **people.log_keys(o.pages), "author": author}
+             "retention": retention, "title": o.title, **people.log_keys(o.pages), **o.log_digests(), "author": author}
             for o in prepared
         ]
         append_log(root, log, *entries)
@@ -203,8 +247,28 @@ def file_records(
     return result
 
 
+def _owner(path: str) -> str:
+    """The record a problem's file belongs to: an attachment's record, else the file itself."""
+    folder, _, _ = path.rpartition("/")
+    return folder[: -len(".files")] + ".md" if folder.endswith(".files") else path
+
+
+def _with_attachments(outcome: Outcome, record: Record, data: bytes) -> Outcome:
+    """The SM3 of the record's bytes and the digests of its attachments, as ``load_archive`` took them."""
+    outcome.sm3 = sm3_hex(data)
+    outcome.attachments = {a.name: a.sha256 for a in record.attachments}
+    outcome.attachments_sm3 = {a.name: a.sm3 for a in record.attachments}
+    return outcome
+
+
+def attachments_changed(record: Record, state: RecordHistory) -> list[str]:
+    """The attachments of a filed record that differ from the log: changed, missing or added."""
+    now = {a.name: a.sha256 for a in record.attachments}
+    return sorted(n for n in set(now) | set(state.attachments) if now.get(n) != state.attachments.get(n))
+
+
 def _prepare_one(
-    root: Path, archive: Archive, record: Record, digest: str, retention: str, manifest: Manifest,
+    root: Path, archive: Archive, record: Record, digest: str, retention: str, manifest: Manifests,
     states: dict[str, RecordHistory], claims: dict[str, dict[int, list[str]]], result: Result,
     given_pages: int | None = None,
 ) -> Outcome | None:
@@ -219,10 +283,14 @@ def _prepare_one(
         result.problems.error(rel, line, field, message)
 
     if state is not None and not state.withdrawn:  # the log says it is filed
+        changed = attachments_changed(record, state)
         if digest != state.digest:
             refuse(f"already filed as {state.archive_no} and changed after filing: use archive amend "
                    f"(filed {short(state.digest)}, file now {short(digest)})")
-        elif manifest.digests.get(rel) != digest:
+        elif changed:
+            refuse(f"already filed as {state.archive_no} and its attachments changed after filing "
+                   f"({', '.join(changed[:3])}): use archive amend")
+        elif manifest.sha256.digests.get(rel) != digest:
             refuse(f"already filed as {state.archive_no}, but {MANIFEST_FILE} disagrees with "
                    f"{LOG_FILE} line {state.line}: run archive verify")
         else:
@@ -259,7 +327,10 @@ def _prepare_one(
             data = storage.edit_front_matter((root / rel).read_bytes(), page_update)
             storage.atomic_write(root / rel, data)
             digest = sha256_hex(data)
-        return Outcome(rel, "completed", archive_no, digest, title=record.title, pages=pages)
+        else:
+            data = (root / rel).read_bytes()
+        return _with_attachments(Outcome(rel, "completed", archive_no, digest, title=record.title, pages=pages),
+                                 record, data)
 
     registry = archive.registry
     fonds, org_code = registry.fonds_of(record.unit).code, registry.org_code_of(record.unit)
@@ -276,7 +347,8 @@ def _prepare_one(
         return None
     storage.atomic_write(root / rel, new_data)
     claims.setdefault(cls, {})[number] = [rel]
-    return Outcome(rel, "filed", archive_no, sha256_hex(new_data), title=record.title, pages=pages)
+    return _with_attachments(Outcome(rel, "filed", archive_no, sha256_hex(new_data), title=record.title, pages=pages),
+                             record, new_data)
 
 
 # --- archive amend ---------------------------------------------------------------------------
@@ -303,7 +375,7 @@ def amend_record(root: Path, path: str, reason: str, today: date | None = None) 
                                               "from git (or withdraw it with approval)")
             return result
         archive = load_archive(root, today)
-        errors = [p for p in archive.problems.errors if p.path == rel]
+        errors = [p for p in archive.problems.errors if _owner(p.path) == rel]
         if errors:
             result.problems.extend(errors)
             result.problems.error(rel, 0, "", "not amended: correct the errors above first")
@@ -318,19 +390,20 @@ def amend_record(root: Path, path: str, reason: str, today: date | None = None) 
             )
             return result
         digest = next(source.digest for source in archive.sources if source.path == rel)
-        if digest == state.digest:
+        if digest == state.digest and not attachments_changed(record, state):
             result.problems.error(rel, 0, "", f"unchanged since it was filed (sha256 {short(digest)}): "
                                               "nothing to amend")
             return result
-        if manifest.digests.get(rel) != digest:
-            manifest.digests[rel] = digest
-            write_manifest(root, manifest.digests)
+        outcome = _with_attachments(Outcome(rel, "amended", state.archive_no, digest, previous_digest=state.digest),
+                                    record, (root / rel).read_bytes())
+        if manifest.replace(rel, outcome.digests()):
+            manifest.write(root)
         entry = {
             "action": "amend", "path": rel, "archive_no": state.archive_no, "digest": digest,
-            "previous_digest": state.digest, "reason": reason, "author": git_author(root),
+            "previous_digest": state.digest, **outcome.log_digests(), "reason": reason, "author": git_author(root),
         }
         append_log(root, log, entry)
-        result.outcomes.append(Outcome(rel, "amended", state.archive_no, digest, previous_digest=state.digest))
+        result.outcomes.append(outcome)
     return result
 
 
@@ -377,10 +450,10 @@ def withdraw_record(root: Path, path: str, reason: str, approval: str, today: da
             }
             append_log(root, log, entry)
         removed: list[str] = []
-        manifest_removed = rel in manifest.digests
-        if manifest_removed:
-            del manifest.digests[rel]
-            write_manifest(root, manifest.digests)
+        manifest_removed = rel in manifest.sha256.digests
+        if manifest.replace(rel, {}):
+            manifest.write(root)
+        folder = root / folder_of(rel)
         if file.exists():
             removed.append(rel)
             stem = file.name[: -len(".md")]
@@ -388,8 +461,13 @@ def withdraw_record(root: Path, path: str, reason: str, approval: str, today: da
                 p.relative_to(root).as_posix() for p in sorted(file.parent.glob(f"{stem}.*.md"))
                 if translation_lang(p.name)
             )
-            for item in removed:
-                (root / item).unlink()
+        if folder.is_dir() and not folder.is_symlink():  # its attachments go with it (the record last)
+            removed[:0] = [p.relative_to(root).as_posix() for p in sorted(folder.iterdir()) if p.is_file()]
+        for item in removed:
+            (root / item).unlink()
+        if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+            folder.rmdir()
+        if removed:
             storage.fsync_dir(file.parent)
         if state.withdrawn and not removed and not manifest_removed:
             action, note = "already", f"already withdrawn ({LOG_FILE} line {state.line}): nothing to do"

@@ -32,6 +32,7 @@ from .problems import Problem
 from .storage import sha256_hex
 
 MANIFEST_FILE = "manifest-sha256.txt"
+SM3_MANIFEST_FILE = "manifest-sm3.txt"  # the same lines with SM3 (GB/T 32905), for files filed since SM3
 LOG_FILE = "filing-log.jsonl"
 ZERO_DIGEST = "0" * 64
 ACTIONS = ("file", "amend", "withdraw")
@@ -74,15 +75,17 @@ class Manifest:
     problems: list[Problem] = field(default_factory=list)  # lines that cannot be read
 
 
-def read_manifest(root: Path) -> Manifest:
+def read_manifest(root: Path, name: str = MANIFEST_FILE) -> Manifest:
+    """``manifest-sha256.txt``, or (``name=SM3_MANIFEST_FILE``) ``manifest-sm3.txt``."""
     manifest = Manifest()
-    path = Path(root) / MANIFEST_FILE
+    path = Path(root) / name
+    algorithm = "SHA-256" if name == MANIFEST_FILE else "SM3"
     if not path.exists():
         return manifest
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
-        manifest.problems.append(Problem(MANIFEST_FILE, 0, "", "not UTF-8 text (expected <sha256>  <path> lines)"))
+        manifest.problems.append(Problem(name, 0, "", f"not UTF-8 text (expected <{algorithm.lower()}>  <path> lines)"))
         return manifest
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -90,14 +93,14 @@ def read_manifest(root: Path) -> Manifest:
         m = MANIFEST_LINE_RE.match(line.rstrip("\r"))
         if not m:
             manifest.problems.append(Problem(
-                MANIFEST_FILE, number, "",
-                f"not a manifest line (expected <64 hex digits of SHA-256>  <path>, got {line[:80]})",
+                name, number, "",
+                f"not a manifest line (expected <64 hex digits of {algorithm}>  <path>, got {line[:80]})",
             ))
             continue
         rel = _decode_path(m["path"])
         if rel in manifest.digests:
             manifest.problems.append(Problem(
-                MANIFEST_FILE, number, "", f"{rel} is listed twice (first on line {manifest.lines[rel]})"
+                name, number, "", f"{rel} is listed twice (first on line {manifest.lines[rel]})"
             ))
             continue
         manifest.digests[rel] = m["digest"]
@@ -109,8 +112,8 @@ def manifest_text(digests: dict[str, str]) -> str:
     return "".join(f"{digests[p]}  {_encode_path(p)}\n" for p in sorted(digests))
 
 
-def write_manifest(root: Path, digests: dict[str, str]) -> None:
-    storage.atomic_write(Path(root) / MANIFEST_FILE, manifest_text(digests))
+def write_manifest(root: Path, digests: dict[str, str], name: str = MANIFEST_FILE) -> None:
+    storage.atomic_write(Path(root) / name, manifest_text(digests))
 
 
 # --- the filing log --------------------------------------------------------------------------
@@ -283,10 +286,54 @@ class RecordHistory:
     checked_on: date | None = None  # 检查日期, when not the filing date
     note: str | None = None  # 本件情况说明
     earlier_withdrawal: WithdrawnEntry | None = None  # withdrawn before this filing, under this path
+    attachments: dict[str, str] = field(default_factory=dict)  # name in <stem>.files/ -> SHA-256
+    sm3: str | None = None  # None: filed before SM3 was recorded
+    attachments_sm3: dict[str, str] | None = None
 
     @property
     def filed_on(self) -> date | None:
         return self.filed_at.date() if self.filed_at else None
+
+    def files(self) -> dict[str, tuple[str, str | None]]:
+        """Every file this record was filed (or last amended) with: path -> (SHA-256, SM3 or None)."""
+        folder = self.path[: -len(".md")] + ".files/"
+        sm3 = self.attachments_sm3 or {}
+        found = {self.path: (self.digest, self.sm3)}
+        found.update((folder + name, (digest, sm3.get(name))) for name, digest in sorted(self.attachments.items()))
+        return found
+
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}\Z")
+
+
+def _digest_map(value: object) -> dict[str, str] | None:
+    """A log entry's ``attachments`` or ``attachments_sm3``: {name: 64 hex digits}; None when malformed."""
+    if not isinstance(value, dict):
+        return None
+    if all(isinstance(k, str) and "/" not in k and isinstance(v, str) and _HEX64.match(v) for k, v in value.items()):
+        return dict(value)
+    return None
+
+
+def _digests_of(entry: LogEntry, problem) -> tuple[dict[str, str], str | None, dict[str, str] | None]:
+    """(attachments, sm3, attachments_sm3) an entry records; an entry written before they existed
+    has none: no attachments, no SM3."""
+    attachments: dict[str, str] = {}
+    if "attachments" in entry.data:
+        found = _digest_map(entry.get("attachments"))
+        if found is None:
+            problem("attachments: expected {name: sha256} for the files of the record's .files folder, "
+                    f"got {str(entry.get('attachments'))[:80]}")
+        attachments = found or {}
+    sm3 = entry.get("sm3")
+    if sm3 is not None and not (isinstance(sm3, str) and _HEX64.match(sm3)):
+        problem(f"sm3: expected 64 hex digits of SM3, got {str(sm3)[:80]}")
+        sm3 = None
+    attachments_sm3 = _digest_map(entry.get("attachments_sm3")) if "attachments_sm3" in entry.data else None
+    if "attachments_sm3" in entry.data and attachments_sm3 is None:
+        problem("attachments_sm3: expected {name: sm3} for the files of the record's .files folder, "
+                f"got {str(entry.get('attachments_sm3'))[:80]}")
+    return attachments, sm3, attachments_sm3
 
 
 def _date_of(value: object) -> date | None:
@@ -321,12 +368,14 @@ def replay(log: FilingLog) -> tuple[dict[str, RecordHistory], list[Problem]]:
             if not isinstance(digest, str):
                 problem(f"a file entry needs the record's digest, got {digest!r}")
                 continue
+            attachments, sm3, attachments_sm3 = _digests_of(entry, problem)
             states[rel] = RecordHistory(
                 path=rel, archive_no=str(entry.get("archive_no")), digest=digest, filed_at=entry.time,
                 retention=entry.get("retention"), title=entry.get("title"), line=entry.line, filed_line=entry.line,
                 by=_text(entry.get("by")), checked_by=_text(entry.get("checked_by")),
                 checked_on=_date_of(entry.get("checked_on")), note=_text(entry.get("note")),
                 earlier_withdrawal=state.withdrawal if state is not None and state.withdrawn else None,
+                attachments=attachments, sm3=sm3, attachments_sm3=attachments_sm3,
             )
         elif action == "amend":
             if not live:
@@ -345,6 +394,8 @@ def replay(log: FilingLog) -> tuple[dict[str, RecordHistory], list[Problem]]:
             ))
             state.digest = digest
             state.line = entry.line
+            if "attachments" in entry.data or "sm3" in entry.data:  # an amend since attachments and SM3
+                state.attachments, state.sm3, state.attachments_sm3 = _digests_of(entry, problem)
         elif action == "withdraw":
             if not live:
                 problem(f"withdraws {rel}, which is not filed at that point of the log")

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from . import storage
 from .archive import Archive, load_archive
+from .attachments import FOLDER_SUFFIX
 from .import_drafts import (
     Draft,
     block_summary,
@@ -36,8 +38,9 @@ from .import_drafts import (
 )
 from .import_sources import Dropped, ImportProblem, read_source
 from .problems import UsageError
+from .record_paths import renamed
 from .registry import Registry
-from .schema import FIELDS, PLACEHOLDER, TYPES
+from .schema import FIELDS, PATH_NAME_MAX, PLACEHOLDER, TYPES
 from .secrecy import marking_in_title, markings_in_lines
 from .storage import create_new_record, front_matter_text, new_record_path, record_stem, slugify
 
@@ -228,7 +231,26 @@ def import_files(
             digests[draft.digest] = _relative(target, root)
             this_run.add(draft.digest)
             draft.path = target
+            if path.suffix.lower() == ".docx":
+                draft.original = keep_original(path, target, dry_run)
     return result
+
+
+def original_name(name: str) -> str:
+    """The source's file name as an attachment may carry it: URL-safe, at most PATH_NAME_MAX characters."""
+    better = renamed(name) or f"original{Path(name).suffix.lower()}"
+    stem, dot, suffix = better.rpartition(".")
+    return stem[: PATH_NAME_MAX - len(dot + suffix)] + dot + suffix
+
+
+def keep_original(source: Path, record: Path, dry_run: bool) -> Path:
+    """The Word file a record was imported from, kept as its attachment (``<stem>.files/<name>``):
+    an archive keeps the original form beside the converted text. Each record of a split file keeps it."""
+    target = record.with_name(record.name[: -len(".md")] + FOLDER_SUFFIX) / original_name(source.name)
+    if not dry_run:
+        target.parent.mkdir(exist_ok=True)
+        storage.create_exclusive(target, source.read_bytes())
+    return target
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -280,6 +302,8 @@ def format_report(result: ImportResult) -> str:
                 notes.append(f"待填写 placeholders {', '.join(draft.placeholders)}")
             if draft.taken_name:
                 notes.append(f"{draft.taken_name} exists: new name")
+            if draft.original:
+                notes.append(f"原件 original kept as {_relative(draft.original, result.root)}")
             out.append(f"  {verb} {path} ← {draft.shown} ({'; '.join(notes)})")
     out.append("")
     header = ["文件 file", "编码 encoding", "写入 written", "跳过 skipped", "推断 inferred", "待填写 placeholders",

@@ -37,7 +37,7 @@ from .search import BackgroundIndex
 from .settings import Settings
 from .urls import Urls, lang_prefix
 from .verify import fixity_problems
-from .views import RecordView, filed_view, panel_rows, record_link, stage_rows
+from .views import RecordView, attachment_rows, filed_view, panel_rows, record_link, stage_rows
 
 log = logging.getLogger("mkdocs.archive")
 
@@ -134,6 +134,7 @@ class ArchiveSite:
         self.lang = DEFAULT_LANGUAGE
         self.by_src: dict[str, Record] = {}
         self.translations: dict[str, tuple[Record, str]] = {}
+        self.attachment_owners: dict[str, Record] = {}  # an attachment's src_uri -> its record
         self.index: ArchiveIndex | None = None
         self.pages: dict[str, GeneratedPage] = {}  # src_uri -> page, the same for every language
         self.site_files: list[GeneratedFile] = []
@@ -181,6 +182,7 @@ class ArchiveSite:
         self.translations = {
             t.src_uri: (r, lang) for r in archive.records for lang, t in r.translations.items()
         }
+        self.attachment_owners = {a.src_uri: r for r in archive.records for a in r.attachments}
         # Drafts reach the indexes only in a preview (mkdocs serve), marked as drafts.
         self.index = ArchiveIndex(archive.published(include_drafts=self.serving), archive.registry)
         compliance = evaluate(archive, archive.today)
@@ -193,12 +195,12 @@ class ArchiveSite:
         return archive
 
     def files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Keep drafts out of a build (MkDocs' DRAFT level: shown by serve, never built) and add
-        the generated pages of this language, and once the generated data files."""
+        """Keep drafts and their attachments out of a build (MkDocs' DRAFT level: shown by serve,
+        never built) and add the generated pages of this language, and once the generated data files."""
         records_folder = f"{self.archive.registry.records_dir}/"
         unchecked = []
         for file in files:
-            record = self.record_of(file)
+            record = self.record_of(file) or self.attachment_owners.get(file.src_uri)
             if record is None:
                 if file.src_uri.startswith(records_folder) and not file.generated_by:
                     unchecked.append(file.src_uri)
@@ -343,7 +345,8 @@ class ArchiveSite:
         assert self.archive is not None and self.index is not None
         plan = self.archive.by_id.get(record.plan) if record.plan else None
         present = self.present[self.lang]
-        view = RecordView(record=record, rows=panel_rows(record, present, plan))
+        view = RecordView(record=record, rows=panel_rows(record, present, plan),
+                          attachments=attachment_rows(record, present))
         before, after = self.index.neighbours(record)
         filed = self.history.get(record.path)
         if filed is not None and record.is_filed:

@@ -61,6 +61,10 @@ class Presenter:
         """The page that shows ``record`` to this reader: its translation or the original."""
         return self.urls.page(record.src_uri, self.lang if self.lang in record.translations else DEFAULT_LANGUAGE)
 
+    def file(self, src_uri: str) -> str:
+        """A file of the site that is not a page (an attachment), for this reader."""
+        return self.urls.file(src_uri)
+
     def page(self, src_uri: str) -> str:
         """A page of the site (``archive/by-type/study.md``) in this language."""
         return self.urls.page(src_uri, self.lang)

@@ -14,6 +14,14 @@ def _char_shown(ch: str) -> str:
     return "space" if ch == " " else ch if ch.isprintable() else f"U+{ord(ch):04X}"
 
 
+def renamed(name: str, is_file: bool = True) -> str:
+    """``name`` with every character a URL cannot carry made ``-`` (``会议#3.md`` -> ``会议-3.md``);
+    "" when nothing but the suffix is left."""
+    stem, dot, suffix = name.rpartition(".") if is_file and "." in name else (name, "", "")
+    better = re.sub(r"-{2,}", "-", NAME_BAD_CHAR.sub("-", stem)).strip("-")
+    return f"{better}{dot}{NAME_BAD_CHAR.sub('-', suffix)}" if better else ""
+
+
 def check_record_path(path: str, src_uri: str, records_dir: str, problems: Problems) -> None:
     """Each file and folder name under the records folder becomes part of a URL: ``#``, ``?``,
     ``%``, spaces, quotes, ``\\``, ``<>`` and control characters break every link to it, and a
@@ -28,9 +36,7 @@ def check_record_path(path: str, src_uri: str, records_dir: str, problems: Probl
         what = "file" if n == len(parts) else "folder"
         bad = dict.fromkeys(NAME_BAD_CHAR.findall(part))
         if bad:
-            stem, dot, suffix = part.rpartition(".") if what == "file" else (part, "", "")
-            better = re.sub(r"-{2,}", "-", NAME_BAD_CHAR.sub("-", stem)).strip("-")
-            better = f"{better}{dot}{suffix}" if better else "a name of letters and digits"
+            better = renamed(part, what == "file") or "a name of letters and digits"
             problems.error(
                 path, 1, "",
                 f"the {what} name {clip(part)} breaks every link to it ({', '.join(map(_char_shown, bad))}): "

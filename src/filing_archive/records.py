@@ -101,6 +101,7 @@ class Record:
     body_line: int = 1
     lines: dict[str, int] = field(default_factory=dict)
     translations: dict[str, Translation] = field(default_factory=dict)
+    attachments: list = field(default_factory=list)  # attachments.Attachment: the files of <stem>.files/
     broken: bool = False  # the file has errors: only the fields in ``read`` hold what it says
     read: frozenset[str] = frozenset()  # the fields whose values passed their checks
 

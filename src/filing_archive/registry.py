@@ -31,8 +31,10 @@ UNIT_CODE_RE = re.compile(r"^[A-Z0-9]{3}\Z")
 FOLDER_RE = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\Z")  # docs_dir, records_dir: inside the project
 KNOWN_KEYS = {
     "fonds", "fonds_name", "fonds_name_en", "records_dir", "docs_dir", "units", "stages",
-    "cadence", "exemptions", "stage_names_en", "filing",
+    "cadence", "exemptions", "stage_names_en", "filing", "attachment_max_mb",
 }
+ATTACHMENT_MAX_MB = 50  # default: an attachment above it is a warning
+ATTACHMENT_MAX_MB_LIMIT = 100_000
 FILING_KEYS = {"by", "checked_by", "same_person_may_check"}
 UNIT_KEYS = {"code", "name", "name_en", "kind", "fonds", "fonds_name", "fonds_name_en", "org_code"}
 
@@ -98,6 +100,7 @@ class Registry:
         """The 机构（问题）code a unit's 档号 carry: its own ``org_code``, or the unit code."""
         unit = self.units.get(unit_code)
         return unit.org_code if unit and unit.org_code else unit_code
+    attachment_max_mb: int = ATTACHMENT_MAX_MB
 
     def unit(self, value: object) -> Unit | None:
         """A unit by code or by its exact Chinese name."""
@@ -288,6 +291,11 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
         fonds_by_code[fonds] = Fonds(fonds, fonds_name.strip(), str(data.get("fonds_name_en") or "").strip())
         units = check_unit_fonds(units, own_fonds, fonds_by_code, err)
     filing = check_filing(data.get("filing"), err)
+    attachment_max_mb = data.get("attachment_max_mb", ATTACHMENT_MAX_MB)
+    if (not isinstance(attachment_max_mb, int) or isinstance(attachment_max_mb, bool)
+            or not 1 <= attachment_max_mb <= ATTACHMENT_MAX_MB_LIMIT):
+        err("attachment_max_mb", f"expected a whole number of megabytes from 1 to {ATTACHMENT_MAX_MB_LIMIT:,}, "
+                                 f"got {shown(attachment_max_mb)}")
 
     if problems.error_count > errors_before:
         return None
@@ -305,6 +313,7 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
         lines=lines,
         fonds_by_code=fonds_by_code,
         filing=filing,
+        attachment_max_mb=attachment_max_mb,
     )
 
 

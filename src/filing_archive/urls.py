@@ -43,5 +43,11 @@ class Urls:
         as a reader of ``lang`` finds it."""
         return lang_prefix(lang) + page_url(src_uri, self.directory_urls)
 
+    @staticmethod
+    def file(src_uri: str) -> str:
+        """A file MkDocs copies as it is (a record's attachment): published at its own path, in every
+        URL style and for every language (the English pages link the one copy)."""
+        return src_uri
+
 
 DIRECTORY_URLS = Urls()  # MkDocs' default (use_directory_urls: true)

@@ -15,10 +15,21 @@ from pathlib import Path
 from . import storage
 from .archive import Archive, load_archive
 from .filing import archive_lock
-from .fixity import LOG_FILE, MANIFEST_FILE, RecordHistory, read_log, read_manifest, replay, short
+from .fixity import (
+    LOG_FILE,
+    MANIFEST_FILE,
+    SM3_MANIFEST_FILE,
+    Manifest,
+    RecordHistory,
+    read_log,
+    read_manifest,
+    replay,
+    short,
+)
 from .git import committed_bytes
 from .numbering import claimed_numbers
 from .problems import ERROR, Problem, Problems
+from .storage import sm3_hex
 
 
 @dataclass
@@ -67,7 +78,8 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
     """Everything about fixity and the log that record validation does not already report."""
     root = archive.root
     manifest, log = read_manifest(root), read_log(root)
-    findings: list[Problem] = list(manifest.problems) + list(log.problems)
+    sm3_manifest = read_manifest(root, SM3_MANIFEST_FILE)
+    findings: list[Problem] = list(manifest.problems) + list(sm3_manifest.problems) + list(log.problems)
     committed, committed_note = committed_log_problems(root)
     findings.extend(committed)
     states, order_problems = replay(log)
@@ -94,6 +106,8 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
     def digest_of(rel: str) -> str | None:
         return digests.get(rel)
 
+    expected: dict[str, str] = {}  # every file the log says is filed: path -> SHA-256
+    expected_sm3: dict[str, str] = {}
     for rel, state in sorted(states.items()):
         in_manifest = manifest.digests.get(rel)
         if state.withdrawn:
@@ -102,13 +116,15 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
                     f"{rel} was withdrawn ({LOG_FILE} line {state.line}) but is still listed: "
                     f"re-run archive withdraw {rel} to finish")
             continue
-        if in_manifest is None:
-            add(MANIFEST_FILE, 0, "", f"{rel} is filed as {state.archive_no} ({LOG_FILE} line {state.line}) "
-                                      f"but missing from the manifest (a deleted manifest line?)")
-        elif in_manifest != state.digest:
-            add(MANIFEST_FILE, manifest.lines[rel], "",
-                f"digest of {rel} differs from {LOG_FILE} line {state.line} (manifest {short(in_manifest)}, "
-                f"log {short(state.digest)}): the manifest line was edited, or an amend was interrupted")
+        for path, (sha256, sm3) in state.files().items():
+            expected[path] = sha256
+            for name, listed, digest in ((MANIFEST_FILE, manifest, sha256), (SM3_MANIFEST_FILE, sm3_manifest, sm3)):
+                if digest is None:
+                    continue  # filed before SM3 was recorded
+                if name == SM3_MANIFEST_FILE:
+                    expected_sm3[path] = digest
+                findings.extend(_manifest_line(name, listed, path, digest, state))
+        findings.extend(attachment_findings(archive, state))
         now = digest_of(rel)
         if now is None and rel in digests:  # there but unreadable: said where it was read
             continue
@@ -125,13 +141,28 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
         if now != state.digest:
             add(rel, claim["line"], "status",
                 f"changed after filing: use archive amend (filed {short(state.digest)}, file now {short(now)})")
+        elif state.sm3 is not None and (sm3_now := _sm3_of(root / rel)) != state.sm3:
+            add(rel, claim["line"], "status",
+                f"changed after filing: use archive amend (SM3 filed {short(state.sm3)}, file now {short(sm3_now)})")
         if claim.get("archive_no") and claim["archive_no"] != state.archive_no:
             add(rel, records_by_path[rel].line("archive_no") if rel in records_by_path else 1, "archive_no",
                 f"档号 {claim.get('archive_no')} is not the one filed ({state.archive_no}, {LOG_FILE} line "
                 f"{state.filed_line})")
 
+    for rel in sorted(sm3_manifest.digests):
+        if rel in expected_sm3 or (rel in manifest.digests and rel not in expected):
+            continue  # agrees with the log, or its SHA-256 line is reported below
+        if not (rel in states and states[rel].withdrawn):
+            add(SM3_MANIFEST_FILE, sm3_manifest.lines[rel], "",
+                f"{rel} has no SM3 recorded in {LOG_FILE} (a line added by hand?)")
+        else:
+            add(SM3_MANIFEST_FILE, sm3_manifest.lines[rel], "",
+                f"{rel} was withdrawn ({LOG_FILE} line {states[rel].line}) but is still listed: "
+                f"re-run archive withdraw {rel} to finish")
     for rel in sorted(manifest.digests):
         state = states.get(rel)
+        if state is None and rel in expected:
+            continue  # an attachment of a filed record, checked with it
         if state is None:
             if not log.intact:
                 hint = f"the {LOG_FILE} chain is broken: was its entry deleted?"
@@ -191,6 +222,54 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
         "log_entries": log.count, "log_head": log.head, "log_intact": log.intact, "git": committed_note,
     }
     return findings, summary
+
+
+def _manifest_line(name: str, manifest: Manifest, path: str, digest: str, state: RecordHistory) -> list[Problem]:
+    """A filed file's line in one manifest agrees with the log."""
+    listed = manifest.digests.get(path)
+    if listed is None:
+        return [Problem(name, 0, "", f"{path} is filed as {state.archive_no} ({LOG_FILE} line {state.line}) "
+                                     f"but missing from the manifest (a deleted manifest line?)")]
+    if listed != digest:
+        return [Problem(name, manifest.lines[path], "",
+                        f"digest of {path} differs from {LOG_FILE} line {state.line} (manifest {short(listed)}, "
+                        f"log {short(digest)}): the manifest line was edited, or an amend was interrupted")]
+    return []
+
+
+def _sm3_of(path: Path) -> str | None:
+    try:
+        return sm3_hex(path.read_bytes())
+    except OSError:
+        return None
+
+
+def attachment_findings(archive: Archive, state: RecordHistory) -> list[Problem]:
+    """A filed record's attachments against the log: each changed, missing or added file named."""
+    rel = state.path
+    now = {a.name: a for a in archive.attachments.get(rel, [])}
+    folder = rel[: -len(".md")] + ".files/"
+    found = []
+    for name in sorted(set(now) | set(state.attachments)):
+        filed, current = state.attachments.get(name), now.get(name)
+        path = folder + name
+        if current is None:
+            found.append(Problem(path, 0, "attachment", (
+                f"missing: attachment of {rel}, filed as {state.archive_no} ({LOG_FILE} line {state.line}), but the "
+                f"file is gone: restore it from git, or record its removal with archive amend {rel}")))
+        elif filed is None:
+            found.append(Problem(path, 0, "attachment", (
+                f"added after filing: {rel} was filed as {state.archive_no} without it ({LOG_FILE} line {state.line}):"
+                f" use archive amend {rel}, or remove the file")))
+        elif current.sha256 != filed:
+            found.append(Problem(path, 0, "attachment", (
+                f"changed after filing: use archive amend {rel} (filed {short(filed)}, file now "
+                f"{short(current.sha256)})")))
+        elif state.attachments_sm3 and name in state.attachments_sm3 and current.sm3 != state.attachments_sm3[name]:
+            found.append(Problem(path, 0, "attachment", (
+                f"changed after filing: use archive amend {rel} (SM3 filed {short(state.attachments_sm3[name])}, "
+                f"file now {short(current.sm3)})")))
+    return found
 
 
 def fixity_problems(archive: Archive) -> tuple[list[Problem], dict[str, RecordHistory]]:

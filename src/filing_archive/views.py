@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .attachments import size_text
 from .labels import field_label, term_label, ui
 from .presenter import Presenter
 from .records import Record, parse_archive_no
@@ -35,6 +36,22 @@ class RecordLink:
     original_language: bool = False  # True when the English reader is sent to the Chinese page
 
 
+@dataclass(frozen=True)
+class AttachmentRow:
+    """One attachment as the record page lists it."""
+
+    name: str
+    kind: str
+    size: str
+    sha256: str
+    href: str
+
+
+def attachment_rows(record: Record, present: Presenter) -> list[AttachmentRow]:
+    return [AttachmentRow(a.name, a.kind_label(present.lang), size_text(a.size), a.sha256 or "",
+                          present.file(a.src_uri)) for a in record.attachments]
+
+
 @dataclass
 class RecordView:
     record: Record
@@ -46,6 +63,7 @@ class RecordView:
     stamp: list[list[StampCell]] = field(default_factory=list)  # 归档章: 2 rows of 3 cells
     sheet: RecordSheet | None = None  # 备考表
     git_dates: tuple[str, str] | None = None  # first and last commit of the file, if in git
+    attachments: list[AttachmentRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,275 @@
+"""What an attachment's bytes are, whatever its name says: the checks that keep active content
+(macros, programs, scripts, PDF actions) out of the archive, and a PDF's page count.
+
+Every check reads a bounded part of the file or walks it in pieces of 1 MB, so a 2 GB file costs
+time, never 2 GB of RAM. Each check returns a
+sentence saying what is wrong, or None.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+HEAD_BYTES = 4096  # what the signature checks read
+ZIP_MAX_ENTRIES = 10_000  # an Office file has dozens of parts; more is a zip bomb or not Office
+ZIP_MAX_DIRECTORY = 16 * 2**20  # bytes of a zip's central directory
+CONTENT_TYPES_MAX = 2**20  # bytes of [Content_Types].xml read
+OBJECT_STREAM_MAX = 64 * 2**20  # bytes one PDF object stream may inflate to
+OBJECT_STREAMS_TOTAL_MAX = 256 * 2**20  # and all of them together
+PAGES_MAX = 100_000  # the `pages` field's limit: a larger /Count is not believed
+
+
+# --- executable and markup headers (any kind of file) ----------------------------------------
+def _pe(head: bytes) -> bool:
+    """A Windows program: ``MZ`` and, where the header says, the ``PE`` signature (or a DOS program)."""
+    if not head.startswith(b"MZ") or len(head) < 64:
+        return False
+    offset = struct.unpack_from("<I", head, 0x3C)[0]
+    return offset + 4 > len(head) or head[offset:offset + 4] in (b"PE\0\0", b"NE", b"LE")
+
+
+EXECUTABLE_HEADERS: tuple[tuple[str, Callable[[bytes], bool]], ...] = (
+    ("a Windows program (MZ/PE header)", _pe),
+    ("a Linux program (ELF header)", lambda h: h.startswith(b"\x7fELF")),
+    ("a macOS program (Mach-O header)", lambda h: h[:4] in (b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf",
+                                                            b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe")),
+    ("a script (#! line)", lambda h: h.lstrip(b"\xef\xbb\xbf").startswith(b"#!")),
+)
+
+# What a browser takes for HTML or XML when it sniffs a file (WHATWG MIME Sniffing §7.1), and
+# script anywhere: opened from the site, it would run in the site's own origin.
+_MARKUP_START_RE = re.compile(
+    rb"^(?:\xef\xbb\xbf|\xff\xfe|\xfe\xff)?[\t\n\x0c\r ]*<(?:!doctype\s+html|html|head|body|script|iframe|svg|"
+    rb"\?xml|!--|title|style|table|div|font|a|br|b|p|h1|img|object|embed)[\s>/]",
+    re.IGNORECASE,
+)
+_SCRIPT_RE = re.compile(rb"<\s*(?:script|svg|iframe|object|embed)[\s>/]|javascript\s*:", re.IGNORECASE)
+
+
+def executable(head: bytes) -> str | None:
+    for what, test in EXECUTABLE_HEADERS:
+        if test(head):
+            return f"holds {what}: programs and scripts are never kept"
+    return None
+
+
+def markup(data: bytes) -> str | None:
+    """HTML, SVG or XML (or script in text): a browser would render it and run its script."""
+    probe = data.replace(b"\0", b"")  # UTF-16 text: the ASCII of the markup without its zero bytes
+    if _MARKUP_START_RE.match(probe):
+        return ("holds HTML, SVG or XML markup, which a browser would open as a page of this site and run its "
+                "scripts")
+    if _SCRIPT_RE.search(probe):
+        return "holds script (<script>, <svg>, javascript:), which a browser could run in this site's pages"
+    return None
+
+
+# --- the signature each kept format must start with --------------------------------------------
+def _ftyp(h: bytes) -> bool:
+    return h[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")
+
+
+SIGNATURES: dict[str, Callable[[bytes], bool]] = {
+    "pdf": lambda h: b"%PDF-" in h[:1024],
+    "zip": lambda h: h.startswith(b"PK\x03\x04"),
+    "ole": lambda h: h.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
+    "ole_or_zip": lambda h: h.startswith((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04")),
+    "png": lambda h: h.startswith(b"\x89PNG\r\n\x1a\n"),
+    "jpeg": lambda h: h.startswith(b"\xff\xd8\xff"),
+    "gif": lambda h: h.startswith((b"GIF87a", b"GIF89a")),
+    "bmp": lambda h: h.startswith(b"BM"),
+    "tiff": lambda h: h.startswith((b"II*\0", b"MM\0*")),
+    "webp": lambda h: h.startswith(b"RIFF") and h[8:12] == b"WEBP",
+    "mp3": lambda h: h.startswith(b"ID3") or (len(h) > 1 and h[0] == 0xFF and h[1] & 0xE0 == 0xE0),
+    "wav": lambda h: h.startswith(b"RIFF") and h[8:12] == b"WAVE",
+    "avi": lambda h: h.startswith(b"RIFF") and h[8:12] == b"AVI ",
+    "mp4": _ftyp,
+    "aac": lambda h: h.startswith(b"ADIF") or (len(h) > 1 and h[0] == 0xFF and h[1] & 0xF6 == 0xF0),
+    "flac": lambda h: h.startswith(b"fLaC"),
+    "ogg": lambda h: h.startswith(b"OggS"),
+    "asf": lambda h: h.startswith(b"\x30\x26\xb2\x75\x8e\x66\xcf\x11"),
+    "matroska": lambda h: h.startswith(b"\x1a\x45\xdf\xa3"),
+    "mpeg": lambda h: h[:4] in (b"\0\0\1\xba", b"\0\0\1\xb3"),
+}
+
+
+# --- Office files: macros ---------------------------------------------------------------------
+_OLE_VBA_RE = re.compile(b"".join(re.escape(c.encode()) + b"\x00" if not c.isalpha() else
+                                  b"[" + c.upper().encode() + c.lower().encode() + b"]\x00"
+                                  for c in "_VBA_PROJECT"))
+_MACRO_PART_RE = re.compile(r"(?:^|/)(?:vba[^/]*|activeX[^/]*)$|(?:^|/)activeX/", re.IGNORECASE)
+
+
+CHUNK = 2**20
+OVERLAP = 2048  # bytes each piece repeats of the one before: a name or a dictionary cut by a piece's end
+
+
+def pieces(path: str) -> Iterator[tuple[int, bytes]]:
+    """The file in overlapping pieces, (offset, bytes): a scan never holds more than one piece."""
+    with open(path, "rb") as handle:
+        offset, tail = 0, b""
+        while piece := handle.read(CHUNK):
+            yield offset - len(tail), tail + piece
+            tail = piece[-OVERLAP:]
+            offset += len(piece)
+
+
+def ole_macros(path: str) -> str | None:
+    """A Word, Excel or WPS file in the old binary form holds its macros in a ``_VBA_PROJECT``
+    stream; its name is in the file's directory (UTF-16), whatever the file is called."""
+    for _, data in pieces(path):
+        if _OLE_VBA_RE.search(data):
+            return "holds macros (a _VBA_PROJECT stream): save it as .docx or .xlsx without macros"
+    return None
+
+
+def _zip_directory_size(path: str) -> tuple[int, int] | None:
+    """(entries, directory bytes) from the end-of-directory record; None when there is none."""
+    with open(path, "rb") as handle:
+        handle.seek(0, io.SEEK_END)
+        size = handle.tell()
+        handle.seek(max(0, size - 65_557))
+        tail = handle.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    entries, directory = struct.unpack_from("<HI", tail, at + 10)
+    return entries, directory
+
+
+def zip_problem(path: str, office: bool) -> str | None:
+    """A zip container (OOXML, OpenDocument, OFD): readable, not a zip bomb of parts, and, for
+    Office, without a VBA project or ActiveX part whatever the file's name (a .docm renamed .docx)."""
+    found = _zip_directory_size(path)
+    if found is None:
+        return "is not a readable zip container (damaged, or not the format its name says)"
+    entries, directory = found
+    if entries >= 0xFFFF or entries > ZIP_MAX_ENTRIES or directory > ZIP_MAX_DIRECTORY:
+        return f"has too many parts to check (expected at most {ZIP_MAX_ENTRIES:,})"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            if office:
+                for name in names:
+                    if _MACRO_PART_RE.search(name):
+                        return (f"holds macros or ActiveX controls ({name}): save it as .docx, .xlsx or .pptx "
+                                "without macros")
+                info = next((i for i in archive.infolist() if i.filename == "[Content_Types].xml"), None)
+                if info is not None and info.file_size <= CONTENT_TYPES_MAX:
+                    types = archive.read(info)
+                    if b"macroenabled" in types.lower() or b"vbaproject" in types.lower():
+                        return "is a macro-enabled Office file inside: save it as .docx, .xlsx or .pptx without macros"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, NotImplementedError, RuntimeError, ValueError,
+            EOFError, zlib.error):
+        return "is not a readable zip container (damaged, or not the format its name says)"
+    return None
+
+
+# --- PDF: actions that run something -----------------------------------------------------------
+PDF_ACTIONS = {b"JavaScript": "JavaScript", b"JS": "JavaScript", b"Launch": "a Launch action (it starts a program)"}
+
+
+def _name_pattern(name: bytes) -> bytes:
+    """A PDF name as readers read it: each character as itself or as ``#xx`` (``/J#61vaScript``)."""
+    return b"".join(b"(?:" + re.escape(bytes([c])) + b"|#" + b"%X" % (c >> 4) + b"[" + (b"%X%x" % (c & 15, c & 15))
+                    + b"])" for c in name)
+
+
+_PDF_ACTION_RE = re.compile(b"/(" + b"|".join(_name_pattern(n) for n in sorted(PDF_ACTIONS, key=len, reverse=True))
+                            + rb")(?![A-Za-z0-9#])")
+_PDF_STREAM_RE = re.compile(rb"stream\r?\n")  # (not "endstream": checked apart, a look-behind is 15x slower)
+_HEX_ESCAPE_RE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _unescape_names(data: bytes) -> bytes:
+    return _HEX_ESCAPE_RE.sub(lambda m: bytes([int(m[1], 16)]), data)
+
+
+def _pdf_action(data: bytes) -> str | None:
+    m = _PDF_ACTION_RE.search(data)
+    return PDF_ACTIONS[_unescape_names(m[1])] if m else None
+
+
+def _inflate(handle: BinaryIO, start: int, limit: int) -> bytes | None:
+    """A Flate stream's bytes from ``start``, at most ``limit`` of them; None when it is not Flate
+    or inflates to more than ``limit`` (a bomb is stopped there, not read to its end)."""
+    inflater = zlib.decompressobj()
+    out = bytearray()
+    handle.seek(start)
+    try:
+        while not inflater.eof and len(out) <= limit and (chunk := handle.read(65_536)):
+            out += inflater.decompress(chunk, limit + 1 - len(out))
+            while inflater.unconsumed_tail and len(out) <= limit:
+                out += inflater.decompress(inflater.unconsumed_tail, limit + 1 - len(out))
+    except zlib.error:
+        return None
+    return None if len(out) > limit else bytes(out)
+
+
+ACTION_FOUND = "holds {}: a PDF that runs something when opened is not kept (print it to a new PDF)"
+
+
+def pdf_problem(path: str) -> str | None:
+    """A PDF that runs something when opened: JavaScript (``/JavaScript``, ``/JS``) or a
+    ``/Launch`` action, written plainly, with ``#xx`` escapes in the name, or inside a compressed
+    object stream (which is inflated, within limits, to be read). Read in pieces."""
+    total = 0
+    seen: set[int] = set()  # streams already read (the pieces overlap)
+    with open(path, "rb") as handle:
+        for offset, data in pieces(path):
+            found = _pdf_action(data)
+            if found:
+                return ACTION_FOUND.format(found)
+            for m in _PDF_STREAM_RE.finditer(data):
+                where = offset + m.end()
+                if data[max(0, m.start() - 3):m.start()] == b"end" or where in seen or m.start() < 1024 and offset > 0:
+                    continue  # read with the piece before, which held its dictionary whole
+                seen.add(where)
+                dictionary = _unescape_names(data[max(0, m.start() - 1024):m.start()])
+                dictionary = dictionary[dictionary.rfind(b"obj") + 3:] if b"obj" in dictionary else dictionary
+                if b"/ObjStm" not in dictionary:
+                    continue  # page contents and images cannot hold actions
+                if re.search(rb"/Filter\s*\[?\s*/FlateDecode\s*\]?\s*(?:/|>>)", dictionary) is None:
+                    return ("has a compressed object stream this check cannot read (expected FlateDecode): "
+                            "save it again as PDF/A")
+                inflated = _inflate(handle, where, min(OBJECT_STREAM_MAX, OBJECT_STREAMS_TOTAL_MAX - total))
+                if inflated is None:
+                    return "has an object stream too large or damaged to check: save it again as PDF/A"
+                total += len(inflated)
+                found = _pdf_action(inflated)
+                if found:
+                    return ACTION_FOUND.format(found)
+    return None
+
+
+# --- the page count ----------------------------------------------------------------------------
+def pdf_page_count(data: bytes) -> int | None:
+    """The number of pages a PDF declares (its page tree's ``/Count``), or None when ``data`` is
+    not a PDF that can be read: damaged, encrypted with a password, hostile. Never raises.
+
+    ``/Count`` is read, not the tree walked, so a hostile tree cannot make it slow; pypdf (strict
+    off) repairs what a damaged cross-reference table it can, in time linear in the file."""
+    if not isinstance(data, bytes | bytearray) or b"%PDF-" not in data[:1024]:
+        return None
+    from pypdf import PdfReader  # imported here: only filing and import need it
+
+    quiet = logging.getLogger("pypdf")
+    level, quiet.level = quiet.level, logging.CRITICAL + 1
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return None
+        count = reader.trailer["/Root"].get_object()["/Pages"].get_object()["/Count"]
+        count = int(count)
+    except Exception:  # pypdf raises many kinds (and RecursionError) on hostile input: None is "not known"
+        return None
+    finally:
+        quiet.level = level
+    return count if 1 <= count <= PAGES_MAX else None
