@@ -242,7 +242,7 @@ def build_lines(project: Project) -> list[str]:
 def filed(project) -> Project:
     """A record with a .docx original, a PDF scan and a photo, filed 永久."""
     project_with(project, {"original.docx": docx_bytes(), "scan.pdf": pdf_bytes(), "photo.jpg": JPEG})
-    result = project.archive("file", R, "--retention", "永久", env=AUTHOR)
+    result = project.archive("file", R, "--retention", "永久", "--pages", "3", "--checked-by", "李检查", env=AUTHOR)
     assert result.returncode == 0, result.stdout + result.stderr
     return project
 
@@ -296,7 +296,7 @@ def test_each_attachment_changed_removed_and_added_is_caught(filed, name):
 def test_the_build_stops_on_a_changed_attachment(tmp_path):
     project = Project(tmp_path / "p")
     project_with(project, {"scan.pdf": pdf_bytes()})
-    assert project.archive("file", R, "--retention", "永久", env=AUTHOR).returncode == 0
+    assert project.archive("file", R, "--retention", "永久", "--pages", "3", "--checked-by", "李检查", env=AUTHOR).returncode == 0
     (project.root / F / "scan.pdf").write_bytes(pdf_bytes(5))
     result = project.build()
     assert result.returncode == 1
@@ -323,7 +323,7 @@ def test_amend_records_the_new_set_of_attachments(filed):
 
 def test_file_refuses_a_record_whose_attachment_is_refused(project):
     project_with(project, {"宏.docm": docx_bytes(macro=True)})
-    result = project.archive("file", R, "--retention", "永久", env=AUTHOR)
+    result = project.archive("file", R, "--retention", "永久", "--pages", "3", "--checked-by", "李检查", env=AUTHOR)
     assert result.returncode == 1
     assert f"{F}/宏.docm: attachment: a macro-enabled Office file (.docm)" in result.stdout
     assert f"{R}: not filed: correct the errors above first" in result.stdout

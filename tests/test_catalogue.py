@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from browsing import serve
-from conftest import REGISTRY_TWO_FONDS, Project, minimal, q
+from conftest import FILERS, REGISTRY_TWO_FONDS, Project, minimal, q
 from sitecheck import page
 
 from filing_archive.catalogue import Catalogue, CatalogueRow, catalogue_xlsx, secrecy_grade
@@ -32,21 +32,21 @@ def write_and_file(proj: Project) -> None:
     from filing_archive.filing import amend_record, file_records, withdraw_record
 
     no_form = {"form": None}
-    proj.record("AAA/2025/a1.md", **minimal(title="上半年专题汇报", type="report", date="2025-02-10",
+    proj.record("AAA/2025/a1.md", **minimal(pages=3, title="上半年专题汇报", type="report", date="2025-02-10",
                                             doc_no="甲党发〔2025〕3号", **no_form))
-    proj.record("AAA/2025/a2.md", **minimal(title="年中总结", type="summary", date="2025-05-20", **no_form))
-    proj.record("AAA/2025/a3.md", **minimal(title="意识形态工作通报", type="notice", date="2025-08-01", **no_form))
-    proj.record("AAA/2025/a4.md", **minimal(title="三月集中学习", date="2025-03-03"))
-    proj.record("AAA/2025/a5.md", **minimal(title="九月集中学习", date="2025-09-09"))
-    proj.record("AAA/2025/a6.md", **minimal(title="十一月集中学习", date="2025-11-11", secrecy="内部"))
-    proj.record("AAA/2024/c1.md", **minimal(title="上年度总结", type="summary", date="2024-12-20", **no_form))
-    proj.record("BBB/2025/b1.md", **minimal(title="乙校工作方案", type="plan", unit="BBB", date="2025-04-04",
+    proj.record("AAA/2025/a2.md", **minimal(pages=2, title="年中总结", type="summary", date="2025-05-20", **no_form))
+    proj.record("AAA/2025/a3.md", **minimal(pages=1, title="意识形态工作通报", type="notice", date="2025-08-01", **no_form))
+    proj.record("AAA/2025/a4.md", **minimal(pages=4, title="三月集中学习", date="2025-03-03"))
+    proj.record("AAA/2025/a5.md", **minimal(pages=2, title="九月集中学习", date="2025-09-09"))
+    proj.record("AAA/2025/a6.md", **minimal(pages=5, title="十一月集中学习", date="2025-11-11", secrecy="内部"))
+    proj.record("AAA/2024/c1.md", **minimal(pages=6, title="上年度总结", type="summary", date="2024-12-20", **no_form))
+    proj.record("BBB/2025/b1.md", **minimal(pages=7, title="乙校工作方案", type="plan", unit="BBB", date="2025-04-04",
                                             doc_no="乙校党〔2025〕1号", secrecy="内部", **no_form))
-    proj.record("BBB/2025/b2.md", **minimal(title=q(FORMULA), type="analysis", unit="BBB", date="2025-06-06",
+    proj.record("BBB/2025/b2.md", **minimal(pages=1, title=q(FORMULA), type="analysis", unit="BBB", date="2025-06-06",
                                             **no_form))
     proj.record("BBB/2025/b3.md", **minimal(title="未归档的学习", unit="BBB", date="2025-07-07"))
     for retention, paths in TO_FILE.items():
-        result = file_records(proj.root, [str(proj.root / "docs/archive" / p) for p in paths], retention)
+        result = file_records(proj.root, [str(proj.root / "docs/archive" / p) for p in paths], retention, **FILERS)
         assert not result.problems, result.problems
     a2 = proj.root / "docs/archive/AAA/2025/a2.md"
     a2.write_text(a2.read_text(encoding="utf-8") + "\n（补充落款）甲镇党委\n", encoding="utf-8")
@@ -67,26 +67,26 @@ def catalogue_site(tmp_path_factory) -> Path:
 WITHDRAWN = f"已撤出 {datetime.now(UTC).date().isoformat()}：保管期满销毁（批准：销毁审批〔2026〕1号）"
 AMENDED = "归档后修改 1 次（见备考表）"
 JIA, YI = "甲镇党委", "乙中学党支部"
-# The 2025 catalogues, written out by hand: (cover lines, rows); the columns are DA/T 22's, 页数 empty
-# (no record sets pages) and 密级 empty for 公开 and 内部.
+# The 2025 catalogues, written out by hand: (cover lines, rows); the columns are DA/T 22's, 页数 from
+# each record's pages (empty for the withdrawn one: it has no file left) and 密级 empty for 公开 and 内部.
 COVER = ["全宗号", "全宗名称", "年度", "保管期限", "机构"]
 HEADER = ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注"]
 EXPECTED = [
     (["Z001", "测试全宗", "2025", "永久", JIA], [
-        ["1", "Z001-WS·2025-Y-AAA-0001", "甲党发〔2025〕3号", JIA, "上半年专题汇报", "20250210", "", "", ""],
-        ["2", "Z001-WS·2025-Y-AAA-0002", "", JIA, "年中总结", "20250520", "", "", AMENDED],
-        ["3", "Z001-WS·2025-Y-AAA-0003", "", JIA, "意识形态工作通报", "20250801", "", "", ""],
+        ["1", "Z001-WS·2025-Y-AAA-0001", "甲党发〔2025〕3号", JIA, "上半年专题汇报", "20250210", "", "3", ""],
+        ["2", "Z001-WS·2025-Y-AAA-0002", "", JIA, "年中总结", "20250520", "", "2", AMENDED],
+        ["3", "Z001-WS·2025-Y-AAA-0003", "", JIA, "意识形态工作通报", "20250801", "", "1", ""],
     ]),
     (["Z001", "测试全宗", "2025", "10年", JIA], [
-        ["1", "Z001-WS·2025-D10-AAA-0001", "", JIA, "三月集中学习", "20250303", "", "", ""],
+        ["1", "Z001-WS·2025-D10-AAA-0001", "", JIA, "三月集中学习", "20250303", "", "4", ""],
         ["2", "Z001-WS·2025-D10-AAA-0002", "", JIA, "九月集中学习", "20250909", "", "", WITHDRAWN],
-        ["3", "Z001-WS·2025-D10-AAA-0003", "", JIA, "十一月集中学习", "20251111", "", "", ""],
+        ["3", "Z001-WS·2025-D10-AAA-0003", "", JIA, "十一月集中学习", "20251111", "", "5", ""],
     ]),
     (["Z002", "乙中学", "2025", "永久", YI], [
-        ["1", "Z002-WS·2025-Y-DZB-0001", "乙校党〔2025〕1号", YI, "乙校工作方案", "20250404", "", "", ""],
+        ["1", "Z002-WS·2025-Y-DZB-0001", "乙校党〔2025〕1号", YI, "乙校工作方案", "20250404", "", "7", ""],
     ]),
     (["Z002", "乙中学", "2025", "10年", YI], [
-        ["1", "Z002-WS·2025-D10-DZB-0001", "", YI, FORMULA, "20250606", "", "", ""],
+        ["1", "Z002-WS·2025-D10-DZB-0001", "", YI, FORMULA, "20250606", "", "1", ""],
     ]),
 ]
 
@@ -150,8 +150,12 @@ def test_every_worksheet_is_one_catalogue_with_cover_header_numbers_and_print_se
         assert xlsx_rows(sheet, 9) == rows
         numbers = [sheet.cell(row=r, column=1) for r in range(9, 9 + len(rows))]
         assert [(c.value, c.data_type) for c in numbers] == [(i, "n") for i in range(1, len(rows) + 1)]
-        texts = [c for row in sheet.iter_rows() for c in row if c.value is not None and (c.row < 9 or c.column != 1)]
-        assert {c.data_type for c in texts} == {"s"}  # never a formula (页数 is empty here)
+        pages = [sheet.cell(row=r, column=8) for r in range(9, 9 + len(rows))]
+        assert [(c.value, c.data_type) for c in pages if c.value is not None] == [
+            (int(row[7]), "n") for row in rows if row[7]]
+        texts = [c for row in sheet.iter_rows() for c in row
+                 if c.value is not None and (c.row < 9 or c.column not in (1, 8))]
+        assert {c.data_type for c in texts} == {"s"}  # never a formula
         assert sheet.print_title_rows == "$8:$8"
         assert (sheet.page_setup.orientation, int(sheet.page_setup.paperSize)) == ("landscape", 9)  # 9: A4
         assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1

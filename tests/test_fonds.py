@@ -7,7 +7,7 @@ import re
 import shutil
 from datetime import date
 
-from conftest import REGISTRY, REGISTRY_TWO_FONDS, REPO, Project, minimal
+from conftest import FILERS, REGISTRY, REGISTRY_TWO_FONDS, REPO, Project, minimal
 
 from filing_archive.archive import load_archive
 from filing_archive.filing import file_records
@@ -22,11 +22,11 @@ def messages(proj: Project) -> list[str]:
 
 def test_a_unit_of_its_own_fonds_files_under_its_fonds_and_org_code(tmp_path):
     proj = Project(tmp_path / "p", registry=REGISTRY_TWO_FONDS, with_site_files=False)
-    proj.record("AAA/2025/a.md", **minimal())
-    proj.record("BBB/2025/b.md", **minimal(unit="BBB"))
-    proj.record("BBB/2025/c.md", **minimal(unit="BBB", date="2025-04-01"))
+    proj.record("AAA/2025/a.md", **minimal(pages=1))
+    proj.record("BBB/2025/b.md", **minimal(unit="BBB", pages=1))
+    proj.record("BBB/2025/c.md", **minimal(unit="BBB", date="2025-04-01", pages=1))
     result = file_records(proj.root, [str(proj.root / p) for p in ("docs/archive/AAA/2025/a.md", "docs/archive/BBB/2025/b.md",
-                                                             "docs/archive/BBB/2025/c.md")], "永久")
+                                                             "docs/archive/BBB/2025/c.md")], "永久", **FILERS)
     assert not result.problems
     assert [o.archive_no for o in result.outcomes] == [
         "Z001-WS·2025-Y-AAA-0001", "Z002-WS·2025-Y-DZB-0001", "Z002-WS·2025-Y-DZB-0002"]
@@ -47,8 +47,8 @@ def test_a_record_numbered_in_the_registry_fonds_disagrees_with_its_units_fonds(
 
 def test_registry_changed_after_filing_is_an_error_that_says_so(tmp_path):
     proj = Project(tmp_path / "p", with_site_files=False)
-    proj.record("BBB/2025/b.md", **minimal(unit="BBB"))
-    assert not file_records(proj.root, [str(proj.root / "docs/archive/BBB/2025/b.md")], "永久").problems
+    proj.record("BBB/2025/b.md", **minimal(unit="BBB", pages=1))
+    assert not file_records(proj.root, [str(proj.root / "docs/archive/BBB/2025/b.md")], "永久", **FILERS).problems
     proj.write("archive.yml", REGISTRY_TWO_FONDS)
     assert messages(proj) == [
         "docs/archive/BBB/2025/b.md:8: archive_no: filed as Z001-WS·2025-Y-BBB-0001 in 全宗 Z001, 机构 BBB, but "

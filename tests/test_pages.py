@@ -160,12 +160,13 @@ def test_unit_page_plans_then_years_and_types(site):
     assert not (site / "archive/by-unit/CCC").exists()  # a unit without records has no page
 
 
-CATALOGUE_2025 = [  # one catalogue per class (全宗, 年度, 保管期限, 机构), 序号 from 1 in each; 密级 empty for 公开
-    [["1", "Z001-WS·2025-Y-AAA-0001", "甲党发〔2025〕7号", "甲镇党委", "上半年专题汇报", "20250628", "", "", ""],
-     ["2", "Z001-WS·2025-Y-AAA-0002", "", "甲镇党委", "年度总结", "20251220", "", "", "归档后修改 1 次（见备考表）"]],
+CATALOGUE_2025 = [  # one catalogue per class (全宗, 年度, 保管期限, 机构), 序号 from 1 in each; 密级 empty for 公开;
+    # 页数 as filed (empty for the withdrawn record)
+    [["1", "Z001-WS·2025-Y-AAA-0001", "甲党发〔2025〕7号", "甲镇党委", "上半年专题汇报", "20250628", "", "2", ""],
+     ["2", "Z001-WS·2025-Y-AAA-0002", "", "甲镇党委", "年度总结", "20251220", "", "2", "归档后修改 1 次（见备考表）"]],
     [["1", "Z001-WS·2025-D30-AAA-0001", "", "甲镇党委", "已销毁的通报", "20250707", "", "", WITHDRAWN]],
-    [["1", "Z001-WS·2025-D30-BBB-0001", "", "乙中学党支部", "乙校风险研判", "20250327", "", "", ""]],
-    [["1", "Z001-WS·2025-D10-AAA-0001", "", "甲镇党委", HOSTILE_FORMULA, "20250105", "", "", ""]],
+    [["1", "Z001-WS·2025-D30-BBB-0001", "", "乙中学党支部", "乙校风险研判", "20250327", "", "2", ""]],
+    [["1", "Z001-WS·2025-D10-AAA-0001", "", "甲镇党委", HOSTILE_FORMULA, "20250105", "", "2", ""]],
 ]
 
 
@@ -191,7 +192,7 @@ def test_catalogue_csv_round_trips_with_bom_and_neutralised_formulas(site):
                        "页数", "备注"]
     assert rows[1] == ["Z001", "2025", "永久", "甲镇党委"] + CATALOGUE_2025[0][0]
     assert rows[5] == ["Z001", "2025", "10年", "甲镇党委", "1", "Z001-WS·2025-D10-AAA-0001", "", "甲镇党委",
-                       "'" + HOSTILE_FORMULA, "20250105", "", "", ""]
+                       "'" + HOSTILE_FORMULA, "20250105", "", "2", ""]
     assert len(rows) == 6
 
 
@@ -199,7 +200,7 @@ def test_catalogue_xlsx_holds_the_same_rows_as_text(site):
     sheet = openpyxl.load_workbook(site / "archive/catalogue/2025.xlsx").worksheets[3]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=8)]
     assert rows[0] == ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注"]
-    assert rows[1] == [1, "Z001-WS·2025-D10-AAA-0001", None, "甲镇党委", HOSTILE_FORMULA, "20250105", None, None, None]
+    assert rows[1] == [1, "Z001-WS·2025-D10-AAA-0001", None, "甲镇党委", HOSTILE_FORMULA, "20250105", None, 2, None]
     assert sheet.cell(row=9, column=5).data_type == "s"  # stored as text, never a formula
 
 
@@ -349,9 +350,9 @@ def test_every_xlsx_cell_is_text_even_the_fonds_name(tmp_path):
     assert proj.build().returncode == 0
     path = proj.site / "archive/catalogue/2025.xlsx"
     sheet = openpyxl.load_workbook(path).active
-    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None and c.coordinate != "A9"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None and c.coordinate not in ("A9", "H9")]
     assert (sheet["A3"].value, sheet["B3"].value) == ("全宗名称", "=1+2")
-    assert {c.data_type for c in cells} == {"s"}  # all but 序号 (A9, a number)
+    assert {c.data_type for c in cells} == {"s"}  # all but 序号 and 页数 (A9, H9: numbers)
     with zipfile.ZipFile(path) as xlsx:
         sheet_xml = xlsx.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet_xml and "<f " not in sheet_xml
