@@ -193,6 +193,7 @@ def generate(root: Path, spec: CorpusSpec) -> list[Path]:
         path = records_root / code / str(year) / f"{year}-01-02-{code.lower()}-plan.md"
         written.append(write(path, fields, text.body(spec.chars, text.rare())))
 
+    doc_numbers: dict[tuple[str, int], int] = {}
     for i in range(remaining):
         code = units[rng.randrange(len(units))][0]
         year = rng.choice(spec.years)
@@ -213,7 +214,9 @@ def generate(root: Path, spec: CorpusSpec) -> list[Path]:
             issues[(code, year)] = issues.get((code, year), 0) + 1
             fields["issue"] = issues[(code, year)]
         if type_code in ("report", "notice", "summary") and rng.random() < 0.7:
-            fields["doc_no"] = f"{code}党发〔{year}〕{rng.randint(1, 60)}号"
+            rng.randint(1, 60)  # drawn as before, so every other record of a corpus stays as it was
+            doc_numbers[(code, year)] = doc_numbers.get((code, year), 0) + 1  # one 文号 per document
+            fields["doc_no"] = f"{code}党发〔{year}〕{doc_numbers[(code, year)]}号"
         fields["title"] = TYPE_TITLES[type_code].format(
             year=year, topic=topic, form=form, issue=fields.get("issue", 1), q=(day.month - 1) // 3 + 1
         )
