@@ -198,3 +198,39 @@ def test_a_300_page_pdf_is_read_in_seconds(tmp_path: Path):
     blocks, pages = import_pdf.pdf_blocks(path)
     assert (pages, len(blocks), blocks[-1].where) == (300, 9000, "page 300 line 30")
     assert time.monotonic() - started < 30
+
+
+def test_a_marking_anywhere_in_the_text_or_the_name_refuses_the_source(project):
+    """Before the first --split heading, in page chrome, in a table cell (Word) or in the name of a
+    source that would be kept as the original: no record holds that text, the source is still refused."""
+    from docx import Document
+
+    project.write("preamble.pdf", text_pdf([["秘密★5年", "甲镇党委学习方案(篇1)", "正文。", "2025年3月1日"]]))
+    project.write("chrome.txt", "首页 > 机密 > 通知\n\n通知\n\n正文。\n\n2025年3月1日\n")
+    document = Document()
+    document.add_table(rows=1, cols=2).rows[0].cells[1].text = "绝密★长期"
+    document.add_paragraph("通知")
+    document.save(project.root / "table.docx")
+    project.write("机密 通知.pdf", text_pdf([["通知", "2025年3月1日"]]))
+    result = project.archive("import", "preamble.pdf", "chrome.txt", "table.docx", "机密 通知.pdf", *UNIT,
+                             "--split", r"甲镇党委学习方案\(篇\d\)|通知")
+    assert result.returncode == 1, result.stdout + result.stderr
+    refused = "secret material must never be stored in this archive; nothing imported from this file"
+    for line in ("preamble.pdf: 编码 encoding PDF, 1 页 pages\n  错误 error: 标有密级 marked 秘密★5年 (page 1 line 1): ",
+                 "chrome.txt: 编码 encoding UTF-8\n  错误 error: 标有密级 marked 首页 > 机密 > 通知 (line 1): ",
+                 "table.docx: 编码 encoding Word .docx\n  错误 error: 标有密级 marked 绝密★长期 (paragraph 1): ",
+                 "机密 通知.pdf: 未读取 not read\n  错误 error: 标有密级 marked 机密 (file name): "):
+        assert line + refused in result.stdout
+    assert files_under(project) == []
+
+
+def test_a_word_file_with_macros_is_refused_as_the_archive_refuses_it_as_an_attachment(project):
+    from test_attachments import docx_bytes
+
+    project.write("纪要.docx", docx_bytes("支部委员会会议纪要", macro=True))
+    result = project.archive("import", "纪要.docx", *UNIT)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert ("纪要.docx: 编码 encoding Word .docx\n  错误 error: 原件不能作为附件保存 the archive would refuse this file as "
+            "the record's original attachment: holds macros or ActiveX controls (word/vbaProject.bin): save it as "
+            f".docx, .xlsx or .pptx without macros; {NOT_IMPORTED}\n") in result.stdout
+    assert files_under(project) == []

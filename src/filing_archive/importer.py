@@ -37,7 +37,7 @@ from .import_drafts import (
     take_title,
 )
 from .import_pdf import read_pdf
-from .import_sources import Dropped, ImportProblem, read_source
+from .import_sources import Block, Dropped, ImportProblem, read_source
 from .problems import UsageError
 from .record_paths import renamed
 from .registry import Registry
@@ -61,6 +61,7 @@ class FileReport:
     drafts: list[Draft] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     problem: str = ""
+    marked: tuple[str, str] | None = None  # (where, marking) of the first 密级 marking in the source's text
 
     @property
     def written(self) -> list[Draft]:
@@ -142,12 +143,27 @@ def plan_file(path: Path, name: str, unit: str, type_code: str | None, pattern: 
                               f"in this archive; nothing imported from this file")
             report.drafts = []
             break
+    if report.marked and not report.problem:  # in text no record keeps: before --split, page chrome
+        where, found = report.marked
+        report.problem = (f"标有密级 marked {found} ({where}): secret material must never be stored in this archive; "
+                          f"nothing imported from this file")
+        report.drafts = []
     return report
+
+
+def block_text(block: Block) -> str:
+    """All the text of a block, a table's every cell included."""
+    return " ".join([block.text, *(cell for row in block.rows for cell in row)])
 
 
 def refuse_original(path: Path) -> None:
     """An ``ImportProblem`` when the archive would refuse ``path`` as an attachment: it would be
-    kept as the records' original, so the attachment rules (actions, macros, signature) apply."""
+    kept as the records' original, so the attachment rules (a marked name, actions, macros, the
+    signature) apply."""
+    marked = marking_in_title(path.stem)
+    if marked:
+        raise ImportProblem(f"标有密级 marked {marked} (file name): secret material must never be stored in this "
+                            f"archive; nothing imported from this file")
     refused = file_problem(str(path), path.name)
     if refused:
         raise ImportProblem(f"原件不能作为附件保存 the archive would refuse this file as the record's original "
@@ -167,6 +183,7 @@ def plan_parts(path: Path, name: str, unit: str, type_code: str | None, pattern:
     except (ImportProblem, OSError) as exc:
         report.problem = str(exc)
         return report
+    report.marked = next(((b.where, m) for b in blocks for _, m in markings_in_lines(block_text(b))), None)
     for key in list(meta):
         if key not in FIELDS or key in NOT_CARRIED:
             reason = "由导入设定 set by the import" if key in FIELDS else "未知字段 not a front-matter field"
