@@ -234,3 +234,23 @@ def test_a_word_file_with_macros_is_refused_as_the_archive_refuses_it_as_an_atta
             "the record's original attachment: holds macros or ActiveX controls (word/vbaProject.bin): save it as "
             f".docx, .xlsx or .pptx without macros; {NOT_IMPORTED}\n") in result.stdout
     assert files_under(project) == []
+
+
+def test_a_decompression_bomb_stops_at_pypdfs_limit_with_a_clear_error(tmp_path: Path):
+    """A page whose content inflates from 80 kB to 80 MB: refused in well under a second."""
+    import zlib
+
+    data = text_pdf([["通知"]])
+    head, rest = data.split(b"6 0 obj\n", 1)  # the page's content stream, replaced (pypdf repairs the offsets)
+    tail = rest.split(b"\nendobj\n", 1)[1]
+    bomb = zlib.compress(b"BT " + b" " * 80_000_000 + b" ET", 9)
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(head + b"6 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb) + bomb
+                     + b"\nendstream\nendobj\n" + tail)
+    started = time.monotonic()
+    with pytest.raises(ImportProblem) as raised:
+        import_pdf.pdf_blocks(path)
+    assert time.monotonic() - started < 5
+    assert str(raised.value).startswith("PDF 内容过大 a part of the PDF is too large to read (Limit reached while "
+                                        "decompressing")
+    assert str(raised.value).endswith(f"print it to a new PDF and import that, or {AS_ATTACHMENT}; {NOT_IMPORTED}")

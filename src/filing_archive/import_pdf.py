@@ -97,5 +97,10 @@ def _on_page(blocks: list[Block], number: int) -> list[Block]:
 
 
 def _unreadable(exc: Exception | None) -> ImportProblem:
+    from pypdf.errors import LimitReachedError
+
+    if isinstance(exc, LimitReachedError):  # pypdf's own bounds: a decompression bomb, a flood of operators
+        return ImportProblem(f"PDF 内容过大 a part of the PDF is too large to read ({str(exc)[:200]}): print it to "
+                             f"a new PDF and import that, or {AS_ATTACHMENT}; {NOT_IMPORTED}")
     why = f" ({type(exc).__name__}: {str(exc)[:200]})" if exc is not None else ""
     return ImportProblem(f"无法读取 PDF 文件 cannot read the PDF file (damaged, or not a PDF){why}; {NOT_IMPORTED}")
