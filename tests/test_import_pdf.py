@@ -148,6 +148,12 @@ REFUSED = {
                     "原件不能作为附件保存 the archive would refuse this file as the record's original attachment: "
                     "is not a .pdf file: its first bytes are not those of the format its name says (renamed from "
                     f"another kind of file?); {NOT_IMPORTED}"),
+    "miscounted.pdf": (text_pdf([["通知"], ["正文"]]).replace(b"/Count 2", b"/Count 3"),
+                       "PDF 页数不一致 the PDF is damaged: its page tree says 3 pages and holds 2 (expected the same "
+                       f"number): print it to a new PDF and import that; {NOT_IMPORTED}"),
+    "undercounted.pdf": (text_pdf([["通知"], ["正文"]]).replace(b"/Count 2", b"/Count 1"),
+                         "PDF 页数不一致 the PDF is damaged: its page tree says 1 pages and holds more than 1 (expected "
+                         f"the same number): print it to a new PDF and import that; {NOT_IMPORTED}"),
     "marked.pdf": (text_pdf([["工作方案"], ["机密★1年", "正文。"]]),
                    "标有密级 marked 机密★1年 (page 1 line 1): secret material must never be stored in this archive; "
                    f"{NOT_IMPORTED}"),

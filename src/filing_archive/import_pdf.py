@@ -61,12 +61,12 @@ def pdf_blocks(path: Path) -> tuple[list[Block], int]:
             raise ImportProblem(f"PDF 页数过多 too many pages to import (expected at most {PDF_IMPORT_MAX_PAGES}, "
                                 f"got {count}): split it into smaller PDFs, or {AS_ATTACHMENT}; {NOT_IMPORTED}")
         blocks: list[Block] = []
-        chars = 0
+        chars = number = 0
         start = time.monotonic()
         try:
             for number, page in enumerate(reader.pages, 1):
-                if number > count:  # a page tree holding more pages than its /Count says
-                    raise _unreadable(None)
+                if number > count:
+                    raise _miscounted(count, f"more than {count}")
                 text = page.extract_text() or ""
                 chars += len(text)
                 if chars > PDF_IMPORT_MAX_CHARS:
@@ -84,6 +84,8 @@ def pdf_blocks(path: Path) -> tuple[list[Block], int]:
             raise
         except Exception as exc:
             raise _unreadable(exc) from None
+        if number != count:  # `pages` is the /Count that `archive file` reads: they must agree
+            raise _miscounted(count, str(number))
     if not blocks:
         raise ImportProblem(f"PDF 没有文字层 the PDF has no text layer (a scan?): there is no text to import; "
                             f"{AS_ATTACHMENT}; {NOT_IMPORTED}")
@@ -94,6 +96,11 @@ def _on_page(blocks: list[Block], number: int) -> list[Block]:
     for block in blocks:
         block.page = number
     return blocks
+
+
+def _miscounted(count: int, found: str) -> ImportProblem:
+    return ImportProblem(f"PDF 页数不一致 the PDF is damaged: its page tree says {count} pages and holds {found} "
+                         f"(expected the same number): print it to a new PDF and import that; {NOT_IMPORTED}")
 
 
 def _unreadable(exc: Exception | None) -> ImportProblem:
