@@ -114,12 +114,18 @@ def test_a_pdf_compilation_is_split_into_records_each_keeping_the_original_with_
 
 
 def test_a_whole_pdf_gets_pages_from_its_page_count(project):
-    project.write("纪要.pdf", text_pdf([["支部委员会会议纪要", "2025年3月2日"], ["出席：张三、李四"], ["散会。"]]))
+    project.write("纪要.pdf", text_pdf([["支部委员会\x07会议纪要", "2025年3月2日"], ["出席：张三、\x02李四\x02"], ["散会。"]]))
     result = project.archive("import", "纪要.pdf", *UNIT)
     assert result.returncode == 0, result.stdout + result.stderr
     [(path, text)] = records(project).items()
     assert path == "docs/archive/AAA/2025/2025-03-02-aaa-minutes.md"
     assert "\npages: 3\n" in text
+    assert "title: 支部委员会会议纪要\n" in text and "出席：张三、李四" in text
+    control = "控制字符 control characters of the text layer, not text"
+    assert f"  删除 dropped page 1 line 1: control character U+0007 (bell) — {control}\n" in result.stdout
+    assert f"  删除 dropped page 2 line 1: control character U+0002 — {control}\n" in result.stdout
+    check = project.archive("check")
+    assert check.returncode == 0, check.stdout + check.stderr
     assert (project.root / "docs/archive/AAA/2025/2025-03-02-aaa-minutes.files/纪要.pdf").is_file()
 
 
@@ -201,7 +207,7 @@ def test_a_300_page_pdf_is_read_in_seconds(tmp_path: Path):
     path = tmp_path / "long.pdf"
     path.write_bytes(text_pdf([[f"第{p}页第{n}行，关于加强基层党组织建设的工作安排。" for n in range(30)] for p in range(300)]))
     started = time.monotonic()
-    blocks, pages = import_pdf.pdf_blocks(path)
+    blocks, pages, _dropped = import_pdf.pdf_blocks(path)
     assert (pages, len(blocks), blocks[-1].where) == (300, 9000, "page 300 line 30")
     assert time.monotonic() - started < 30
 

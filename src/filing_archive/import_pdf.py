@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .attachment_content import pdf_page_count, quiet_pypdf
 from .attachments import size_text
+from .frontmatter import FORBIDDEN, describe_char
 from .import_sources import Block, Dropped, ImportProblem, text_blocks
 
 PDF_IMPORT_MAX_BYTES = 100 * 2**20  # a PDF larger than this is kept as an attachment, not read
@@ -23,19 +24,20 @@ PDF_IMPORT_MAX_PAGES = 1000  # pages of text read from one PDF
 PDF_IMPORT_MAX_CHARS = 2_000_000  # characters of text read from one PDF
 PDF_IMPORT_SECONDS = 60  # time spent extracting text (checked after each page)
 NOT_IMPORTED = "nothing imported from this file"
+CONTROL = "控制字符 control characters of the text layer, not text"
 AS_ATTACHMENT = ("type the record by hand (archive new) and keep the PDF in its <stem>.files/ folder "
                  "as an attachment")
 
 
 def read_pdf(path: Path) -> tuple[str, list[Block], dict[str, object], list[Dropped]]:
     """What ``import_sources.read_source`` gives for a PDF: its label, blocks, fields (``pages``)."""
-    blocks, pages = pdf_blocks(path)
-    return f"PDF, {pages} 页 pages", blocks, {"pages": pages}, []
+    blocks, pages, dropped = pdf_blocks(path)
+    return f"PDF, {pages} 页 pages", blocks, {"pages": pages}, dropped
 
 
-def pdf_blocks(path: Path) -> tuple[list[Block], int]:
-    """The line blocks of a PDF's text layer (``where`` is "page P line L") and its page count,
-    or an ``ImportProblem`` saying why it cannot be imported."""
+def pdf_blocks(path: Path) -> tuple[list[Block], int, list[Dropped]]:
+    """The line blocks of a PDF's text layer (``where`` is "page P line L"), its page count and
+    the control characters left out, or an ``ImportProblem`` saying why it cannot be imported."""
     size = path.stat().st_size
     if size > PDF_IMPORT_MAX_BYTES:
         raise ImportProblem(f"PDF 文件过大 PDF too large to import (expected at most "
@@ -61,6 +63,7 @@ def pdf_blocks(path: Path) -> tuple[list[Block], int]:
             raise ImportProblem(f"PDF 页数过多 too many pages to import (expected at most {PDF_IMPORT_MAX_PAGES}, "
                                 f"got {count}): split it into smaller PDFs, or {AS_ATTACHMENT}; {NOT_IMPORTED}")
         blocks: list[Block] = []
+        dropped: list[Dropped] = []
         chars = number = 0
         start = time.monotonic()
         try:
@@ -78,7 +81,9 @@ def pdf_blocks(path: Path) -> tuple[list[Block], int]:
                         f"PDF 读取超时 reading the text took too long (expected at most {PDF_IMPORT_SECONDS} s, "
                         f"stopped at page {number} of {count}): print it to a new PDF and import that; "
                         f"{NOT_IMPORTED}")
-                text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+                dropped.extend(_control_characters(text, number))
+                text = FORBIDDEN.sub("", text)
                 blocks.extend(_on_page(text_blocks(text, f"page {number} line"), number))
         except ImportProblem:
             raise
@@ -89,7 +94,18 @@ def pdf_blocks(path: Path) -> tuple[list[Block], int]:
     if not blocks:
         raise ImportProblem(f"PDF 没有文字层 the PDF has no text layer (a scan?): there is no text to import; "
                             f"{AS_ATTACHMENT}; {NOT_IMPORTED}")
-    return blocks, count
+    return blocks, count, dropped
+
+
+def _control_characters(text: str, page: int) -> list[Dropped]:
+    """The control characters a text layer holds (font encodings leave them; a record refuses them)."""
+    found = []
+    if FORBIDDEN.search(text):
+        for n, line in enumerate(text.split("\n"), 1):
+            bad = dict.fromkeys(FORBIDDEN.findall(line))
+            if bad:
+                found.append(Dropped(f"page {page} line {n}", ", ".join(describe_char(c) for c in bad), CONTROL))
+    return found
 
 
 def _on_page(blocks: list[Block], number: int) -> list[Block]:
