@@ -573,7 +573,7 @@ def test_usage_errors_exit_2_and_write_nothing(project):
         ("a.txt", "--unit", "ZZZ"): "未知单位 unknown unit ZZZ (expected a unit code of archive.yml: AAA 甲镇党委, BBB 乙中学党支部)",
         ("missing.txt", "--unit", "AAA"): "找不到文件 no such file: missing.txt",
         ("a.txt", "--unit", "AAA", "--split", "篇("): "--split 不是有效的正则表达式 is not a valid regular expression",
-        ("old.doc", "--unit", "AAA"): "不支持的文件类型 unsupported file type: old.doc (expected .docx, .txt or .md) "
+        ("old.doc", "--unit", "AAA"): "不支持的文件类型 unsupported file type: old.doc (expected .docx, .pdf, .txt or .md) "
         "(save .doc files as .docx in Word: 另存为 → Word 文档)",
         ("a.txt", "--unit", "AAA", "--type", "日记"): "未知文种 unknown type 日记",
         ("a.txt",): "the following arguments are required: --unit",

@@ -15,6 +15,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import BinaryIO
 
 HEAD_BYTES = 4096  # what the signature checks read
@@ -260,16 +261,24 @@ def pdf_page_count(data: bytes) -> int | None:
         return None
     from pypdf import PdfReader  # imported here: only filing and import need it
 
+    with quiet_pypdf():
+        try:
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted and not reader.decrypt(""):
+                return None
+            count = reader.trailer["/Root"].get_object()["/Pages"].get_object()["/Count"]
+            count = int(count)
+        except Exception:  # pypdf raises many kinds (and RecursionError) on hostile input: None is "not known"
+            return None
+    return count if 1 <= count <= PAGES_MAX else None
+
+
+@contextmanager
+def quiet_pypdf() -> Iterator[None]:
+    """pypdf's warnings about a damaged file silenced (the caller says what is wrong, once)."""
     quiet = logging.getLogger("pypdf")
     level, quiet.level = quiet.level, logging.CRITICAL + 1
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            return None
-        count = reader.trailer["/Root"].get_object()["/Pages"].get_object()["/Count"]
-        count = int(count)
-    except Exception:  # pypdf raises many kinds (and RecursionError) on hostile input: None is "not known"
-        return None
+        yield
     finally:
         quiet.level = level
-    return count if 1 <= count <= PAGES_MAX else None

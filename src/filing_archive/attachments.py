@@ -185,6 +185,17 @@ def _content_problem(path: str, ext: str, fmt: Format) -> str | None:
     return None
 
 
+def file_problem(path: str, name: str) -> str | None:
+    """Why a file called ``name`` would be refused as an attachment by its kind and bytes, or None:
+    ``archive import`` asks before it keeps a source as the record's original."""
+    ext = extension(name)
+    refused = _refused_kind(ext)
+    if refused:
+        return refused
+    fmt = FORMATS[ext]
+    return _content_problem(path, ext, fmt)
+
+
 def _text_markings(path: str, rel: str, size: int, problems: Problems) -> None:
     """A text attachment is scanned for 密级 markings like a record's body."""
     if size > TEXT_SCAN_MAX:

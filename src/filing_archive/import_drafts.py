@@ -74,7 +74,7 @@ class Draft:
     taken_name: str = ""  # the conventional name, taken before this run
     skipped_as: str = ""  # path of the record it was already imported as
     duplicate: bool = False  # the same text as another part of this run
-    original: Path | None = None  # the source kept as the record's attachment (a Word file)
+    original: Path | None = None  # the source kept as the record's attachment (Word, PDF)
 
     @property
     def shown(self) -> str:

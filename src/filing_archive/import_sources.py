@@ -1,9 +1,9 @@
 """Reading an import's source files into blocks (``archive import``, first step).
 
-A source is a Word document, a text file or a Markdown file. Text is decoded with the archive's
-one encoding detector (UTF-8 with or without BOM, UTF-16 with a BOM, GBK, GB18030 are accepted);
-then each line of text, Word paragraph line, heading, list item or table becomes a ``Block`` whose
-Markdown is escaped so that whatever the source holds stays text on the page.
+A source is a Word document, a PDF with a text layer (``import_pdf``), a text file or a Markdown
+file. Text is decoded with the archive's one encoding detector (UTF-8 with or without BOM, UTF-16
+with a BOM, GBK, GB18030 are accepted); then each line of text, Word paragraph line, heading, list
+item or table becomes a ``Block`` whose Markdown is escaped so that whatever the source holds stays text on the page.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ class Block:
     ordered: bool = False
     number: int | None = None
     rows: list[list[str]] = field(default_factory=list)
+    page: int = 0  # the PDF page it is on (0: not from a PDF)
 
 
 @dataclass(frozen=True)
@@ -323,9 +324,10 @@ def docx_blocks(data: bytes) -> tuple[list[Block], list[Dropped]]:
 
 # --- a source file -------------------------------------------------------------------------
 def read_source(path: Path) -> tuple[str, list[Block], dict[str, object], list[Dropped]]:
-    """(encoding label, blocks, front-matter fields, what was left out) of a source file."""
-    data = path.read_bytes()
+    """(encoding label, blocks, front-matter fields, what was left out) of a source file (a PDF:
+    ``import_pdf.read_pdf``)."""
     suffix = path.suffix.lower()
+    data = path.read_bytes()
     if suffix == ".docx":
         blocks, dropped = docx_blocks(data)
         return "Word .docx", blocks, {}, dropped

@@ -1,4 +1,4 @@
-"""``archive import``: Word, text and Markdown documents imported as draft records.
+"""``archive import``: Word, PDF, text and Markdown documents imported as draft records.
 
 A source file is read into blocks (``import_sources``), cut into parts with ``--split``, cleaned
 of page chrome and converted to Markdown (``import_drafts``, ``import_markdown``). Each part is
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import storage
 from .archive import Archive, load_archive
-from .attachments import FOLDER_SUFFIX
+from .attachments import FOLDER_SUFFIX, file_problem
 from .import_drafts import (
     Draft,
     block_summary,
@@ -36,7 +36,8 @@ from .import_drafts import (
     shift_headings,
     take_title,
 )
-from .import_sources import Dropped, ImportProblem, read_source
+from .import_pdf import read_pdf
+from .import_sources import Block, Dropped, ImportProblem, read_source
 from .problems import UsageError
 from .record_paths import renamed
 from .registry import Registry
@@ -44,7 +45,8 @@ from .schema import FIELDS, PATH_NAME_MAX, PLACEHOLDER, TYPES
 from .secrecy import marking_in_title, markings_in_lines
 from .storage import create_new_record, front_matter_text, new_record_path, record_stem, slugify
 
-SUFFIXES = (".docx", ".txt", ".md")
+SUFFIXES = (".docx", ".pdf", ".txt", ".md")
+ORIGINAL_SUFFIXES = (".docx", ".pdf")  # sources kept as the attachment of each record imported from them
 # Front-matter of a Markdown source that is not carried over: the import sets these itself.
 NOT_CARRIED = ("unit", "status", "id", "retention", "archive_no", "import_digest")
 IMPORT_DIGEST_RE = re.compile(r"sha256:[0-9a-f]{64}\Z")
@@ -59,6 +61,7 @@ class FileReport:
     drafts: list[Draft] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     problem: str = ""
+    marked: tuple[str, str] | None = None  # (where, marking) of the first 密级 marking in the source's text
 
     @property
     def written(self) -> list[Draft]:
@@ -109,7 +112,7 @@ def check_arguments(
         if path.suffix.lower() not in SUFFIXES:
             hint = " (save .doc files as .docx in Word: 另存为 → Word 文档)" if path.suffix.lower() == ".doc" else ""
             raise UsageError(
-                f"不支持的文件类型 unsupported file type: {name} (expected .docx, .txt or .md){hint}"
+                f"不支持的文件类型 unsupported file type: {name} (expected .docx, .pdf, .txt or .md){hint}"
             )
         paths.append(path)
     return found.code, type_code, pattern, paths
@@ -140,17 +143,47 @@ def plan_file(path: Path, name: str, unit: str, type_code: str | None, pattern: 
                               f"in this archive; nothing imported from this file")
             report.drafts = []
             break
+    if report.marked and not report.problem:  # in text no record keeps: before --split, page chrome
+        where, found = report.marked
+        report.problem = (f"标有密级 marked {found} ({where}): secret material must never be stored in this archive; "
+                          f"nothing imported from this file")
+        report.drafts = []
     return report
+
+
+def block_text(block: Block) -> str:
+    """All the text of a block, a table's every cell included."""
+    return " ".join([block.text, *(cell for row in block.rows for cell in row)])
+
+
+def refuse_original(path: Path) -> None:
+    """An ``ImportProblem`` when the archive would refuse ``path`` as an attachment: it would be
+    kept as the records' original, so the attachment rules (a marked name, actions, macros, the
+    signature) apply."""
+    marked = marking_in_title(path.stem)
+    if marked:
+        raise ImportProblem(f"标有密级 marked {marked} (file name): secret material must never be stored in this "
+                            f"archive; nothing imported from this file")
+    refused = file_problem(str(path), path.name)
+    if refused:
+        raise ImportProblem(f"原件不能作为附件保存 the archive would refuse this file as the record's original "
+                            f"attachment: {refused}; nothing imported from this file")
 
 
 def plan_parts(path: Path, name: str, unit: str, type_code: str | None, pattern: re.Pattern | None) -> FileReport:
     """The records one source holds, whole or cut by ``pattern``."""
     report = FileReport(name)
     try:
-        report.encoding, blocks, meta, report.dropped = read_source(path)
+        suffix = path.suffix.lower()
+        if suffix == ".pdf":  # checked before pypdf parses it
+            refuse_original(path)
+        report.encoding, blocks, meta, report.dropped = (read_pdf if suffix == ".pdf" else read_source)(path)
+        if suffix == ".docx":  # checked after python-docx (whose message says more of a damaged file)
+            refuse_original(path)
     except (ImportProblem, OSError) as exc:
         report.problem = str(exc)
         return report
+    report.marked = next(((b.where, m) for b in blocks for _, m in markings_in_lines(block_text(b))), None)
     for key in list(meta):
         if key not in FIELDS or key in NOT_CARRIED:
             reason = "由导入设定 set by the import" if key in FIELDS else "未知字段 not a front-matter field"
@@ -186,7 +219,8 @@ def plan_parts(path: Path, name: str, unit: str, type_code: str | None, pattern:
         kept, dropped = remove_chrome(part)
         report.dropped.extend(dropped)
         day = choose_date(part, preamble)
-        report.drafts.append(make_draft(heading.text, heading.where, shift_headings(kept), unit, type_code, day, {}))
+        pages = {"pages": blocks[end - 1].page - heading.page + 1} if heading.page else {}  # the part's pages
+        report.drafts.append(make_draft(heading.text, heading.where, shift_headings(kept), unit, type_code, day, pages))
     return report
 
 
@@ -231,7 +265,7 @@ def import_files(
             digests[draft.digest] = _relative(target, root)
             this_run.add(draft.digest)
             draft.path = target
-            if path.suffix.lower() == ".docx":
+            if path.suffix.lower() in ORIGINAL_SUFFIXES:
                 draft.original = keep_original(path, target, dry_run)
     return result
 
@@ -244,7 +278,7 @@ def original_name(name: str) -> str:
 
 
 def keep_original(source: Path, record: Path, dry_run: bool) -> Path:
-    """The Word file a record was imported from, kept as its attachment (``<stem>.files/<name>``):
+    """The Word or PDF file a record was imported from, kept as its attachment (``<stem>.files/<name>``):
     an archive keeps the original form beside the converted text. Each record of a split file keeps it."""
     target = record.with_name(record.name[: -len(".md")] + FOLDER_SUFFIX) / original_name(source.name)
     if not dry_run:
