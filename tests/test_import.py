@@ -585,6 +585,34 @@ def test_usage_errors_exit_2_and_write_nothing(project):
     assert records(project) == {}
 
 
+def test_huge_sources_and_a_word_zip_bomb_are_refused_before_they_are_read(project):
+    """A source is untrusted: a 21 MB text file and a .docx whose parts unpack to 401 MB are refused
+    per file, without reading them whole, and the good file is still imported."""
+    import io
+    import struct
+    import zipfile
+
+    with open(project.root / "huge.txt", "wb") as fh:
+        fh.truncate(21 * 2**20)  # sparse: costs nothing to write
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("word/document.xml", b"<w:document/>")
+    # the central directory declares what each part unpacks to: say 401 MB, as a zip bomb's does
+    data = bytearray(packed.getvalue())
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 24:entry + 28] = struct.pack("<I", 401 * 2**20)
+    project.write("bomb.docx", bytes(data))
+    project.write("good.txt", "支部工作总结\n\n2024年12月20日\n")
+    result = project.archive("import", "huge.txt", "bomb.docx", "good.txt", "--unit", "AAA")
+    assert result.returncode == 1
+    out = result.stdout
+    assert ("huge.txt: 未读取 not read\n  错误 error: 无法读取 cannot import this file: file is too large "
+            "(expected at most 20,971,520 bytes, 20 MB; got 22,020,096)") in out
+    assert ("bomb.docx: 未读取 not read\n  错误 error: Word 文件解压后过大 the Word file unpacks too large "
+            "(expected at most 400 MB in at most 10,000 parts, got 401 MB in 1 parts)") in out
+    assert list(records(project)) == ["docs/archive/AAA/2024/2024-12-20-aaa-summary.md"]
+
+
 def test_unreadable_files_exit_1_and_the_others_are_imported(project):
     project.write("bad.txt", b"\x80\x80 not text")
     project.write("bad.docx", b"not a zip file")

@@ -20,7 +20,7 @@ from .frontmatter import parse_yaml_mapping
 from .frontmatter import split as split_front_matter
 from .problems import Problem
 from .sanitise import link_allowed
-from .textfile import SourceError, detect_encoding
+from .textfile import SourceError, detect_encoding, read_limited
 
 UNSAFE_LINK = "链接未保留 link not kept (only http, https, mailto and relative links are; its text is)"
 ENTITY_RE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")  # & that a browser would read as an entity
@@ -29,6 +29,12 @@ URL_SAFE = "/:?#@!$&+,;=%*"  # kept as they are in a link target; spaces, quotes
 IMPORT_ENCODINGS = {
     "utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16", "gbk": "GBK", "gb18030": "GB18030",
 }
+
+
+# A source is untrusted and read whole: these bound what one file may cost (a PDF: import_pdf).
+SOURCE_MAX_BYTES = {".docx": 100 * 2**20, ".txt": 20 * 2**20, ".md": 20 * 2**20}
+DOCX_MAX_UNPACKED = 400 * 2**20  # a Word file's parts unpacked: a zip bomb is refused before python-docx opens it
+DOCX_MAX_PARTS = 10_000
 
 
 class ImportProblem(Exception):
@@ -277,6 +283,23 @@ def _list_format(paragraph, numbering) -> tuple[bool, int] | None:
 HEADING_STYLE_RE = re.compile(r"^(?:Heading|标题)\s*(\d)$", re.IGNORECASE)
 
 
+def check_docx_size(data: bytes) -> None:
+    """Refuse a Word file whose parts would unpack to more than ``DOCX_MAX_UNPACKED`` (as the zip's
+    directory declares them; python-docx reads every part into memory)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a zip at all: docx_blocks says it cannot read the Word file
+    unpacked = sum(part.file_size for part in parts)
+    if len(parts) > DOCX_MAX_PARTS or unpacked > DOCX_MAX_UNPACKED:
+        raise ImportProblem(
+            f"Word 文件解压后过大 the Word file unpacks too large (expected at most {DOCX_MAX_UNPACKED // 2**20} MB "
+            f"in at most {DOCX_MAX_PARTS:,} parts, got {unpacked / 2**20:,.0f} MB in {len(parts):,} parts)")
+
+
 def docx_blocks(data: bytes) -> tuple[list[Block], list[Dropped]]:
     """Blocks of a Word document, in order: headings by style, list paragraphs, tables, lines;
     and the hyperlinks left out (their text is kept)."""
@@ -327,8 +350,12 @@ def read_source(path: Path) -> tuple[str, list[Block], dict[str, object], list[D
     """(encoding label, blocks, front-matter fields, what was left out) of a source file (a PDF:
     ``import_pdf.read_pdf``)."""
     suffix = path.suffix.lower()
-    data = path.read_bytes()
+    try:
+        data = read_limited(path, SOURCE_MAX_BYTES.get(suffix, SOURCE_MAX_BYTES[".txt"]))
+    except SourceError as exc:
+        raise ImportProblem(f"无法读取 cannot import this file: {exc.message}") from None
     if suffix == ".docx":
+        check_docx_size(data)
         blocks, dropped = docx_blocks(data)
         return "Word .docx", blocks, {}, dropped
     text, encoding = decode_text(data)
