@@ -94,12 +94,8 @@ def _print_result(result: filing.Result) -> None:
             print(f"{outcome.path}: 已记录修改 amended {outcome.archive_no}: "
                   f"sha256 {short(outcome.previous_digest)} -> {digest}")
         elif outcome.action == "withdrawn":
-            note = f" ({outcome.note})" if outcome.note else ""
-            print(f"{outcome.path}: 已撤出 withdrawn {outcome.archive_no}{note}")
-            for removed in outcome.removed:
-                print(f"  已删除 removed {removed}")
-            if outcome.manifest_removed:
-                print(f"  已从 {MANIFEST_FILE} 删去 / removed from the manifest")
+            print(f"{outcome.path}: 已撤出 withdrawn {outcome.archive_no}")
+            print("  文件与摘要保留，不再发布 / the file and its digest are kept; it is no longer published")
             print(f"  {LOG_FILE} 保留撤出记录 / keeps the withdrawal for good")
     for problem in result.problems:
         print(problem)
@@ -138,7 +134,7 @@ def cmd_amend(args: argparse.Namespace) -> int:
 
 def cmd_withdraw(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
-    result = filing.withdraw_record(root, args.path, args.reason, args.approval)
+    result = filing.withdraw_record(root, args.path, args.reason, args.approval, args.approver)
     _print_result(result)
     return EXIT_PROBLEMS if result.problems.errors else EXIT_OK
 
@@ -298,14 +294,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     withdraw = sub.add_parser(
         "withdraw",
-        help="撤出 / take a filed record out of publication (销毁 with approval)",
-        description="Take a filed record out of publication: append a withdraw entry to filing-log.jsonl "
-        "(kept for good), remove its manifest line, delete the record file and its translations (and say so). "
-        "Its 档号 is never given again; the catalogue's 备注 records the withdrawal.",
+        help="撤出 / take a record filed in error out of publication (with approval; the file is kept)",
+        description="Take a record filed in error out of publication: append a withdraw entry to "
+        "filing-log.jsonl (kept for good) with the reason, the approval and the approver. The file, its "
+        "attachments and its manifest lines are kept unchanged; the site no longer shows it. Its 档号 is never "
+        "given again; the catalogue's 备注 records the withdrawal.",
     )
     withdraw.add_argument("path", metavar="PATH", help="the filed record")
-    withdraw.add_argument("--reason", required=True, help="撤出原因, e.g. 保管期满销毁")
-    withdraw.add_argument("--approval", required=True, help="审批: the approval reference, e.g. 销毁审批〔2026〕2号")
+    withdraw.add_argument("--reason", required=True, help="撤出原因, e.g. 误归档：重复归档")
+    withdraw.add_argument("--approval", required=True, help="审批: the approval reference, e.g. 撤出审批〔2026〕2号")
+    withdraw.add_argument("--approver", required=True, help="批准人: who approved the withdrawal")
     withdraw.set_defaults(func=cmd_withdraw)
 
     verify_ = sub.add_parser(

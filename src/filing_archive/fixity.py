@@ -4,7 +4,8 @@ Two files at the project root hold the evidence an auditor checks:
 
 ``manifest-sha256.txt``
     BagIt style (RFC 8493): one ``<sha256 hex>  <path>`` line per filed record, paths relative
-    to the root in posix form, sorted. A withdrawn record's line is removed (the log keeps it).
+    to the root in posix form, sorted. A record withdrawn with ``kept`` keeps its lines (and its file);
+    one withdrawn before (no ``kept``) lost them with its file.
 ``filing-log.jsonl``
     Append-only, one JSON object per line: ``seq``, ``time`` (UTC), ``action`` (file, amend,
     withdraw), ``path``, ``archive_no``, ``digest`` and, by action, ``previous_digest``,
@@ -263,6 +264,8 @@ class WithdrawnEntry:
     retention: str | None = None
     time: datetime | None = None
     line: int = 0  # its line in filing-log.jsonl
+    approver: str = ""
+    kept: bool = False  # the file and its manifest lines stay (withdrawals since issue 15); before, deleted
 
 
 @dataclass
@@ -289,6 +292,11 @@ class RecordHistory:
     attachments: dict[str, str] = field(default_factory=dict)  # name in <stem>.files/ -> SHA-256
     sm3: str | None = None  # None: filed before SM3 was recorded
     attachments_sm3: dict[str, str] | None = None
+
+    @property
+    def kept(self) -> bool:
+        """Withdrawn with its file kept: the file, attachments and manifest lines must still agree."""
+        return self.withdrawn and self.withdrawal is not None and self.withdrawal.kept
 
     @property
     def filed_on(self) -> date | None:
@@ -409,6 +417,7 @@ def replay(log: FilingLog) -> tuple[dict[str, RecordHistory], list[Problem]]:
                 approval=str(entry.get("approval") or ""), unit=str(entry.get("unit") or ""),
                 record_date=_date_of(entry.get("date")), doc_no=entry.get("doc_no"),
                 retention=entry.get("retention") or state.retention, time=when, line=entry.line,
+                approver=str(entry.get("approver") or ""), kept=entry.get("kept") is True,
             )
     return states, problems
 

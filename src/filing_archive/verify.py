@@ -110,7 +110,7 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
     expected_sm3: dict[str, str] = {}
     for rel, state in sorted(states.items()):
         in_manifest = manifest.digests.get(rel)
-        if state.withdrawn:
+        if state.withdrawn and not state.kept:
             if in_manifest is not None:
                 add(MANIFEST_FILE, manifest.lines[rel], "",
                     f"{rel} was withdrawn ({LOG_FILE} line {state.line}) but is still listed: "
@@ -152,7 +152,7 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
     for rel in sorted(sm3_manifest.digests):
         if rel in expected_sm3 or (rel in manifest.digests and rel not in expected):
             continue  # agrees with the log, or its SHA-256 line is reported below
-        if not (rel in states and states[rel].withdrawn):
+        if not (rel in states and states[rel].withdrawn and not states[rel].kept):
             add(SM3_MANIFEST_FILE, sm3_manifest.lines[rel], "",
                 f"{rel} has no SM3 recorded in {LOG_FILE} (a line added by hand?)")
         else:
@@ -175,7 +175,7 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
 
     for rel, claim in sorted(claims_filed.items()):
         state = states.get(rel)
-        if state is not None and not state.withdrawn:
+        if state is not None and (not state.withdrawn or state.kept):
             continue
         if rel in manifest.digests:
             continue  # reported above as a manifest line without a log entry
@@ -307,7 +307,7 @@ def verify(root: Path, today: date | None = None) -> VerifyReport:
     # A filed record that cannot even be read (a control character, an encoding): say why, beside
     # "changed after filing" (what no longer validates is for check and the build to say).
     readable = {r.path for r in archive.records + archive.broken}
-    unreadable = {rel for rel, s in states.items() if not s.withdrawn} - readable
+    unreadable = {rel for rel, s in states.items() if not s.withdrawn or s.kept} - readable
     findings += [p for p in archive.problems.errors if p.path in unreadable and (root / p.path).is_file()]
     findings = Problems(set(findings)).sorted()
     return VerifyReport(
