@@ -195,6 +195,34 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS
 
 
+def _day(option: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option}: expected a real date YYYY-MM-DD, got {text}") from None
+
+
+def cmd_appraise(args: argparse.Namespace) -> int:
+    from . import appraisal, storage
+    from .fixity import record_history
+
+    root = find_root(Path(args.root).resolve())
+    as_of = _day("--as-of", args.as_of)
+    archive = load_archive(root, bodies=False)
+    classes = appraisal.due_records(archive, record_history(root), as_of)
+    total = sum(len(rows) for rows in classes.values())
+    print(f"档案鉴定 / appraisal as of {as_of}: {total} 件保管期满 records whose term has run out")
+    for cls, rows in classes.items():
+        print(f"{cls} ({rows[0].retention}, 期满 term ended {rows[0].term_end}): {len(rows)} 件")
+        for row in rows:
+            print(f"  {row.archive_no}  {row.title}  ({row.path})")
+    if args.xlsx:
+        out = Path(args.xlsx)
+        storage.atomic_write(out, appraisal.appraisal_xlsx(classes, as_of))
+        print(f"鉴定表 written: {out}")
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from . import importer
     from .problems import Problems
@@ -305,6 +333,17 @@ def build_parser() -> argparse.ArgumentParser:
     withdraw.add_argument("--approval", required=True, help="审批: the approval reference, e.g. 撤出审批〔2026〕2号")
     withdraw.add_argument("--approver", required=True, help="批准人: who approved the withdrawal")
     withdraw.set_defaults(func=cmd_withdraw)
+
+    appraise = sub.add_parser(
+        "appraise",
+        help="鉴定 / list the filed 定期 records whose term has run out, per class (and a 鉴定表 XLSX)",
+        description="The filed 30年 and 10年 records whose term has run out on --as-of: a term counts whole "
+        "years from the end of the record's year (a 10年 record of 2015 is due from 2026-01-01). Printed per "
+        "class; --xlsx writes the 鉴定表 with a column for the decision (销毁 or 延长).",
+    )
+    appraise.add_argument("--as-of", required=True, metavar="YYYY-MM-DD", help="the day of the appraisal")
+    appraise.add_argument("--xlsx", metavar="FILE", help="write the 鉴定表 here (.xlsx)")
+    appraise.set_defaults(func=cmd_appraise)
 
     verify_ = sub.add_parser(
         "verify",
