@@ -75,3 +75,94 @@ def test_appraise_refuses_a_date_that_is_not_one(appraised):
     result = appraised.archive("appraise", "--as-of", "2026-02-30")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == "archive: --as-of: expected a real date YYYY-MM-DD, got 2026-02-30"
+
+
+# --- archive dispose -------------------------------------------------------------------------
+AUTHOR = {"GIT_AUTHOR_NAME": "王整理"}
+LIST = """number: 销毁清册〔2026〕1号
+date: 2026-03-02
+unit: AAA
+opinion: 保管期满，经鉴定已无保存价值，同意销毁
+approved_by: 赵局长
+approval: 销毁审批〔2026〕2号
+supervisors: [钱监销, 孙监销]
+records:
+  - {archive_no: Z001-WS·2015-D10-AAA-0001, title: 二〇一五年集中学习}
+"""
+
+
+def test_a_destruction_then_verify_passes_and_a_tampered_list_fails(appraised):
+    appraised.write("清册.yml", LIST)
+    result = appraised.archive("dispose", "清册.yml", env=AUTHOR)
+    assert result.returncode == 0, result.stdout + result.stderr
+    list_rel = "docs/archive/AAA/2026/2026-03-02-xhqc.md"
+    assert result.stdout.splitlines() == [
+        f"{list_rel}: 已归档 filed as Z001-WS·2026-Y-AAA-0001 (sha256 {result.stdout.split('sha256 ')[1][:13]})",
+        f"{OLD}: 已销毁 destroyed Z001-WS·2015-D10-AAA-0001 by 销毁清册〔2026〕1号 (Z001-WS·2026-Y-AAA-0001)",
+        f"  已删除 removed {OLD}",
+    ]
+    assert not (appraised.root / OLD).exists()
+    assert OLD not in (appraised.root / "manifest-sha256.txt").read_text("utf-8")
+    listed = (appraised.root / list_rel).read_text("utf-8")
+    assert "type: disposal" in listed and "| 1 | Z001-WS·2015-D10-AAA-0001 | 二〇一五年集中学习 | 20150506 | 10年 |" in listed
+    assert "监销人：钱监销、孙监销" in listed
+    verify = appraised.archive("verify")
+    assert verify.returncode == 0, verify.stdout
+    from filing_archive.catalogue import remark
+    from filing_archive.fixity import record_history
+
+    assert remark(record_history(appraised.root)[OLD]) == (
+        f"已销毁 {date.today().isoformat()}（销毁清册〔2026〕1号，Z001-WS·2026-Y-AAA-0001）")
+    # The 清册 is evidence: changed, the destruction no longer verifies.
+    (appraised.root / list_rel).write_text(listed.replace("Z001-WS·2015-D10-AAA-0001", "（略）"), "utf-8")
+    tampered = appraised.archive("verify")
+    assert tampered.returncode == 1
+    assert f"{list_rel}:6: status: changed after filing: use archive amend" in tampered.stdout
+    assert ("filing-log.jsonl:6: list_path: Z001-WS·2015-D10-AAA-0001 was destroyed by 销毁清册〔2026〕1号, but the 清册 "
+            f"{list_rel} does not list it (expected its 档号 in the 清册)") in tampered.stdout
+
+
+def refused(project: Project, text: str) -> list[str]:
+    project.write("清册.yml", text)
+    result = project.archive("dispose", "清册.yml", env=AUTHOR)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (project.root / OLD).exists() and len((project.root / "filing-log.jsonl").read_text().splitlines()) == 4
+    return result.stdout.splitlines()
+
+
+def test_dispose_refuses_each_wrong_record_and_writes_nothing(appraised):
+    records = """  - {archive_no: Z001-WS·2015-Y-AAA-0001, title: 二〇一五年永久}
+  - {archive_no: Z001-WS·2016-D10-AAA-0001, title: 二〇一六年集中学习}
+  - {archive_no: Z001-WS·2015-D10-AAA-0009, title: 不存在}
+  - {archive_no: Z001-WS·2015-D10-AAA-0001, title: 别的题名}
+"""
+    assert refused(appraised, LIST.split("records:")[0] + "records:\n" + records) == [
+        "清册.yml:9: records: Z001-WS·2015-Y-AAA-0001 is kept 永久: permanent records are never destroyed "
+        "(expected a 30年 or 10年 record)",
+        "清册.yml:10: records: Z001-WS·2016-D10-AAA-0001: its 10年 term runs to 2026-12-31: nothing is destroyed "
+        "before its term (expected a date after 2026-12-31)",
+        "清册.yml:11: records: Z001-WS·2015-D10-AAA-0009 is not a filed record of this archive (expected the 档号 "
+        "of a filed record)",
+        "清册.yml:12: records: Z001-WS·2015-D10-AAA-0001: title 别的题名 is not the record's (expected 二〇一五年集中学习)",
+    ]
+
+
+@pytest.mark.parametrize("part", ["number", "date", "unit", "opinion", "approved_by", "approval", "supervisors",
+                                  "records"])
+def test_dispose_refuses_a_list_missing_a_part(appraised, part):
+    from filing_archive.disposal import PARTS
+
+    text = "".join(line for line in LIST.splitlines(keepends=True)
+                   if not line.startswith(part + ":") and not (part == "records" and line.startswith("  - ")))
+    assert refused(appraised, text) == [f"清册.yml:1: {part}: missing (expected {PARTS[part]})"]
+
+
+def test_dispose_refuses_placeholders_one_supervisor_and_the_same_one_twice(appraised):
+    text = LIST.replace("approved_by: 赵局长", "approved_by: 待定").replace("[钱监销, 孙监销]", "[钱监销, 钱监销]")
+    assert refused(appraised, text) == [
+        "清册.yml:5: approved_by: got placeholder text '待定' (expected who approved the destruction)",
+        "清册.yml:7: supervisors: one person twice (钱监销) (expected two 监销人: a list of two different names)",
+    ]
+    assert refused(appraised, LIST.replace("[钱监销, 孙监销]", "[钱监销]")) == [
+        "清册.yml:7: supervisors: got ['钱监销'] (expected two 监销人: a list of two different names)",
+    ]

@@ -97,8 +97,21 @@ def _print_result(result: filing.Result) -> None:
             print(f"{outcome.path}: 已撤出 withdrawn {outcome.archive_no}")
             print("  文件与摘要保留，不再发布 / the file and its digest are kept; it is no longer published")
             print(f"  {LOG_FILE} 保留撤出记录 / keeps the withdrawal for good")
+        elif outcome.action == "destroyed":
+            print(f"{outcome.path}: 已销毁 destroyed {outcome.archive_no} by {outcome.note}")
+            for removed in outcome.removed:
+                print(f"  已删除 removed {removed}")
     for problem in result.problems:
         print(problem)
+
+
+def cmd_dispose(args: argparse.Namespace) -> int:
+    from . import disposal
+
+    root = find_root(Path(args.root).resolve())
+    result = disposal.dispose(root, args.list, by=args.by, checked_by=args.checked_by)
+    _print_result(result)
+    return EXIT_PROBLEMS if result.problems.errors else EXIT_OK
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -344,6 +357,19 @@ def build_parser() -> argparse.ArgumentParser:
     appraise.add_argument("--as-of", required=True, metavar="YYYY-MM-DD", help="the day of the appraisal")
     appraise.add_argument("--xlsx", metavar="FILE", help="write the 鉴定表 here (.xlsx)")
     appraise.set_defaults(func=cmd_appraise)
+
+    dispose = sub.add_parser(
+        "dispose",
+        help="销毁 / destroy the records a 销毁清册 lists, and file the 清册 永久",
+        description="Check the 销毁清册 (number, date, unit, opinion, approved_by, approval, two supervisors, "
+        "records with 档号 and title) and every record it lists (filed, not 永久, term run out by the date); "
+        "then file the 清册 as a record of its own, log a destroy entry per record, and delete each record "
+        "with its translations and attachments. The catalogue keeps each line with 备注 已销毁.",
+    )
+    dispose.add_argument("list", metavar="清册.yml", help="the 销毁清册 (YAML)")
+    dispose.add_argument("--by", help="整理人 of the 清册's filing (default: as archive file)")
+    dispose.add_argument("--checked-by", help="检查人 of the 清册's filing (default: the first 监销人)")
+    dispose.set_defaults(func=cmd_dispose)
 
     verify_ = sub.add_parser(
         "verify",

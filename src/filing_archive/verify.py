@@ -115,6 +115,8 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
                 add(MANIFEST_FILE, manifest.lines[rel], "",
                     f"{rel} was withdrawn ({LOG_FILE} line {state.line}) but is still listed: "
                     f"re-run archive withdraw {rel} to finish")
+            if state.withdrawal and state.withdrawal.destroyed_by:
+                findings.extend(destruction_findings(root, state, states))
             continue
         for path, (sha256, sm3) in state.files().items():
             expected[path] = sha256
@@ -222,6 +224,27 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
         "log_entries": log.count, "log_head": log.head, "log_intact": log.intact, "git": committed_note,
     }
     return findings, summary
+
+
+def destruction_findings(root: Path, state: RecordHistory, states: dict[str, RecordHistory]) -> list[Problem]:
+    """A destroyed record is accepted only with its destroy entry and its 清册: a filed record (its
+    digest checked like any other) that lists the record's 档号."""
+    w = state.withdrawal
+    assert w is not None
+    lst = states.get(w.list_path)
+    where = (LOG_FILE, state.line, "list_path")
+    if lst is None or lst.withdrawn or lst.archive_no != w.list_archive_no:
+        return [Problem(*where, f"{state.archive_no} was destroyed by {w.destroyed_by}, but its 清册 {w.list_path} "
+                                f"is not a filed record with 档号 {w.list_archive_no} (expected the 清册 filed "
+                                f"before the destruction)")]
+    try:
+        text = (Path(root) / w.list_path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []  # missing or unreadable: reported as the filed 清册's own finding
+    if state.archive_no not in text:
+        return [Problem(*where, f"{state.archive_no} was destroyed by {w.destroyed_by}, but the 清册 {w.list_path} "
+                                f"does not list it (expected its 档号 in the 清册)")]
+    return []
 
 
 def _manifest_line(name: str, manifest: Manifest, path: str, digest: str, state: RecordHistory) -> list[Problem]:
