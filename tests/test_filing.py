@@ -708,7 +708,7 @@ def test_new_slug_is_safe_for_any_title(project):
 @pytest.mark.parametrize("args, message", [
     (["memo", "--unit", "AAA"], "archive: unknown type memo (expected plan 方案 | study 学习记录 | briefing 简报 | "
                                 "summary 总结 | report 专题汇报 | analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | "
-                                "duty 述职报告 | notice 通报)"),
+                                "duty 述职报告 | notice 通报 | disposal 销毁清册)"),
     (["study", "--unit", "ZZZ"], "archive: unknown unit ZZZ (expected one of AAA, BBB)"),
     (["study", "--unit", "AAA", "--date", "2026-12-01"],
      "archive: --date 2026-12-01 is after today 2026-11-30 (a record is dated when it was written)"),

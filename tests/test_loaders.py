@@ -486,7 +486,7 @@ def test_long_values_are_cut_in_messages(project):
     project.write(PATH, front(type="t" * 3000))
     assert messages(project) == [
         f"{PATH}:3: type: expected plan 方案 | study 学习记录 | briefing 简报 | summary 总结 | report 专题汇报 | "
-        f"analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | duty 述职报告 | notice 通报, got {'t' * 80}… "
+        f"analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | duty 述职报告 | notice 通报 | disposal 销毁清册, got {'t' * 80}… "
         f"(3,000 characters)"
     ]
 
