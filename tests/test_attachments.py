@@ -330,13 +330,19 @@ def test_file_refuses_a_record_whose_attachment_is_refused(project):
     assert not (project.root / "filing-log.jsonl").exists()
 
 
-def test_withdraw_removes_the_attachments_and_their_manifest_lines(filed):
-    result = filed.archive("withdraw", R, "--reason", "保管期满销毁", "--approval", "销毁审批〔2026〕2号", env=AUTHOR)
+def test_withdraw_keeps_the_attachments_and_their_manifest_lines(filed):
+    manifests = [(filed.root / n).read_text() for n in ("manifest-sha256.txt", "manifest-sm3.txt")]
+    result = filed.archive("withdraw", R, "--reason", "重复归档", "--approval", "撤出审批〔2026〕2号",
+                           "--approver", "赵批准", env=AUTHOR)
     assert result.returncode == 0, result.stdout
-    assert not (filed.root / F).exists()
-    assert (filed.root / "manifest-sha256.txt").read_text() == ""
-    assert (filed.root / "manifest-sm3.txt").read_text() == ""
+    assert sorted(p.name for p in (filed.root / F).iterdir()) == sorted(
+        line.rsplit("/", 1)[1] for line in manifests[0].splitlines() if f"{F}/" in line)
+    assert [(filed.root / n).read_text() for n in ("manifest-sha256.txt", "manifest-sm3.txt")] == manifests
     assert filed.archive("verify").returncode == 0
+    # The kept attachments are evidence too: one removed is a finding.
+    victim = next((filed.root / F).iterdir())
+    victim.unlink()
+    assert f"{F}/{victim.name}: attachment: missing" in filed.archive("verify").stdout
 
 
 # --- SM3 -----------------------------------------------------------------------------------------

@@ -353,7 +353,7 @@ cadence:
         "archive.yml:17: cadence[0].applies_to[1]: not a unit or unit kind of archive.yml (expected a unit code or name, "
         "or a kind: town 乡镇 | school 学校 | kindergarten 幼儿园 | bureau 局 | community 社区 | clinic 卫生院; got XYZ)",
         "archive.yml:18: cadence[0].type: expected plan 方案 | study 学习记录 | briefing 简报 | summary 总结 | report 专题汇报 | "
-        "analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | duty 述职报告 | notice 通报, got stduy; did you mean study?",
+        "analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | duty 述职报告 | notice 通报 | disposal 销毁清册, got stduy; did you mean study?",
         "archive.yml:19: cadence[0].where.form: expected 集中学习 | 个人自学 | 专题研讨 | 专题讲座 | 主题党日 | 网络学习, got 开会",
         "archive.yml:19: cadence[0].where.hours: expected a number, got many",
         "archive.yml:19: cadence[0].where.titel: not a field a rule can filter on (expected one of status, secrecy, "

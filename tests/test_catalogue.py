@@ -51,8 +51,8 @@ def write_and_file(proj: Project) -> None:
     a2 = proj.root / "docs/archive/AAA/2025/a2.md"
     a2.write_text(a2.read_text(encoding="utf-8") + "\n（补充落款）甲镇党委\n", encoding="utf-8")
     assert not amend_record(proj.root, str(a2), "补充落款").problems
-    assert not withdraw_record(proj.root, str(proj.root / "docs/archive/AAA/2025/a5.md"), "保管期满销毁",
-                               "销毁审批〔2026〕1号").problems
+    assert not withdraw_record(proj.root, str(proj.root / "docs/archive/AAA/2025/a5.md"), "重复归档",
+                               "撤出审批〔2026〕1号", "赵批准").problems
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +64,8 @@ def catalogue_site(tmp_path_factory) -> Path:
     return proj.site
 
 
-WITHDRAWN = f"已撤出 {datetime.now(UTC).date().isoformat()}：保管期满销毁（批准：销毁审批〔2026〕1号）"
+WITHDRAWN = (f"已撤出 {datetime.now(UTC).date().isoformat()}：重复归档（批准：赵批准，撤出审批〔2026〕1号；"
+             "文件保留，不发布）")
 AMENDED = "归档后修改 1 次（见备考表）"
 JIA, YI = "甲镇党委", "乙中学党支部"
 # The 2025 catalogues, written out by hand: (cover lines, rows); the columns are DA/T 22's, 页数 from

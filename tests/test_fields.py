@@ -21,7 +21,7 @@ def test_every_field_names_a_declared_kind_and_says_what_it_expects(project: Pro
     assert {name: kind_of(spec).expected(spec, registry) for name, spec in FIELDS.items()} == {
         "title": "text",
         "type": "plan 方案 | study 学习记录 | briefing 简报 | summary 总结 | report 专题汇报 | analysis 分析研判 | "
-                "opinion 舆情信息 | minutes 纪要 | duty 述职报告 | notice 通报",
+                "opinion 舆情信息 | minutes 纪要 | duty 述职报告 | notice 通报 | disposal 销毁清册",
         "unit": "a unit code from archive.yml such as AAA, BBB",
         "date": "a date YYYY-MM-DD",
         "status": "draft 草稿 | published 已发布（待归档） | filed 已归档",

@@ -245,45 +245,90 @@ def test_amend_refuses_what_is_not_an_amendment(filed):
 
 
 # --- archive withdraw -----------------------------------------------------------------------
-def test_withdraw_removes_the_file_keeps_the_log_and_the_number(filed):
+WITHDRAW = ("--reason", "重复归档", "--approval", "撤出审批〔2026〕2号", "--approver", "赵批准")
+
+
+def test_withdraw_keeps_the_file_and_its_digest_and_the_number(filed):
     filed.write("docs/archive/AAA/2025/b.en.md", "---\ntitle: April study\n---\nText.\n")
-    result = filed.archive("withdraw", B, "--reason", "保管期满销毁", "--approval", "销毁审批〔2026〕2号", env=AUTHOR)
+    before = sha(filed.root / B)
+    manifest = (filed.root / "manifest-sha256.txt").read_text("utf-8")
+    result = filed.archive("withdraw", B, *WITHDRAW, env=AUTHOR)
     assert result.returncode == 0, result.stdout
     assert result.stdout.splitlines() == [
         f"{B}: 已撤出 withdrawn Z001-WS·2025-Y-AAA-0003",
-        f"  已删除 removed {B}",
-        "  已删除 removed docs/archive/AAA/2025/b.en.md",
-        "  已从 manifest-sha256.txt 删去 / removed from the manifest",
+        "  文件与摘要保留，不再发布 / the file and its digest are kept; it is no longer published",
         "  filing-log.jsonl 保留撤出记录 / keeps the withdrawal for good",
     ]
-    assert not (filed.root / B).exists() and not (filed.root / "docs/archive/AAA/2025/b.en.md").exists()
-    assert B not in (filed.root / "manifest-sha256.txt").read_text("utf-8")
+    # Nothing is deleted or rewritten: the record, its translation and its manifest line stay.
+    assert sha(filed.root / B) == before and (filed.root / "docs/archive/AAA/2025/b.en.md").exists()
+    assert (filed.root / "manifest-sha256.txt").read_text("utf-8") == manifest
     last = log_entries(filed)[-1]
-    assert {k: last[k] for k in ("action", "path", "archive_no", "reason", "approval", "title", "date")} == {
-        "action": "withdraw", "path": B, "archive_no": "Z001-WS·2025-Y-AAA-0003", "reason": "保管期满销毁",
-        "approval": "销毁审批〔2026〕2号", "title": "四月集中学习", "date": "2025-04-02",
+    assert {k: last[k] for k in ("action", "path", "archive_no", "digest", "reason", "approval", "approver", "title",
+                                 "date", "kept")} == {
+        "action": "withdraw", "path": B, "archive_no": "Z001-WS·2025-Y-AAA-0003", "digest": before,
+        "reason": "重复归档", "approval": "撤出审批〔2026〕2号", "approver": "赵批准", "title": "四月集中学习",
+        "date": "2025-04-02", "kept": True,
     }
     verify = filed.archive("verify")
     assert verify.returncode == 0, verify.stdout  # not missing, and 0003 still counts: no 漏号
     assert "已归档 filed: 3; 已撤出 withdrawn: 1" in verify.stdout
     [entry] = withdrawn_entries(filed.root)
-    assert (entry.path, entry.archive_no, entry.title, entry.reason, entry.approval, entry.record_date) == (
-        B, "Z001-WS·2025-Y-AAA-0003", "四月集中学习", "保管期满销毁", "销毁审批〔2026〕2号", date(2025, 4, 2)
+    assert (entry.path, entry.archive_no, entry.title, entry.reason, entry.approval, entry.approver,
+            entry.record_date, entry.kept) == (
+        B, "Z001-WS·2025-Y-AAA-0003", "四月集中学习", "重复归档", "撤出审批〔2026〕2号", "赵批准", date(2025, 4, 2), True
     )
     assert record_history(filed.root)[B].withdrawn
+    # The kept file is evidence: changing it is a verify finding, and it cannot be filed again.
+    text = (filed.root / B).read_text("utf-8")
+    (filed.root / B).write_text(text + "改动\n", "utf-8")
+    assert f"{B}:6: status: changed after filing: use archive amend" in filed.archive("verify").stdout
+    (filed.root / B).write_text(text, "utf-8")
+    refiled = file_(filed, B)
+    assert refiled.returncode == 1
+    assert (f"{B}:6: status: withdrawn as Z001-WS·2025-Y-AAA-0003 (filing-log.jsonl line 5): its file is kept "
+            "unchanged as the evidence of the withdrawal; file a corrected record under a new file name"
+            ) in refiled.stdout
     # The number of a withdrawn record is never given again.
     filed.record("AAA/2025/e.md", **paged(date="2025-08-01"))
     assert "as Z001-WS·2025-Y-AAA-0004 " in file_(filed, "docs/archive/AAA/2025/e.md").stdout
-    again = filed.archive("withdraw", B, "--reason", "保管期满销毁", "--approval", "销毁审批〔2026〕2号")
+    again = filed.archive("withdraw", B, *WITHDRAW)
     assert again.returncode == 0
     assert again.stdout == (f"{B}: Z001-WS·2025-Y-AAA-0003: already withdrawn (filing-log.jsonl line 5): "
                             "nothing to do\n")
 
 
+def test_a_withdrawal_of_the_old_kind_still_verifies(filed):
+    """Logs written before issue 15 withdrew by deleting the file and its manifest line: still valid."""
+    lines = log_lines(filed)
+    entry = {"seq": len(lines) + 1, "time": "2026-01-05T08:00:00Z", "action": "withdraw", "path": B,
+             "archive_no": "Z001-WS·2025-Y-AAA-0003", "digest": sha(filed.root / B), "reason": "保管期满销毁",
+             "approval": "销毁审批〔2026〕2号", "author": "王整理",
+             "prev": hashlib.sha256(lines[-1].rstrip("\n").encode("utf-8")).hexdigest()}
+    write_log_lines(filed, [*lines, json.dumps(entry, ensure_ascii=False) + "\n"])
+    for name in ("manifest-sha256.txt", "manifest-sm3.txt"):
+        manifest = filed.root / name
+        manifest.write_text("".join(x for x in manifest.read_text().splitlines(keepends=True) if B not in x))
+    (filed.root / B).unlink()
+    verify = filed.archive("verify")
+    assert verify.returncode == 0, verify.stdout
+    assert "已归档 filed: 3; 已撤出 withdrawn: 1" in verify.stdout
+
+
 def test_withdraw_refusals(filed):
-    assert filed.archive("withdraw", A, "--reason", "x").returncode == 2  # --approval is required
+    assert filed.archive("withdraw", A, "--reason", "x", "--approval", "y").returncode == 2  # --approver is required
+    for option, value, message in (
+        ("--approver", "  ", "--approver: blank (expected the name of the person who approved)"),
+        ("--approver", "待定", "--approver: placeholder text '待定' (expected the name of the person who approved)"),
+        ("--approval", "xxx", "--approval: placeholder text 'xxx' (expected the 审批 reference, e.g. "
+                              "撤出审批〔2026〕2号)"),
+        ("--reason", "TODO", "--reason: placeholder text 'TODO' (expected why the filing was an error)"),
+    ):
+        given = dict(zip(WITHDRAW[::2], WITHDRAW[1::2], strict=True)) | {option: value}
+        result = filed.archive("withdraw", A, *[x for pair in given.items() for x in pair])
+        assert (result.returncode, result.stderr.strip().splitlines()[-1]) == (2, f"archive: {message}"), result
+    assert len(log_entries(filed)) == 4  # nothing written
     filed.record("AAA/2025/e.md", **paged(date="2025-08-01"))
-    result = filed.archive("withdraw", "docs/archive/AAA/2025/e.md", "--reason", "x", "--approval", "y")
+    result = filed.archive("withdraw", "docs/archive/AAA/2025/e.md", *WITHDRAW)
     assert result.returncode == 1
     assert result.stdout == ("docs/archive/AAA/2025/e.md: is not filed (no entry in filing-log.jsonl): only a "
                              "filed record is withdrawn; a draft or published record can simply be deleted\n")
@@ -294,7 +339,7 @@ def test_withdraw_refuses_a_plan_that_records_belong_to(project):
     project.record("AAA/2025/p.md", **paged(type="plan", form=None, date="2025-01-10", title="方案"))
     project.record("AAA/2025/s.md", **paged(plan="p", stage="宣传动员"))
     assert file_(project, "docs/archive/AAA/2025/p.md").returncode == 0
-    result = project.archive("withdraw", "docs/archive/AAA/2025/p.md", "--reason", "x", "--approval", "y")
+    result = project.archive("withdraw", "docs/archive/AAA/2025/p.md", *WITHDRAW)
     assert result.returncode == 1
     assert result.stdout == ("docs/archive/AAA/2025/p.md: records belong to this plan (docs/archive/AAA/2025/s.md): "
                              "withdraw or re-assign them first\n")
@@ -663,7 +708,7 @@ def test_new_slug_is_safe_for_any_title(project):
 @pytest.mark.parametrize("args, message", [
     (["memo", "--unit", "AAA"], "archive: unknown type memo (expected plan 方案 | study 学习记录 | briefing 简报 | "
                                 "summary 总结 | report 专题汇报 | analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | "
-                                "duty 述职报告 | notice 通报)"),
+                                "duty 述职报告 | notice 通报 | disposal 销毁清册)"),
     (["study", "--unit", "ZZZ"], "archive: unknown unit ZZZ (expected one of AAA, BBB)"),
     (["study", "--unit", "AAA", "--date", "2026-12-01"],
      "archive: --date 2026-12-01 is after today 2026-11-30 (a record is dated when it was written)"),

@@ -429,7 +429,7 @@ def test_placeholders_fail_check_until_filled(project):
     assert check.stdout.splitlines()[:2] == [
         f"{path}:3: type: placeholder left by archive import: fill it in (expected plan 方案 | study 学习记录 | "
         "briefing 简报 | summary 总结 | report 专题汇报 | analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | "
-        "duty 述职报告 | notice 通报)",
+        "duty 述职报告 | notice 通报 | disposal 销毁清册)",
         f"{path}:5: date: placeholder left by archive import: fill it in (expected a date YYYY-MM-DD)",
     ]
     filled = text.replace("待填写：文种", "会议纪要").replace("待填写：成文日期 YYYY-MM-DD", "2025-03-12")

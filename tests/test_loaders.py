@@ -185,7 +185,8 @@ def test_every_command_reports_a_control_character_without_a_traceback(broken_fi
             f"nothing imported") in imported.stdout.splitlines()
     build = project.build()
     assert build.returncode == 1 and f"ERROR   -  {message}" in build.stderr.splitlines()
-    withdraw = project.archive("withdraw", "docs/archive/AAA/2025/a.md", "--reason", "销毁", "--approval", "审批1号")
+    withdraw = project.archive("withdraw", "docs/archive/AAA/2025/a.md", "--reason", "重复归档", "--approval", "审批1号",
+                               "--approver", "赵批准")
     assert withdraw.returncode == 0 and "已撤出 withdrawn Z001-WS·2025-D10-AAA-0001" in withdraw.stdout
     for result in (check, verify, file_, amend, new, imported, build, withdraw):
         no_traceback(result)
@@ -485,7 +486,7 @@ def test_long_values_are_cut_in_messages(project):
     project.write(PATH, front(type="t" * 3000))
     assert messages(project) == [
         f"{PATH}:3: type: expected plan 方案 | study 学习记录 | briefing 简报 | summary 总结 | report 专题汇报 | "
-        f"analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | duty 述职报告 | notice 通报, got {'t' * 80}… "
+        f"analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | duty 述职报告 | notice 通报 | disposal 销毁清册, got {'t' * 80}… "
         f"(3,000 characters)"
     ]
 

@@ -27,7 +27,8 @@ PLAN_STAGES = """
 HOSTILE_SCRIPT = "<script>alert(1)</script>"
 HOSTILE_IMG = '"><img src=x onerror=alert(1)>'
 HOSTILE_FORMULA = '=HYPERLINK("http://x","点我")'
-WITHDRAWN = f"已撤出 {datetime.now(UTC).date().isoformat()}：保管期满销毁（批准：销毁审批〔2025〕1号）"
+WITHDRAWN = (f"已撤出 {datetime.now(UTC).date().isoformat()}：重复归档（批准：赵批准，撤出审批〔2025〕1号；"
+             "文件保留，不发布）")
 
 
 def stage(name: str) -> dict:
@@ -59,7 +60,7 @@ def file_fixture(proj: Project) -> None:
     a5.write_text(a5.read_text(encoding="utf-8") + "\n（补充落款）甲镇党委\n", encoding="utf-8")
     assert not amend_record(proj.root, str(a5), "补充落款").problems
     a11 = str(proj.root / "docs/archive/AAA/2025/a11.md")
-    assert not withdraw_record(proj.root, a11, "保管期满销毁", "销毁审批〔2025〕1号").problems
+    assert not withdraw_record(proj.root, a11, "重复归档", "撤出审批〔2025〕1号", "赵批准").problems
 
 
 def write_fixture(proj: Project) -> None:

@@ -43,7 +43,7 @@ def test_status_defaults_to_draft(project):
     "field, expected",
     [
         ("title", "required field is missing (expected text)"),
-        ("type", "required field is missing (expected plan 方案 | study 学习记录 | briefing 简报 | summary 总结 | report 专题汇报 | analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | duty 述职报告 | notice 通报)"),
+        ("type", "required field is missing (expected plan 方案 | study 学习记录 | briefing 简报 | summary 总结 | report 专题汇报 | analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | duty 述职报告 | notice 通报 | disposal 销毁清册)"),
         ("unit", "required field is missing (expected a unit code from archive.yml such as AAA, BBB)"),
         ("date", "required field is missing (expected a date YYYY-MM-DD)"),
     ],
@@ -70,7 +70,7 @@ def test_chinese_labels_are_aliases(project):
 def test_unknown_type(project):
     assert check_one(project, type="memo") == [
         f"{PATH}:3: type: expected plan 方案 | study 学习记录 | briefing 简报 | summary 总结 | report 专题汇报 | "
-        "analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | duty 述职报告 | notice 通报, got memo"
+        "analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | duty 述职报告 | notice 通报 | disposal 销毁清册, got memo"
     ]
 
 
@@ -78,7 +78,7 @@ def test_near_miss_type_is_a_warning_with_did_you_mean(project):
     assert check_one(project, type="stduy") == [
         f"{PATH}:3: warning: type: unknown value stduy; did you mean study? (read as study; expected plan 方案 | "
         "study 学习记录 | briefing 简报 | summary 总结 | report 专题汇报 | analysis 分析研判 | opinion 舆情信息 | "
-        "minutes 纪要 | duty 述职报告 | notice 通报)"
+        "minutes 纪要 | duty 述职报告 | notice 通报 | disposal 销毁清册)"
     ]
 
 

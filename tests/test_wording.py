@@ -108,7 +108,7 @@ def test_unknown_type_names_纪要(project):
     project.record("AAA/2025/rec.md", **minimal(type="memo"))
     assert messages(project) == [
         "docs/archive/AAA/2025/rec.md:3: type: expected plan 方案 | study 学习记录 | briefing 简报 | summary 总结 | "
-        "report 专题汇报 | analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | duty 述职报告 | notice 通报, got memo"
+        "report 专题汇报 | analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | duty 述职报告 | notice 通报 | disposal 销毁清册, got memo"
     ]
 
 

@@ -92,6 +92,10 @@ def remark(history: RecordHistory | None) -> str:
         return ""
     if history.withdrawal:
         w = history.withdrawal
+        if w.destroyed_by:
+            return f"已销毁 {w.date.isoformat()}（{w.destroyed_by}，{w.list_archive_no}）"
+        if w.kept:  # withdrawn since issue 15: the file stays in the archive, off the site
+            return f"已撤出 {w.date.isoformat()}：{w.reason}（批准：{w.approver}，{w.approval}；文件保留，不发布）"
         return f"已撤出 {w.date.isoformat()}：{w.reason}（批准：{w.approval}）"
     if history.amendments:
         return f"归档后修改 {len(history.amendments)} 次（见备考表）"

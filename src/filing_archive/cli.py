@@ -94,15 +94,24 @@ def _print_result(result: filing.Result) -> None:
             print(f"{outcome.path}: 已记录修改 amended {outcome.archive_no}: "
                   f"sha256 {short(outcome.previous_digest)} -> {digest}")
         elif outcome.action == "withdrawn":
-            note = f" ({outcome.note})" if outcome.note else ""
-            print(f"{outcome.path}: 已撤出 withdrawn {outcome.archive_no}{note}")
+            print(f"{outcome.path}: 已撤出 withdrawn {outcome.archive_no}")
+            print("  文件与摘要保留，不再发布 / the file and its digest are kept; it is no longer published")
+            print(f"  {LOG_FILE} 保留撤出记录 / keeps the withdrawal for good")
+        elif outcome.action == "destroyed":
+            print(f"{outcome.path}: 已销毁 destroyed {outcome.archive_no} by {outcome.note}")
             for removed in outcome.removed:
                 print(f"  已删除 removed {removed}")
-            if outcome.manifest_removed:
-                print(f"  已从 {MANIFEST_FILE} 删去 / removed from the manifest")
-            print(f"  {LOG_FILE} 保留撤出记录 / keeps the withdrawal for good")
     for problem in result.problems:
         print(problem)
+
+
+def cmd_dispose(args: argparse.Namespace) -> int:
+    from . import disposal
+
+    root = find_root(Path(args.root).resolve())
+    result = disposal.dispose(root, args.list, by=args.by, checked_by=args.checked_by)
+    _print_result(result)
+    return EXIT_PROBLEMS if result.problems.errors else EXIT_OK
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -138,7 +147,7 @@ def cmd_amend(args: argparse.Namespace) -> int:
 
 def cmd_withdraw(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
-    result = filing.withdraw_record(root, args.path, args.reason, args.approval)
+    result = filing.withdraw_record(root, args.path, args.reason, args.approval, args.approver)
     _print_result(result)
     return EXIT_PROBLEMS if result.problems.errors else EXIT_OK
 
@@ -197,6 +206,34 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"结论 result: {len(report.findings)} 个问题 findings")
     return EXIT_PROBLEMS
+
+
+def _day(option: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option}: expected a real date YYYY-MM-DD, got {text}") from None
+
+
+def cmd_appraise(args: argparse.Namespace) -> int:
+    from . import appraisal, storage
+    from .fixity import record_history
+
+    root = find_root(Path(args.root).resolve())
+    as_of = _day("--as-of", args.as_of)
+    archive = load_archive(root, bodies=False)
+    classes = appraisal.due_records(archive, record_history(root), as_of)
+    total = sum(len(rows) for rows in classes.values())
+    print(f"档案鉴定 / appraisal as of {as_of}: {total} 件保管期满 records whose term has run out")
+    for cls, rows in classes.items():
+        print(f"{cls} ({rows[0].retention}, 期满 term ended {rows[0].term_end}): {len(rows)} 件")
+        for row in rows:
+            print(f"  {row.archive_no}  {row.title}  ({row.path})")
+    if args.xlsx:
+        out = Path(args.xlsx)
+        storage.atomic_write(out, appraisal.appraisal_xlsx(classes, as_of))
+        print(f"鉴定表 written: {out}")
+    return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -298,15 +335,41 @@ def build_parser() -> argparse.ArgumentParser:
 
     withdraw = sub.add_parser(
         "withdraw",
-        help="撤出 / take a filed record out of publication (销毁 with approval)",
-        description="Take a filed record out of publication: append a withdraw entry to filing-log.jsonl "
-        "(kept for good), remove its manifest line, delete the record file and its translations (and say so). "
-        "Its 档号 is never given again; the catalogue's 备注 records the withdrawal.",
+        help="撤出 / take a record filed in error out of publication (with approval; the file is kept)",
+        description="Take a record filed in error out of publication: append a withdraw entry to "
+        "filing-log.jsonl (kept for good) with the reason, the approval and the approver. The file, its "
+        "attachments and its manifest lines are kept unchanged; the site no longer shows it. Its 档号 is never "
+        "given again; the catalogue's 备注 records the withdrawal.",
     )
     withdraw.add_argument("path", metavar="PATH", help="the filed record")
-    withdraw.add_argument("--reason", required=True, help="撤出原因, e.g. 保管期满销毁")
-    withdraw.add_argument("--approval", required=True, help="审批: the approval reference, e.g. 销毁审批〔2026〕2号")
+    withdraw.add_argument("--reason", required=True, help="撤出原因, e.g. 误归档：重复归档")
+    withdraw.add_argument("--approval", required=True, help="审批: the approval reference, e.g. 撤出审批〔2026〕2号")
+    withdraw.add_argument("--approver", required=True, help="批准人: who approved the withdrawal")
     withdraw.set_defaults(func=cmd_withdraw)
+
+    appraise = sub.add_parser(
+        "appraise",
+        help="鉴定 / list the filed 定期 records whose term has run out, per class (and a 鉴定表 XLSX)",
+        description="The filed 30年 and 10年 records whose term has run out on --as-of: a term counts whole "
+        "years from the end of the record's year (a 10年 record of 2015 is due from 2026-01-01). Printed per "
+        "class; --xlsx writes the 鉴定表 with a column for the decision (销毁 or 延长).",
+    )
+    appraise.add_argument("--as-of", required=True, metavar="YYYY-MM-DD", help="the day of the appraisal")
+    appraise.add_argument("--xlsx", metavar="FILE", help="write the 鉴定表 here (.xlsx)")
+    appraise.set_defaults(func=cmd_appraise)
+
+    dispose = sub.add_parser(
+        "dispose",
+        help="销毁 / destroy the records a 销毁清册 lists, and file the 清册 永久",
+        description="Check the 销毁清册 (number, date, unit, opinion, approved_by, approval, two supervisors, "
+        "records with 档号 and title) and every record it lists (filed, not 永久, term run out by the date); "
+        "then file the 清册 as a record of its own, log a destroy entry per record, and delete each record "
+        "with its translations and attachments. The catalogue keeps each line with 备注 已销毁.",
+    )
+    dispose.add_argument("list", metavar="清册.yml", help="the 销毁清册 (YAML)")
+    dispose.add_argument("--by", help="整理人 of the 清册's filing (default: as archive file)")
+    dispose.add_argument("--checked-by", help="检查人 of the 清册's filing (default: the first 监销人)")
+    dispose.set_defaults(func=cmd_dispose)
 
     verify_ = sub.add_parser(
         "verify",

@@ -24,7 +24,7 @@ from pathlib import Path
 from . import storage
 from .archive import Archive, load_archive, translation_lang
 from .attachments import folder_of
-from .filing_details import filing_people, parse_pages, record_pages
+from .filing_details import filing_people, parse_pages, record_pages, required_text
 from .fixity import (
     LOG_FILE,
     MANIFEST_FILE,
@@ -297,6 +297,10 @@ def _prepare_one(
             result.outcomes.append(Outcome(rel, "already", state.archive_no, digest))
         return None
 
+    if state is not None and state.kept:
+        refuse(f"withdrawn as {state.archive_no} ({LOG_FILE} line {state.line}): its file is kept unchanged as "
+               "the evidence of the withdrawal; file a corrected record under a new file name")
+        return None
     if record.is_draft:
         refuse("a draft cannot be filed: set status: published when the record is final, then file it")
         return None
@@ -408,13 +412,16 @@ def amend_record(root: Path, path: str, reason: str, today: date | None = None) 
 
 
 # --- archive withdraw ------------------------------------------------------------------------
-def withdraw_record(root: Path, path: str, reason: str, approval: str, today: date | None = None) -> Result:
-    """Take a filed record out of publication: a log line (kept for good), its manifest line
-    removed, the file and its translations deleted. Re-running finishes an interrupted run."""
+def withdraw_record(root: Path, path: str, reason: str, approval: str, approver: str,
+                    today: date | None = None) -> Result:
+    """Take a record filed in error out of publication: a log line (kept for good) with the reason,
+    the approval and who approved. The file, its attachments and its manifest lines stay, unchanged:
+    they are the evidence of what was filed; the build leaves the record out and the catalogue's
+    备注 says it was withdrawn. (Destruction at the end of a term is ``archive dispose``.)"""
     root = Path(root).resolve()
-    reason, approval = (reason or "").strip(), (approval or "").strip()
-    if not reason or not approval:
-        raise UsageError("--reason and --approval are both required (the approval is the 审批 reference)")
+    reason = required_text("--reason", reason, "why the filing was an error")
+    approval = required_text("--approval", approval, "the 审批 reference, e.g. 撤出审批〔2026〕2号")
+    approver = required_text("--approver", approver, "the name of the person who approved")
     rel = project_path(root, path)
     result = Result()
     with archive_lock(root):
@@ -427,53 +434,29 @@ def withdraw_record(root: Path, path: str, reason: str, approval: str, today: da
             result.problems.error(rel, 0, "", "is not filed (no entry in filing-log.jsonl): only a filed record "
                                               "is withdrawn; a draft or published record can simply be deleted")
             return result
-        file = root / rel
-        if not state.withdrawn:
-            archive = load_archive(root, today)
-            record = next((r for r in archive.records if r.path == rel), None)
-            if record is not None:
-                users = [r.path for r in archive.records if r.plan == record.id and r.path != rel]
-                if users:
-                    result.problems.error(
-                        rel, 0, "", f"records belong to this plan ({', '.join(users[:3])}"
-                                    f"{' …' if len(users) > 3 else ''}): withdraw or re-assign them first",
-                    )
-                    return result
-            entry = {
-                "action": "withdraw", "path": rel, "archive_no": state.archive_no, "digest": state.digest,
-                "reason": reason, "approval": approval,
-                "title": record.title if record else state.title,
-                "unit": record.unit if record else "",
-                "date": record.date.isoformat() if record else None,
-                "doc_no": record.doc_no if record else None,
-                "retention": state.retention, "author": git_author(root),
-            }
-            append_log(root, log, entry)
-        removed: list[str] = []
-        manifest_removed = rel in manifest.sha256.digests
-        if manifest.replace(rel, {}):
-            manifest.write(root)
-        folder = root / folder_of(rel)
-        if file.exists():
-            removed.append(rel)
-            stem = file.name[: -len(".md")]
-            removed.extend(
-                p.relative_to(root).as_posix() for p in sorted(file.parent.glob(f"{stem}.*.md"))
-                if translation_lang(p.name)
-            )
-        if folder.is_dir() and not folder.is_symlink():  # its attachments go with it (the record last)
-            removed[:0] = [p.relative_to(root).as_posix() for p in sorted(folder.iterdir()) if p.is_file()]
-        for item in removed:
-            (root / item).unlink()
-        if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
-            folder.rmdir()
-        if removed:
-            storage.fsync_dir(file.parent)
-        if state.withdrawn and not removed and not manifest_removed:
-            action, note = "already", f"already withdrawn ({LOG_FILE} line {state.line}): nothing to do"
-        else:
-            action, note = "withdrawn", "finished an earlier withdrawal" if state.withdrawn else ""
-        result.outcomes.append(
-            Outcome(rel, action, state.archive_no, state.digest, removed, note, manifest_removed)
-        )
+        if state.withdrawn:
+            result.outcomes.append(Outcome(rel, "already", state.archive_no, state.digest,
+                                           note=f"already withdrawn ({LOG_FILE} line {state.line}): nothing to do"))
+            return result
+        archive = load_archive(root, today)
+        record = next((r for r in archive.records if r.path == rel), None)
+        if record is not None:
+            users = [r.path for r in archive.records if r.plan == record.id and r.path != rel]
+            if users:
+                result.problems.error(
+                    rel, 0, "", f"records belong to this plan ({', '.join(users[:3])}"
+                                f"{' …' if len(users) > 3 else ''}): withdraw or re-assign them first",
+                )
+                return result
+        entry = {
+            "action": "withdraw", "path": rel, "archive_no": state.archive_no, "digest": state.digest,
+            "reason": reason, "approval": approval, "approver": approver,
+            "title": record.title if record else state.title,
+            "unit": record.unit if record else "",
+            "date": record.date.isoformat() if record else None,
+            "doc_no": record.doc_no if record else None,
+            "retention": state.retention, "kept": True, "author": git_author(root),
+        }
+        append_log(root, log, entry)
+        result.outcomes.append(Outcome(rel, "withdrawn", state.archive_no, state.digest))
     return result

@@ -64,6 +64,38 @@ def _name(option: str, value: str) -> str:
     return value.strip()
 
 
+# Text that stands for no answer: what a form filled in to get past it says.
+PLACEHOLDER_WORDS = frozenset({
+    "todo", "tbd", "tba", "n/a", "na", "none", "null", "nil", "test", "xxx", "无", "暂无", "待定", "待填", "待填写",
+    "略", "同上", "不详", "未知", "测试", "某某", "某人", "审批", "批准", "approval", "approver", "name", "reason",
+})
+
+
+def placeholder_problem(value: str | None) -> str | None:
+    """Why ``value`` is no real answer (blank, one character, one character repeated, a stand-in
+    word such as 待定 or TODO), or None."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).casefold()
+    if not text:
+        return "blank"
+    if len(set(text)) == 1 or text in PLACEHOLDER_WORDS or text.startswith("待填写"):
+        return f"placeholder text {value.strip()!r}"
+    return None
+
+
+def required_text(option: str, value: str | None, expected: str) -> str:
+    """A required option's text, refused when blank or a placeholder (a ``UsageError`` says what to give)."""
+    problem = placeholder_problem(value)
+    if problem:
+        raise UsageError(f"{option}: {problem} (expected {expected})")
+    if not one_line(value or ""):
+        raise UsageError(f"{option}: expected one line without control characters (expected {expected})")
+    marking = marking_in(value or "")
+    if marking:
+        raise UsageError(f"{option}: the value is marked {marking}: secret material must never be stored in "
+                         "this archive")
+    return (value or "").strip()
+
+
 def filing_people(root: Path, registry: Registry, by: str | None, checked_by: str | None,
                   checked_on: str | None = None, note: str | None = None, today: date | None = None) -> FilingPeople:
     """The 整理人 and 检查人 this run records, checked; a ``UsageError`` says what to give."""

@@ -4,7 +4,8 @@ Two files at the project root hold the evidence an auditor checks:
 
 ``manifest-sha256.txt``
     BagIt style (RFC 8493): one ``<sha256 hex>  <path>`` line per filed record, paths relative
-    to the root in posix form, sorted. A withdrawn record's line is removed (the log keeps it).
+    to the root in posix form, sorted. A record withdrawn with ``kept`` keeps its lines (and its file);
+    one withdrawn before (no ``kept``) lost them with its file.
 ``filing-log.jsonl``
     Append-only, one JSON object per line: ``seq``, ``time`` (UTC), ``action`` (file, amend,
     withdraw), ``path``, ``archive_no``, ``digest`` and, by action, ``previous_digest``,
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -35,7 +36,7 @@ MANIFEST_FILE = "manifest-sha256.txt"
 SM3_MANIFEST_FILE = "manifest-sm3.txt"  # the same lines with SM3 (GB/T 32905), for files filed since SM3
 LOG_FILE = "filing-log.jsonl"
 ZERO_DIGEST = "0" * 64
-ACTIONS = ("file", "amend", "withdraw")
+ACTIONS = ("file", "amend", "withdraw", "destroy")
 MANIFEST_LINE_RE = re.compile(r"^(?P<digest>[0-9a-f]{64})[ \t]+(?P<path>\S.*)$")
 
 
@@ -263,6 +264,11 @@ class WithdrawnEntry:
     retention: str | None = None
     time: datetime | None = None
     line: int = 0  # its line in filing-log.jsonl
+    approver: str = ""
+    destroyed_by: str = ""  # destroyed: the 销毁清册's number
+    list_path: str = ""  # destroyed: the 清册's own record
+    list_archive_no: str = ""
+    kept: bool = False  # the file and its manifest lines stay (withdrawals since issue 15); before, deleted
 
 
 @dataclass
@@ -289,6 +295,11 @@ class RecordHistory:
     attachments: dict[str, str] = field(default_factory=dict)  # name in <stem>.files/ -> SHA-256
     sm3: str | None = None  # None: filed before SM3 was recorded
     attachments_sm3: dict[str, str] | None = None
+
+    @property
+    def kept(self) -> bool:
+        """Withdrawn with its file kept: the file, attachments and manifest lines must still agree."""
+        return self.withdrawn and self.withdrawal is not None and self.withdrawal.kept
 
     @property
     def filed_on(self) -> date | None:
@@ -396,9 +407,10 @@ def replay(log: FilingLog) -> tuple[dict[str, RecordHistory], list[Problem]]:
             state.line = entry.line
             if "attachments" in entry.data or "sm3" in entry.data:  # an amend since attachments and SM3
                 state.attachments, state.sm3, state.attachments_sm3 = _digests_of(entry, problem)
-        elif action == "withdraw":
+        elif action in ("withdraw", "destroy"):
             if not live:
-                problem(f"withdraws {rel}, which is not filed at that point of the log")
+                problem(f"{'withdraws' if action == 'withdraw' else 'destroys'} {rel}, which is not filed at "
+                        "that point of the log")
                 continue
             when = entry.time
             state.withdrawn = True
@@ -409,7 +421,14 @@ def replay(log: FilingLog) -> tuple[dict[str, RecordHistory], list[Problem]]:
                 approval=str(entry.get("approval") or ""), unit=str(entry.get("unit") or ""),
                 record_date=_date_of(entry.get("date")), doc_no=entry.get("doc_no"),
                 retention=entry.get("retention") or state.retention, time=when, line=entry.line,
+                approver=str(entry.get("approver") or ""), kept=entry.get("kept") is True,
             )
+            if action == "destroy":
+                state.withdrawal = replace(
+                    state.withdrawal, reason="已销毁", destroyed_by=str(entry.get("list") or ""),
+                    list_path=str(entry.get("list_path") or ""),
+                    list_archive_no=str(entry.get("list_archive_no") or ""),
+                )
     return states, problems
 
 

@@ -33,6 +33,7 @@ TYPE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "minutes": ("会议记录",),
     "duty": ("述职", "述责述廉"),
     "notice": (),
+    "disposal": (),
 }
 
 # Page chrome of Chinese web pages: whole lines, labelled lines, and blocks that run to the end.

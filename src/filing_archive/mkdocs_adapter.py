@@ -140,6 +140,7 @@ class ArchiveSite:
         self.site_files: list[GeneratedFile] = []
         self.git_dates: dict = {}
         self.history: dict = {}  # record path -> RecordHistory, from the filing log
+        self.unpublished: set[str] = set()  # records withdrawn with their file kept
         self.settings = Settings()
         self.present: dict[str, Presenter] = {}
         self.search_job: BackgroundIndex | None = None
@@ -183,6 +184,10 @@ class ArchiveSite:
             t.src_uri: (r, lang) for r in archive.records for lang, t in r.translations.items()
         }
         self.attachment_owners = {a.src_uri: r for r in archive.records for a in r.attachments}
+        # A record withdrawn with its file kept stays in the working tree as evidence, never on the
+        # site: not its page, translations, attachments, listings, search or compliance counts.
+        self.unpublished = {path for path, state in self.history.items() if state.withdrawn}
+        archive.records = [r for r in archive.records if r.path not in self.unpublished]
         # Drafts reach the indexes only in a preview (mkdocs serve), marked as drafts.
         self.index = ArchiveIndex(archive.published(include_drafts=self.serving), archive.registry)
         compliance = evaluate(archive, archive.today)
@@ -204,6 +209,9 @@ class ArchiveSite:
             if record is None:
                 if file.src_uri.startswith(records_folder) and not file.generated_by:
                     unchecked.append(file.src_uri)
+                continue
+            if record.path in self.unpublished:
+                file.inclusion = InclusionLevel.EXCLUDED
                 continue
             file.inclusion = InclusionLevel.DRAFT if record.is_draft else InclusionLevel.NOT_IN_NAV
         if unchecked:  # load_archive refuses these already: this only guards against the two disagreeing

@@ -67,6 +67,7 @@ TYPES = Vocabulary(
         Term("minutes", "纪要", "Minutes", aliases=("会议纪要",)),
         Term("duty", "述职报告", "Duty report"),
         Term("notice", "通报", "Notice"),
+        Term("disposal", "销毁清册", "Destruction list"),  # written by archive dispose
     ],
 )
 

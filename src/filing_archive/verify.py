@@ -110,11 +110,13 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
     expected_sm3: dict[str, str] = {}
     for rel, state in sorted(states.items()):
         in_manifest = manifest.digests.get(rel)
-        if state.withdrawn:
+        if state.withdrawn and not state.kept:
             if in_manifest is not None:
                 add(MANIFEST_FILE, manifest.lines[rel], "",
                     f"{rel} was withdrawn ({LOG_FILE} line {state.line}) but is still listed: "
                     f"re-run archive withdraw {rel} to finish")
+            if state.withdrawal and state.withdrawal.destroyed_by:
+                findings.extend(destruction_findings(root, state, states))
             continue
         for path, (sha256, sm3) in state.files().items():
             expected[path] = sha256
@@ -152,7 +154,7 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
     for rel in sorted(sm3_manifest.digests):
         if rel in expected_sm3 or (rel in manifest.digests and rel not in expected):
             continue  # agrees with the log, or its SHA-256 line is reported below
-        if not (rel in states and states[rel].withdrawn):
+        if not (rel in states and states[rel].withdrawn and not states[rel].kept):
             add(SM3_MANIFEST_FILE, sm3_manifest.lines[rel], "",
                 f"{rel} has no SM3 recorded in {LOG_FILE} (a line added by hand?)")
         else:
@@ -175,7 +177,7 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
 
     for rel, claim in sorted(claims_filed.items()):
         state = states.get(rel)
-        if state is not None and not state.withdrawn:
+        if state is not None and (not state.withdrawn or state.kept):
             continue
         if rel in manifest.digests:
             continue  # reported above as a manifest line without a log entry
@@ -222,6 +224,27 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
         "log_entries": log.count, "log_head": log.head, "log_intact": log.intact, "git": committed_note,
     }
     return findings, summary
+
+
+def destruction_findings(root: Path, state: RecordHistory, states: dict[str, RecordHistory]) -> list[Problem]:
+    """A destroyed record is accepted only with its destroy entry and its 清册: a filed record (its
+    digest checked like any other) that lists the record's 档号."""
+    w = state.withdrawal
+    assert w is not None
+    lst = states.get(w.list_path)
+    where = (LOG_FILE, state.line, "list_path")
+    if lst is None or lst.withdrawn or lst.archive_no != w.list_archive_no:
+        return [Problem(*where, f"{state.archive_no} was destroyed by {w.destroyed_by}, but its 清册 {w.list_path} "
+                                f"is not a filed record with 档号 {w.list_archive_no} (expected the 清册 filed "
+                                f"before the destruction)")]
+    try:
+        text = (Path(root) / w.list_path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []  # missing or unreadable: reported as the filed 清册's own finding
+    if state.archive_no not in text:
+        return [Problem(*where, f"{state.archive_no} was destroyed by {w.destroyed_by}, but the 清册 {w.list_path} "
+                                f"does not list it (expected its 档号 in the 清册)")]
+    return []
 
 
 def _manifest_line(name: str, manifest: Manifest, path: str, digest: str, state: RecordHistory) -> list[Problem]:
@@ -307,7 +330,7 @@ def verify(root: Path, today: date | None = None) -> VerifyReport:
     # A filed record that cannot even be read (a control character, an encoding): say why, beside
     # "changed after filing" (what no longer validates is for check and the build to say).
     readable = {r.path for r in archive.records + archive.broken}
-    unreadable = {rel for rel, s in states.items() if not s.withdrawn} - readable
+    unreadable = {rel for rel, s in states.items() if not s.withdrawn or s.kept} - readable
     findings += [p for p in archive.problems.errors if p.path in unreadable and (root / p.path).is_file()]
     findings = Problems(set(findings)).sorted()
     return VerifyReport(
