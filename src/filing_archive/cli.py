@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import filing, scaffold, verify
+from . import filing, four_properties, scaffold, verify
 from .archive import load_archive
 from .archive_checks import older_contract_warnings
 from .compliance import evaluate
@@ -155,6 +155,8 @@ def _number_ranges(numbers: list[int]) -> str:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
+    if args.report or args.archive_class:
+        return _four_properties(root, args)
     report = verify.verify(root)
     if args.json or args.format == "json":
         json.dump(
@@ -197,6 +199,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"结论 result: {len(report.findings)} 个问题 findings")
     return EXIT_PROBLEMS
+
+
+def _four_properties(root: Path, args: argparse.Namespace) -> int:
+    """``verify --report DIR``: the 四性检测 report written as JSON and HTML, its counts printed."""
+    if not args.report:
+        raise UsageError("--class needs --report DIR (the folder the 四性检测 report is written to)")
+    report = four_properties.build_report(root, args.archive_class)
+    written = four_properties.write_report(report, Path(args.report))
+    print(f"四性检测 / four-properties check: {report.fonds} ({report.scope or '全部 all'})")
+    for check in report.checks:
+        print(f"  {check.zh}: {check.passed}/{len(check.items)}")
+        for problem in sorted(set(check.failures)):
+            print(f"    {problem}")
+    print(f"报告 report: {', '.join(str(p) for p in written)}")
+    print("结论 result: 通过 OK" if report.ok else
+          f"结论 result: 不通过 — {sum(len(set(c.failures)) for c in report.checks)} 个问题 findings")
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -317,6 +336,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify_.add_argument("--json", action="store_true", help="the report as JSON")
     verify_.add_argument("--format", choices=["text", "json"], default="text")
+    verify_.add_argument("--report", metavar="DIR",
+                         help="write the 四性检测 report (four-properties.json and .html) into DIR")
+    verify_.add_argument("--class", dest="archive_class", metavar="CLASS",
+                         help="with --report: only the records of one class, e.g. Z001-WS·2025-Y-QSZ")
     verify_.set_defaults(func=cmd_verify)
 
     import_ = sub.add_parser(
