@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from . import attachment_content, storage
 from .attachments import ALLOWED, FIELD, FORMATS, extension
-from .fixity import LOG_FILE, RecordHistory
+from .fixity import LOG_FILE
 from .numbering import class_of
 from .problems import Problem, UsageError
 from .records import Record
@@ -137,7 +137,8 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
     def check(prop: str, code: str, zh: str, en: str, items: list[str]) -> Check:
         return Check(prop, code, zh, en, items)
 
-    digests = check("authenticity", "digests", "每份已归档文件（记录与附件）的 SHA-256 与 SM3 摘要同两份清单和归档日志一致",
+    digests = check("authenticity", "digests",
+                    "每份已归档文件（记录与附件）的 SHA-256 与 SM3 摘要同两份清单和归档日志一致",
                     "each filed file's SHA-256 and SM3 digests agree with both manifests and the filing log", files)
     chain = check("authenticity", "log_chain", "归档日志的哈希链完整，已提交到 git 的各行未被改动",
                   "the filing log's hash chain is intact and its lines committed in git unchanged",
@@ -146,18 +147,20 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
                       list(classes))
     metadata = check("integrity", "metadata", "已归档记录的必备元数据齐全",
                      "filed records have every required metadata field", record_paths)
-    present_check = check("integrity", "files_present", "已归档的记录与附件都在", "every filed record and attachment is there",
-                          files)
+    present_check = check("integrity", "files_present", "已归档的记录与附件都在",
+                          "every filed record and attachment is there", files)
     pages = check("integrity", "pages", "已归档记录都有页数", "filed records have their 页数", record_paths)
-    opens = check("usability", "markdown", "记录文件可读，Markdown 可以解析", "record files read and their Markdown renders",
-                  record_paths)
+    opens = check("usability", "markdown", "记录文件可读，Markdown 可以解析",
+                  "record files read and their Markdown renders", record_paths)
     pdfs = check("usability", "pdf", "PDF 附件可以打开（pypdf）", "PDF attachments open (pypdf)",
                  [p for p in attachments if extension(p) == "pdf"])
-    images = check("usability", "images", "图片附件可以解码（结构完整）", "image attachments decode (their structure is whole)",
+    images = check("usability", "images", "图片附件可以解码（结构完整）",
+                   "image attachments decode (their structure is whole)",
                    [p for p in attachments if FORMATS.get(extension(p)) and FORMATS[extension(p)].kind == "image"])
     formats = check("usability", "formats", "附件格式在允许清单内，内容与格式相符",
                     f"attachments are of a kept format ({ALLOWED}) and their bytes are that format", attachments)
-    secrecy = check("security", "secrecy", "记录与附件中没有密级标志", "no 密级 marking in records and attachments", files)
+    secrecy = check("security", "secrecy", "记录与附件中没有密级标志",
+                    "no 密级 marking in records and attachments", files)
     active = check("security", "active_content", "附件中没有活动内容（宏、程序、脚本、PDF 动作）",
                    "no active content in attachments (macros, programs, scripts, PDF actions)", attachments)
     links = check("security", "links", "记录中没有指向站外的链接", "no link in a record leaves the site", record_paths)
