@@ -18,7 +18,7 @@ import markdown
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from . import attachment_content, storage
-from .attachments import ALLOWED, FIELD, FORMATS, extension
+from .attachments import ALLOWED, FIELD, FORMATS, extension, record_of
 from .fixity import LOG_FILE
 from .numbering import class_of
 from .problems import Problem, UsageError
@@ -130,9 +130,15 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
     records = {r.path: r for r in archive.broken + archive.records}
     record_paths = sorted(states)
     files = sorted(p for s in states.values() for p in s.files())
-    attachments = [p for p in files if p not in states]
     present = {a.path: a for items in archive.attachments.values() for a in items}
+    # the attachments filed, and any file now in a filed record's folder (added since: is it safe?)
+    attachments = sorted({p for p in files if p not in states}
+                         | {a.path for rel in states for a in archive.attachments.get(rel, [])})
     classes = {c: n for c, n in found.classes.items() if not archive_class or c == archive_class}
+
+    # an attachment check refuses (a program named .pdf) is reported there, not again as "does not open"
+    refused = {p.path for p in archive.problems.errors if p.field == FIELD}
+    openable = [p for p in attachments if p not in refused]
 
     def check(prop: str, code: str, zh: str, en: str, items: list[str]) -> Check:
         return Check(prop, code, zh, en, items)
@@ -153,10 +159,10 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
     opens = check("usability", "markdown", "记录文件可读，Markdown 可以解析",
                   "record files read and their Markdown renders", record_paths)
     pdfs = check("usability", "pdf", "PDF 附件可以打开（pypdf）", "PDF attachments open (pypdf)",
-                 [p for p in attachments if extension(p) == "pdf"])
+                 [p for p in openable if extension(p) == "pdf"])
     images = check("usability", "images", "图片附件可以解码（结构完整）",
                    "image attachments decode (their structure is whole)",
-                   [p for p in attachments if FORMATS.get(extension(p)) and FORMATS[extension(p)].kind == "image"])
+                   [p for p in openable if FORMATS.get(extension(p)) and FORMATS[extension(p)].kind == "image"])
     formats = check("usability", "formats", "附件格式在允许清单内，内容与格式相符",
                     f"attachments are of a kept format ({ALLOWED}) and their bytes are that format", attachments)
     secrecy = check("security", "secrecy", "记录与附件中没有密级标志",
@@ -167,13 +173,16 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
     checks = [digests, chain, numbering, metadata, present_check, pages, opens, pdfs, images, formats, secrecy, active,
               links]
 
-    in_scope = set(files)
+    in_scope = set(files) | set(attachments)
     readable = {r.path for r in archive.records + archive.broken}
 
     def concerns(problem: Problem) -> str | None:
-        """The filed file a finding is about (by its path, else named in its message)."""
-        if problem.path in in_scope:
+        """The filed file a finding is about: itself, the record of an attachment added since (its
+        set of files no longer agrees), else the filed file its message names."""
+        if problem.path in files:
             return problem.path
+        if "/" in problem.path and record_of(problem.path.rsplit("/", 1)[0]) in states:
+            return record_of(problem.path.rsplit("/", 1)[0])
         return next((f for f in files if f in problem.message), None)
 
     # verify's findings
@@ -223,8 +232,8 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
             continue
         if record.pages is None:
             pages.fail(rel, Problem(rel, record.line("status") or 1, "pages", (
-                "页数 missing: filed without its page count (expected a whole number from 1 to 100,000; add it "
-                f"with archive amend {rel} --pages N)")))
+                "页数 missing: filed without its page count (expected a whole number from 1 to 100,000: add "
+                f"pages: N and run archive amend {rel} --reason 补录页数)")))
         try:
             html = markdown.markdown(record.body, extensions=MARKDOWN_EXTENSIONS)
         except Exception as exc:  # a body Python-Markdown cannot render, whatever it raises
