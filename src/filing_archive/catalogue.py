@@ -87,15 +87,18 @@ def secrecy_grade(secrecy: str) -> str:
 
 
 def remark(history: RecordHistory | None) -> str:
-    """备注: amendments after filing, or the withdrawal with its approval."""
+    """备注: amendments after filing and the transfer to the archives, or the withdrawal with its approval."""
     if history is None:
         return ""
     if history.withdrawal:
         w = history.withdrawal
         return f"已撤出 {w.date.isoformat()}：{w.reason}（批准：{w.approval}）"
+    parts = []
     if history.amendments:
-        return f"归档后修改 {len(history.amendments)} 次（见备考表）"
-    return ""
+        parts.append(f"归档后修改 {len(history.amendments)} 次（见备考表）")
+    if history.transferred_on:
+        parts.append(f"已移交 {history.transferred_on.isoformat()}")
+    return "；".join(parts)
 
 
 def archive_no_year(archive_no: str) -> int | None:

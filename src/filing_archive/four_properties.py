@@ -18,8 +18,9 @@ import markdown
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from . import attachment_content, storage
+from .archive import Archive
 from .attachments import ALLOWED, FIELD, FORMATS, extension, record_of
-from .fixity import LOG_FILE
+from .fixity import LOG_FILE, RecordHistory
 from .numbering import class_of
 from .problems import Problem, UsageError
 from .records import Record
@@ -82,6 +83,9 @@ class Report:
     date: str
     log_head: str
     checks: list[Check]
+    # what it was made from (``transfer`` packs the same reading): not part of the report
+    archive: Archive | None = field(default=None, repr=False)
+    states: dict[str, RecordHistory] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -267,7 +271,7 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
         if why:
             images.fail(rel, Problem(rel, 0, FIELD, f"does not decode: {why} (expected an image that opens)"))
     return Report(fonds=found.fonds, scope=archive_class or "", date=archive.today.isoformat(),
-                  log_head=found.log_head, checks=checks)
+                  log_head=found.log_head, checks=checks, archive=archive, states=found.states)
 
 
 def report_files(report: Report) -> dict[str, bytes]:
