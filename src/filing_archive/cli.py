@@ -224,8 +224,7 @@ def cmd_transfer(args: argparse.Namespace) -> int:
     if result.problems:
         for problem in result.problems:
             print(problem)
-        print(f"移交未进行 / nothing transferred: {len(result.problems)} 个问题 findings "
-              f"(archive verify --report DIR shows the 四性检测 report)")
+        print(f"移交未进行 / nothing transferred: {len(result.problems)} 个问题 findings")
         return EXIT_PROBLEMS
     listing = result.listing
     print(f"移交 / transfer: {listing['fonds']} {listing['fonds_name']} {listing['year']} ({listing['retention']})")

@@ -189,6 +189,7 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
             return record_of(problem.path.rsplit("/", 1)[0])
         return next((f for f in files if f in problem.message), None)
 
+    check_errors = set(archive.problems.errors)
     # verify's findings
     for problem in found.findings:
         if problem.path == LOG_FILE:
@@ -204,8 +205,8 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
             continue  # about a file of another class
         if problem.message.startswith("missing:"):
             present_check.fail(item or problem.path, problem)
-        elif problem.path in states and problem.path not in readable:
-            continue  # unreadable: said under "markdown" below, with check's own words
+        elif problem in check_errors:
+            continue  # check's words on a file that cannot be read: under "markdown" below
         else:
             digests.fail(item or problem.path, problem)
     # check's findings on the filed files
