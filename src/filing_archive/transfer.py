@@ -130,17 +130,21 @@ def transfer(root: Path, fonds: str, year: int, out: Path, by: str, retention: s
     out.mkdir(parents=True, exist_ok=True)
     try:
         records_dir = f"{archive.registry.docs_dir}/{archive.registry.records_dir}/"
+        sources = {s.path: s for s in archive.sources}
+        entries: dict[str, list[dict]] = {}
+        for entry in read_log(root).entries:
+            entries.setdefault(entry.path, []).append(entry.data)
         for record, state in selected:
             for rel in state.files():
                 target = out / "records" / rel.removeprefix(records_dir)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(root / rel, target)
-            source = next(s for s in archive.sources if s.path == record.path)
+            source = sources[record.path]
             (out / "metadata").mkdir(exist_ok=True)
             (out / "metadata" / f"{state.archive_no}.json").write_bytes(_json({
                 "archive_no": state.archive_no, "path": record.path, "front_matter": source.front_matter,
                 "digests": {rel: {"sha256": sha256, "sm3": sm3} for rel, (sha256, sm3) in state.files().items()},
-                "log": [e.data for e in read_log(root).entries if e.path == record.path],
+                "log": entries.get(record.path, []),
             }))
         (out / CATALOGUE_FILE).write_bytes(catalogue_xlsx(catalogues, archive.registry, today))
         (out / "四性检测").mkdir()
