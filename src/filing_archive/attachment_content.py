@@ -282,3 +282,113 @@ def quiet_pypdf() -> Iterator[None]:
         yield
     finally:
         quiet.level = level
+
+
+# --- images: do they decode? (the 四性 report's 可用性; structure only, no image library) -------
+IMAGE_CHECK_MAX = 128 * 2**20  # bytes of an image read whole to walk its structure
+
+
+def _png(data: bytes) -> str | None:
+    pos, seen = 8, []
+    while pos + 12 <= len(data):
+        length, kind = struct.unpack_from(">I4s", data, pos)
+        end = pos + 8 + length
+        if end + 4 > len(data):
+            return f"PNG chunk {kind.decode('latin-1')!r} runs past the end of the file (truncated?)"
+        if zlib.crc32(data[pos + 4:end]) != struct.unpack_from(">I", data, end)[0]:
+            return f"PNG chunk {kind.decode('latin-1')!r} fails its CRC (damaged)"
+        seen.append(kind)
+        if kind == b"IEND":
+            break
+        pos = end + 4
+    if not seen or seen[0] != b"IHDR":
+        return "PNG without its IHDR header chunk"
+    if b"IDAT" not in seen:
+        return "PNG without image data (no IDAT chunk)"
+    if seen[-1] != b"IEND":
+        return "PNG without its IEND end chunk (truncated?)"
+    return None
+
+
+def _jpeg(data: bytes) -> str | None:
+    pos, frame = 2, False
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            return f"JPEG marker expected at byte {pos} (damaged)"
+        marker = data[pos + 1]
+        if marker == 0xFF:
+            pos += 1
+            continue
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            pos += 2
+            continue
+        length = struct.unpack_from(">H", data, pos + 2)[0]
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            frame = True
+        if marker == 0xDA:  # start of scan: the coded data runs to the end-of-image marker
+            if not frame:
+                return "JPEG without a frame header (SOF) before its image data"
+            return None if data.rfind(b"\xff\xd9") > pos else "JPEG without its end-of-image marker (truncated?)"
+        pos += 2 + length
+    return "JPEG without image data (no start-of-scan marker; truncated?)"
+
+
+def _gif(data: bytes) -> str | None:
+    if len(data) < 13 or struct.unpack_from("<HH", data, 6) == (0, 0):
+        return "GIF with an empty or missing screen descriptor"
+    if data.rstrip(b"\0")[-1:] != b";":
+        return "GIF without its trailer byte (truncated?)"
+    return None
+
+
+def _bmp(data: bytes) -> str | None:
+    if len(data) < 26:
+        return "BMP shorter than its headers (truncated?)"
+    size, offset, header = struct.unpack_from("<I4xII", data, 2)
+    if header not in (12, 40, 52, 56, 64, 108, 124):
+        return f"BMP with an unknown header size ({header})"
+    if size > len(data) or offset >= len(data):
+        return f"BMP says it has {size} bytes, image data at byte {offset}, but the file has {len(data)} (truncated?)"
+    return None
+
+
+def _tiff(data: bytes) -> str | None:
+    order = "<" if data[:2] == b"II" else ">"
+    offset = struct.unpack_from(order + "I", data, 4)[0] if len(data) >= 8 else 0
+    if offset < 8 or offset + 2 > len(data):
+        return "TIFF whose first image directory lies outside the file (truncated?)"
+    entries = struct.unpack_from(order + "H", data, offset)[0]
+    if entries == 0 or offset + 2 + 12 * entries > len(data):
+        return "TIFF with an empty or truncated image directory"
+    return None
+
+
+def _webp(data: bytes) -> str | None:
+    if len(data) < 16 or struct.unpack_from("<I", data, 4)[0] + 8 > len(data):
+        return "WebP shorter than its RIFF header says (truncated?)"
+    if data[12:16] not in (b"VP8 ", b"VP8L", b"VP8X"):
+        return "WebP without a VP8, VP8L or VP8X image chunk"
+    return None
+
+
+IMAGE_WALKERS: dict[str, Callable[[bytes], str | None]] = {
+    "png": _png, "jpeg": _jpeg, "gif": _gif, "bmp": _bmp, "tiff": _tiff, "webp": _webp,
+}
+
+
+def image_problem(path: str, signature: str) -> str | None:
+    """Why an image (its signature already checked) would not decode, or None: its structure
+    walked (PNG chunks and their CRCs, JPEG segments to the end marker, the headers of the rest)."""
+    walker = IMAGE_WALKERS.get(signature)
+    if walker is None:
+        return None
+    with open(path, "rb") as handle:
+        data = handle.read(IMAGE_CHECK_MAX + 1)
+    if len(data) > IMAGE_CHECK_MAX:
+        return f"too large to check (expected at most {IMAGE_CHECK_MAX // 2**20} MB)"
+    if not SIGNATURES[signature](data[:HEAD_BYTES]):
+        return f"not a {signature.upper()} image: its first bytes are not the format's signature"
+    try:
+        return walker(data)
+    except struct.error:
+        return f"{signature.upper()} shorter than its headers (truncated?)"

@@ -87,7 +87,7 @@ def secrecy_grade(secrecy: str) -> str:
 
 
 def remark(history: RecordHistory | None) -> str:
-    """备注: amendments after filing, or the withdrawal with its approval."""
+    """备注: amendments after filing and the transfer to the archives, or the withdrawal with its approval."""
     if history is None:
         return ""
     if history.withdrawal:
@@ -97,9 +97,12 @@ def remark(history: RecordHistory | None) -> str:
         if w.kept:  # withdrawn since issue 15: the file stays in the archive, off the site
             return f"已撤出 {w.date.isoformat()}：{w.reason}（批准：{w.approver}，{w.approval}；文件保留，不发布）"
         return f"已撤出 {w.date.isoformat()}：{w.reason}（批准：{w.approval}）"
+    parts = []
     if history.amendments:
-        return f"归档后修改 {len(history.amendments)} 次（见备考表）"
-    return ""
+        parts.append(f"归档后修改 {len(history.amendments)} 次（见备考表）")
+    if history.transferred_on:
+        parts.append(f"已移交 {history.transferred_on.isoformat()}")
+    return "；".join(parts)
 
 
 def archive_no_year(archive_no: str) -> int | None:

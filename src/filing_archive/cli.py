@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import filing, scaffold, verify
+from . import filing, four_properties, scaffold, transfer, verify
 from .archive import load_archive
 from .archive_checks import older_contract_warnings
 from .compliance import evaluate
@@ -164,6 +164,8 @@ def _number_ranges(numbers: list[int]) -> str:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
+    if args.report or args.archive_class:
+        return _four_properties(root, args)
     report = verify.verify(root)
     if args.json or args.format == "json":
         json.dump(
@@ -233,6 +235,41 @@ def cmd_appraise(args: argparse.Namespace) -> int:
         out = Path(args.xlsx)
         storage.atomic_write(out, appraisal.appraisal_xlsx(classes, as_of))
         print(f"鉴定表 written: {out}")
+    return EXIT_OK
+
+
+def _four_properties(root: Path, args: argparse.Namespace) -> int:
+    """``verify --report DIR``: the 四性检测 report written as JSON and HTML, its counts printed."""
+    if not args.report:
+        raise UsageError("--class needs --report DIR (the folder the 四性检测 report is written to)")
+    report = four_properties.build_report(root, args.archive_class)
+    written = four_properties.write_report(report, Path(args.report))
+    print(f"四性检测 / four-properties check: {report.fonds} ({report.scope or '全部 all'})")
+    for check in report.checks:
+        print(f"  {check.zh}: {check.passed}/{len(check.items)}")
+        for problem in sorted(set(check.failures)):
+            print(f"    {problem}")
+    print(f"报告 report: {', '.join(str(p) for p in written)}")
+    print("结论 result: 通过 OK" if report.ok else
+          f"结论 result: 不通过 — {sum(len(set(c.failures)) for c in report.checks)} 个问题 findings")
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def cmd_transfer(args: argparse.Namespace) -> int:
+    root = find_root(Path(args.root).resolve())
+    result = transfer.transfer(root, args.fonds, args.year, Path(args.out), args.by, args.retention)
+    if result.problems:
+        for problem in result.problems:
+            print(problem)
+        print(f"移交未进行 / nothing transferred: {len(result.problems)} 个问题 findings")
+        return EXIT_PROBLEMS
+    listing = result.listing
+    print(f"移交 / transfer: {listing['fonds']} {listing['fonds_name']} {listing['year']} ({listing['retention']})")
+    for row in listing["by_retention_and_unit"]:
+        print(f"  {row['retention']} {row['unit']}: {row['records']} 件, {row['pages']} 页")
+    print(f"  合计 total: {listing['records']} 件, {listing['pages']} 页; 编制人 {listing['prepared_by']}, "
+          f"{listing['date']}")
+    print(f"BagIt bag: {result.bag} (validated); {LOG_FILE}: {listing['records']} transfer entries")
     return EXIT_OK
 
 
@@ -380,7 +417,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify_.add_argument("--json", action="store_true", help="the report as JSON")
     verify_.add_argument("--format", choices=["text", "json"], default="text")
+    verify_.add_argument("--report", metavar="DIR",
+                         help="write the 四性检测 report (four-properties.json and .html) into DIR")
+    verify_.add_argument("--class", dest="archive_class", metavar="CLASS",
+                         help="with --report: only the records of one class, e.g. Z001-WS·2025-Y-QSZ")
     verify_.set_defaults(func=cmd_verify)
+
+    transfer_ = sub.add_parser(
+        "transfer", help="移交: a year's filed records of one 全宗 as a BagIt bag for the archives",
+        description="Write a validated BagIt bag (records, attachments, metadata, catalogue XLSX, 四性检测 report, "
+                    "移交清单) of the filed records of one fonds and year, and log the transfer.")
+    transfer_.add_argument("--fonds", required=True, metavar="F", help="全宗号, e.g. Z001")
+    transfer_.add_argument("--year", required=True, type=int, metavar="Y", help="年度 of the records")
+    transfer_.add_argument("--retention", choices=list(RETENTION_CODES), help="only records of this 保管期限")
+    transfer_.add_argument("--out", required=True, metavar="DIR", help="a new folder for the bag, outside docs/")
+    transfer_.add_argument("--by", required=True, metavar="NAME", help="who prepared the transfer (移交清单)")
+    transfer_.set_defaults(func=cmd_transfer)
 
     import_ = sub.add_parser(
         "import",

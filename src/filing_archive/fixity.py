@@ -36,7 +36,7 @@ MANIFEST_FILE = "manifest-sha256.txt"
 SM3_MANIFEST_FILE = "manifest-sm3.txt"  # the same lines with SM3 (GB/T 32905), for files filed since SM3
 LOG_FILE = "filing-log.jsonl"
 ZERO_DIGEST = "0" * 64
-ACTIONS = ("file", "amend", "withdraw", "destroy")
+ACTIONS = ("file", "amend", "withdraw", "destroy", "transfer")
 MANIFEST_LINE_RE = re.compile(r"^(?P<digest>[0-9a-f]{64})[ \t]+(?P<path>\S.*)$")
 
 
@@ -295,6 +295,8 @@ class RecordHistory:
     attachments: dict[str, str] = field(default_factory=dict)  # name in <stem>.files/ -> SHA-256
     sm3: str | None = None  # None: filed before SM3 was recorded
     attachments_sm3: dict[str, str] | None = None
+    transferred_on: date | None = None  # 移交: handed to the archives (``archive transfer``), the record kept
+    transfer_line: int = 0
 
     @property
     def kept(self) -> bool:
@@ -429,6 +431,15 @@ def replay(log: FilingLog) -> tuple[dict[str, RecordHistory], list[Problem]]:
                     list_path=str(entry.get("list_path") or ""),
                     list_archive_no=str(entry.get("list_archive_no") or ""),
                 )
+        elif action == "transfer":  # the record stays filed and unchanged: only its 备注 says so
+            if not live:
+                problem(f"transfers {rel}, which is not filed at that point of the log")
+                continue
+            if state.transferred_on is not None:
+                problem(f"transfers {rel} again (already transferred on line {state.transfer_line})")
+            when = entry.time
+            day = _date_of(entry.get("date")) or (when.date() if when else date.min)
+            state.transferred_on, state.transfer_line = day, entry.line
     return states, problems
 
 

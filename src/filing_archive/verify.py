@@ -8,7 +8,7 @@ and the manifest and the log through ``fixity``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -47,6 +47,9 @@ class VerifyReport:
     classes: dict[str, list[int]]  # class -> sorted 件号
     fonds: str = ""
     git: str = ""  # what comparing the log with the version committed in git found
+    # What the findings were made from, for the 四性 report (``four_properties``): not printed.
+    archive: Archive | None = field(default=None, repr=False, compare=False)
+    states: dict[str, RecordHistory] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -311,11 +314,12 @@ def fixity_problems(archive: Archive) -> tuple[list[Problem], dict[str, RecordHi
 VERIFY_VALIDATION_FIELDS = ("archive_no", "retention")
 
 
-def verify(root: Path, today: date | None = None) -> VerifyReport:
-    """Recompute every digest and check manifest, log, 档号 and 件号 (``archive verify``)."""
+def verify(root: Path, today: date | None = None, bodies: bool = False) -> VerifyReport:
+    """Recompute every digest and check manifest, log, 档号 and 件号 (``archive verify``).
+    ``bodies``: keep the records' bodies in ``report.archive`` (the 四性 report reads them)."""
     root = Path(root).resolve()
     with archive_lock(root, shared=True):
-        archive = load_archive(root, today, bodies=False)
+        archive = load_archive(root, today, bodies=bodies)
         findings, summary = integrity_findings(archive)
     if not archive.registry.fonds:
         findings = archive.problems.errors + findings
@@ -345,4 +349,6 @@ def verify(root: Path, today: date | None = None) -> VerifyReport:
         git=summary["git"],
         classes=summary["classes"],
         fonds=f"{archive.registry.fonds} {archive.registry.fonds_name}".strip(),
+        archive=archive,
+        states=states,
     )
