@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from conftest import FILERS, Project, add_pages, minimal
 
-from filing_archive.filing import file_records
+from filing_archive.filing import file_records, withdraw_record
 from filing_archive.settings import Settings
 
 TOKEN = "ZQX7"  # in every part of the 内部 record; in no other file of the project
@@ -35,10 +35,13 @@ def seeded(root: Path) -> Project:
                    secrecy="内部", stages="[{name: 动员, start: 2025-01-01, end: 2025-12-31}]", cadence=f"[{{id: inner-rule, name: 规则{TOKEN}, type: study, per: month}}]")
     project.record("AAA/2025/inner-draftless.md", **minimal(title=f"未归档内部{TOKEN}", date="2025-04-01",
                                                             secrecy="内部", unit="BBB"))
-    for name in ("open-1", "inner", "open-3"):
+    project.record("AAA/2025/inner-gone.md", **minimal(title=f"撤出内部{TOKEN}", date="2025-03-04", secrecy="内部"))
+    filed = ("open-1", "inner", "open-3", "inner-gone")
+    for name in filed:
         add_pages(root / R / f"{name}.md")
-    result = file_records(root, [str(root / R / f"{n}.md") for n in ("open-1", "inner", "open-3")], "10年",
-                          **FILERS)
+    result = file_records(root, [str(root / R / f"{n}.md") for n in filed], "10年", **FILERS)
+    assert not result.problems.errors, result.problems
+    result = withdraw_record(root, str(root / R / "inner-gone.md"), f"撤出{TOKEN}", f"批准{TOKEN}〔2026〕1号")
     assert not result.problems.errors, result.problems
     return project
 
@@ -94,10 +97,10 @@ def test_the_public_catalogue_keeps_the_internal_line_with_only_its_archive_numb
     project, _, public, _, _ = two_sites
     book = openpyxl.load_workbook(project.root / "public/archive/catalogue/2025.xlsx")
     rows = [[c for c in row] for row in book.worksheets[0].iter_rows(min_row=9, values_only=True)]
-    assert [row[1] for row in rows] == ["Z001-WS·2025-D10-AAA-0001", "Z001-WS·2025-D10-AAA-0002",
-                                        "Z001-WS·2025-D10-AAA-0003"]
+    assert [row[1] for row in rows] == [f"Z001-WS·2025-D10-AAA-000{n}" for n in (1, 2, 3, 4)]
     assert rows[1] == [2, "Z001-WS·2025-D10-AAA-0002", None, None, None, None, None, None, "内部"]
     assert rows[2][4] == "公开学习记录三"
+    assert rows[3] == [4, "Z001-WS·2025-D10-AAA-0004", None, None, None, None, None, None, "已撤出"]
     csv_lines = public["archive/catalogue/2025.csv"].splitlines()
     assert "2,Z001-WS·2025-D10-AAA-0002,,,,,,,内部" in csv_lines[2]
 

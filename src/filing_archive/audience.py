@@ -49,9 +49,12 @@ def withhold_internal(archive: Archive, withdrawn: list[WithdrawnEntry]) -> With
         withheld.src_uris.update(t.src_uri for t in record.translations.values())
         withheld.src_uris.update(a.src_uri for a in record.attachments)
         archive.attachments.pop(record.path, None)
-        if record.is_filed and record.archive_no:
-            withheld.masked.append(MaskedLine(record.archive_no, record.unit, MASKED_REMARK))
-    withheld.masked += [MaskedLine(w.archive_no, w.unit, MASKED_WITHDRAWN) for w in withdrawn]
+    # one line a 档号: a withdrawal says more than 内部 (and a withdrawn record may keep its file)
+    lines = {w.archive_no: MaskedLine(w.archive_no, w.unit, MASKED_WITHDRAWN) for w in withdrawn}
+    for record in withheld.records:
+        if record.is_filed and record.archive_no and record.archive_no not in lines:
+            lines[record.archive_no] = MaskedLine(record.archive_no, record.unit, MASKED_REMARK)
+    withheld.masked = list(lines.values())
     archive.records = kept
     archive.by_id = {key: r for key, r in archive.by_id.items() if r.id not in hidden_ids}
     archive.rules = [rule for rule in archive.rules if rule.plan not in hidden_ids]
