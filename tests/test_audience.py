@@ -15,7 +15,7 @@ from conftest import FILERS, Project, add_pages, minimal
 from filing_archive.filing import file_records, withdraw_record
 from filing_archive.settings import Settings
 
-TOKEN = "ZQX7"  # in every part of the 内部 record; in no other file of the project
+TOKEN = "ZQX7"  # in every part of the 内部 records (and the id of the 内部 plan a 公开 record names)
 R = "docs/archive/AAA/2025"
 
 
@@ -29,8 +29,9 @@ def seeded(root: Path) -> Project:
                              keywords=f"[{TOKEN}主题]", responsible=f"张{TOKEN}", host=f"主持{TOKEN}"))
     project.record("AAA/2025/inner.en.md", f"Internal text {TOKEN}.\n", title=f"Internal study {TOKEN}")
     project.write(f"{R}/inner.files/{TOKEN}记录.txt", f"附件{TOKEN}\n")
-    project.record("AAA/2025/open-3.md", **minimal(title="公开学习记录三", date="2025-03-03"))
-    project.record("AAA/2025/inner-plan.md", f"方案{TOKEN}\n",
+    project.record("AAA/2025/open-3.md", **minimal(title="公开学习记录三", date="2025-03-03", plan="zqx7-plan",
+                                                  stage="动员"))
+    project.record("AAA/2025/zqx7-plan.md", f"方案{TOKEN}\n",
                    title=f"内部方案{TOKEN}", type="plan", unit="AAA", date="2025-01-05", status="published",
                    secrecy="内部", stages="[{name: 动员, start: 2025-01-01, end: 2025-12-31}]", cadence=f"[{{id: inner-rule, name: 规则{TOKEN}, type: study, per: month}}]")
     project.record("AAA/2025/inner-draftless.md", **minimal(title=f"未归档内部{TOKEN}", date="2025-04-01",
@@ -79,7 +80,8 @@ def holding(files: dict[str, str]) -> list[str]:
 def test_the_public_site_holds_no_trace_of_an_internal_record(two_sites):
     _, _, public, _, _ = two_sites
     assert holding(public) == []
-    assert not [rel for rel in public if "inner" in rel]  # no page, translation or attachment folder
+    # no page, translation or attachment folder (nor the id of the 内部 plan a 公开 record is in: zqx7-plan)
+    assert not [rel for rel in public if "inner" in rel or TOKEN.lower() in rel.lower()]
 
 
 def test_the_intranet_site_holds_the_internal_record_everywhere_the_public_one_leaves_it_out(two_sites):
@@ -109,7 +111,7 @@ def test_the_public_counts_and_records_json_leave_the_internal_records_out(two_s
     _, intranet, public, _, _ = two_sites
     assert re.search(r'"count": (\d+)', intranet["archive/records.json"]).group(1) == "5"
     assert re.search(r'"count": (\d+)', public["archive/records.json"]).group(1) == "2"
-    for page in ("archive/by-unit/BBB/index.html", "archive/by-stage/inner-plan/index.html"):  # unit, plan stages
+    for page in ("archive/by-unit/BBB/index.html", "archive/by-stage/zqx7-plan/index.html"):  # unit, plan stages
         assert page in intranet and page not in public
 
 

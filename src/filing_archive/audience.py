@@ -31,8 +31,9 @@ class Withheld:
 
 
 def withhold_internal(archive: Archive, withdrawn: list[WithdrawnEntry]) -> Withheld:
-    """Take every 内部 record out of ``archive`` in place (its records, ids, attachments and the
-    cadence rules of its plans), before anything of the site is made from it.
+    """Take every 内部 record out of ``archive`` in place (its records, ids, attachments, the
+    cadence rules of its plans and the plan of a 公开 record in one), before anything of the site
+    is made from it.
 
     Withdrawn records' lines show only 档号 and 已撤出: their files are gone and the filing log
     does not say whether they were 内部, so none of their text is trusted to be public."""
@@ -55,6 +56,9 @@ def withhold_internal(archive: Archive, withdrawn: list[WithdrawnEntry]) -> With
         if record.is_filed and record.archive_no and record.archive_no not in lines:
             lines[record.archive_no] = MaskedLine(record.archive_no, record.unit, MASKED_REMARK)
     withheld.masked = list(lines.values())
+    for record in kept:
+        if record.plan in hidden_ids:  # a 公开 record of a 内部 plan: the plan, even its id, stays out
+            record.plan = record.stage = None
     archive.records = kept
     archive.by_id = {key: r for key, r in archive.by_id.items() if r.id not in hidden_ids}
     archive.rules = [rule for rule in archive.rules if rule.plan not in hidden_ids]
