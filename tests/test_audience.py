@@ -147,3 +147,37 @@ def test_an_unknown_audience_names_the_variable():
     with pytest.raises(SystemExit, match=r"^ARCHIVE_AUDIENCE=outside: expected intranet or public$"):
         Settings().with_environment({"ARCHIVE_AUDIENCE": "outside"})
     assert Settings().with_environment({"ARCHIVE_AUDIENCE": "public"}).public
+
+
+def test_extra_archive_audience_in_mkdocs_yml_sets_the_audience_of_mkdocs_build(tmp_path):
+    project = Project(tmp_path / "p")
+    project.record("AAA/2025/open.md", **minimal(title="公开记录"))
+    project.record("AAA/2025/inner.md", **minimal(title=f"内部记录{TOKEN}", secrecy="内部", date="2025-03-13"))
+    config = project.root / "mkdocs.yml"
+    plain = config.read_text(encoding="utf-8")
+    config.write_text(plain + "extra:\n  archive_audience: outside\n", encoding="utf-8")
+    result = project.build()
+    assert result.returncode == 1
+    assert "mkdocs.yml: extra.archive_audience: Expected one of: ('intranet', 'public') but received: 'outside'" \
+        in result.stderr
+    assert "Traceback" not in result.stderr
+    config.write_text(plain + "extra:\n  archive_audience: public\n", encoding="utf-8")
+    result = project.build()
+    assert result.returncode == 0, result.stderr
+    assert holding(texts(project.site)) == []
+    assert (project.site / "archive/AAA/2025/open/index.html").is_file()
+
+
+def test_the_public_build_refuses_a_public_record_that_links_to_an_internal_one(tmp_path):
+    project = Project(tmp_path / "p")
+    project.record("AAA/2025/open.md", "见[内部记录](inner.md)。\n", **minimal(title="公开记录"))
+    project.record("AAA/2025/inner.md", **minimal(title=f"内部记录{TOKEN}", secrecy="内部", date="2025-03-13"))
+    assert project.archive("build").returncode == 0  # the intranet site, with both
+    result = project.archive("build", "--audience", "public")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[2] == "构建（公开版）：未通过，未发布（mkdocs build --strict 的输出见下）"
+    assert any("archive/AAA/2025/open.md" in line and "inner.md" in line for line in lines[3:]), lines
+    # the site folder is still the last finished build, and nothing of the aborted one is left beside it
+    assert (project.site / "archive/AAA/2025/inner/index.html").is_file()
+    assert [p.name for p in project.root.iterdir() if p.name.startswith(".site")] == []

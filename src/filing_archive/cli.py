@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
-from . import filing, scaffold, verify
+from . import filing, scaffold, storage, verify
 from .archive import load_archive
 from .archive_checks import older_contract_warnings
 from .compliance import evaluate
@@ -225,8 +227,8 @@ AUDIENCE_WORDS = {"intranet": "内网版", "public": "公开版"}
 
 def cmd_build(args: argparse.Namespace) -> int:
     """check, verify and the strict build in one: one line per step, then the problems. The build
-    runs only when check and verify pass (the strict build would refuse a warning too), so nothing
-    half-checked is published."""
+    runs only when check and verify pass (the strict build would refuse a warning too), and the site
+    folder is replaced only by a finished build: nothing half-checked or half-built is published."""
     root = find_root(Path(args.root).resolve())
     site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
     archive = load_archive(root, bodies=False)
@@ -244,10 +246,18 @@ def cmd_build(args: argparse.Namespace) -> int:
     audience = AUDIENCE_WORDS[args.audience]
     built = False
     if checked and report.ok:
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)]
-        result = subprocess.run(command, cwd=root, capture_output=True, text=True, encoding="utf-8",
-                                env={**os.environ, AUDIENCE_ENV: args.audience})
-        built = result.returncode == 0
+        # MkDocs writes pages as it goes, even in a build it aborts: build beside the site, swap when done
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(building)]
+        try:
+            result = subprocess.run(command, cwd=root, capture_output=True, text=True, encoding="utf-8",
+                                    env={**os.environ, AUDIENCE_ENV: args.audience})
+            built = result.returncode == 0
+            if built:
+                storage.replace_folder(building, site_dir)
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
         if built:
             count = sum(1 for path in site_dir.rglob("*") if path.is_file())
             lines.append(f"构建（{audience}）：通过，写入 {site_dir}（{count} 个文件）")
