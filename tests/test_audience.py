@@ -181,3 +181,15 @@ def test_the_public_build_refuses_a_public_record_that_links_to_an_internal_one(
     # the site folder is still the last finished build, and nothing of the aborted one is left beside it
     assert (project.site / "archive/AAA/2025/inner/index.html").is_file()
     assert [p.name for p in project.root.iterdir() if p.name.startswith(".site")] == []
+
+
+@pytest.mark.parametrize("site_dir", [".", "..", "docs/site"])
+def test_archive_build_refuses_a_site_folder_that_holds_the_project_or_is_in_docs(tmp_path, site_dir):
+    project = Project(tmp_path / "p")
+    project.record("AAA/2025/open.md", **minimal(title="公开记录"))
+    result = project.archive("build", "--site-dir", site_dir)
+    assert result.returncode == 2
+    assert result.stderr == (f"archive: --site-dir {site_dir}: the site folder is replaced by each build (expected a "
+                             f"folder outside docs/ that does not hold the project, such as site/)\n")
+    assert (project.root / "docs/archive/AAA/2025/open.md").is_file()
+    assert not (project.root / "docs/site").exists()

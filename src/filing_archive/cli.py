@@ -232,6 +232,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
     site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
     archive = load_archive(root, bodies=False)
+    docs = root / archive.registry.docs_dir
+    if site_dir in (root, *root.parents) or site_dir.is_relative_to(docs):
+        # it is replaced as a whole: never by a folder that holds the project or is published from docs/
+        raise UsageError(f"--site-dir {args.site_dir}: the site folder is replaced by each build (expected a "
+                         f"folder outside {archive.registry.docs_dir}/ that does not hold the project, such as site/)")
     older_contract_warnings(archive.records, archive.problems)
     problems = archive.problems.sorted()
     errors = sum(p.is_error for p in problems)
