@@ -193,3 +193,18 @@ def test_archive_build_refuses_a_site_folder_that_holds_the_project_or_is_in_doc
                              f"folder outside docs/ that does not hold the project, such as site/)\n")
     assert (project.root / "docs/archive/AAA/2025/open.md").is_file()
     assert not (project.root / "docs/site").exists()
+
+
+def test_a_warning_passes_check_and_stops_the_strict_build(tmp_path):
+    project = Project(tmp_path / "p")
+    project.record("AAA/2025/open.md", **minimal(title="公开记录", doc_no="甲党发〔2024〕3号"))
+    result = project.archive("build")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "检查：通过（1 件记录，0 个错误，1 个警告）"
+    assert lines[2] == "构建（内网版）：未通过，未发布（mkdocs build --strict 的输出见下）"
+    warning = ("docs/archive/AAA/2025/open.md:8: warning: doc_no: the year 2024 inside 〔〕 of 文号 甲党发〔2024〕3号 "
+               "is not the year 2025 of 成文日期 2025-03-12 (expected 〔2025〕, got 〔2024〕)")
+    assert lines[3] == warning
+    assert any(line.startswith("WARNING") and warning in line for line in lines[4:]), lines
+    assert not project.site.exists()
