@@ -53,6 +53,15 @@ class CatalogueRow:
                 self.secrecy, "" if self.pages is None else str(self.pages), self.remark]
 
 
+@dataclass(frozen=True)
+class MaskedLine:
+    """A line that shows only its 档号 and one word in 备注 (the public build's 内部 records)."""
+
+    archive_no: str
+    unit: str
+    remark: str
+
+
 @dataclass
 class Catalogue:
     """One 归档文件目录: the filed records of one class (全宗, 年度, 保管期限, 机构), 序号 from 1."""
@@ -115,11 +124,13 @@ def catalogue_rows(
     year: int,
     history: dict[str, RecordHistory] | None = None,
     withdrawn: list[WithdrawnEntry] = (),
+    masked: list[MaskedLine] = (),
 ) -> list[Catalogue]:
     """The catalogues of one year, one per class (全宗, 保管期限, 机构), each ordered by 件号 with its
     own 序号 from 1; the classes in 全宗号 order, then 永久, 30年, 10年, then the registry's units.
 
-    ``history`` (from the filing log) gives the 备注; withdrawn records keep their line, unlinked.
+    ``history`` (from the filing log) gives the 备注; withdrawn records keep their line, unlinked;
+    ``masked`` lines show their 档号 and 备注 only.
     The catalogue is kept in the archive's language: its rows read as that language's presenter says.
     """
     registry = index.registry
@@ -140,6 +151,10 @@ def catalogue_rows(
             row = CatalogueRow(0, item.archive_no, item.doc_no or "", unit.name if unit else item.unit, item.title,
                                day, "", None, remark(history.get(item.path)) or f"已撤出：{item.reason}", None)
             entries.append((item.archive_no, item.unit, row))
+    for line in masked:
+        if archive_no_year(line.archive_no) == year:
+            row = CatalogueRow(0, line.archive_no, "", "", "", "", "", None, line.remark, None)
+            entries.append((line.archive_no, line.unit, row))
     units = {code: i for i, code in enumerate(registry.units)}
     catalogues: dict[str, Catalogue] = {}
     for archive_no, unit, row in sorted(entries, key=lambda e: archive_no_key(e[0])):
@@ -157,8 +172,9 @@ def catalogue_rows(
     return ordered
 
 
-def catalogue_years(index: ArchiveIndex, withdrawn: list[WithdrawnEntry] = ()) -> list[int]:
-    years = set(index.filed_by_year) | {archive_no_year(w.archive_no) for w in withdrawn}
+def catalogue_years(index: ArchiveIndex, withdrawn: list[WithdrawnEntry] = (),
+                    masked: list[MaskedLine] = ()) -> list[int]:
+    years = set(index.filed_by_year) | {archive_no_year(w.archive_no) for w in [*withdrawn, *masked]}
     return sorted((y for y in years if y), reverse=True)
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
-from . import filing, four_properties, scaffold, transfer, verify
+from . import filing, four_properties, scaffold, storage, transfer, verify
 from .archive import load_archive
 from .archive_checks import older_contract_warnings
 from .compliance import evaluate
@@ -18,7 +21,7 @@ from .fixity import LOG_FILE, MANIFEST_FILE, short
 from .problems import UsageError
 from .registry import REGISTRY_FILE
 from .schema import RETENTION_CODES
-from .settings import PREVIEW_ENV
+from .settings import AUDIENCE_ENV, AUDIENCES, PREVIEW_ENV
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -218,7 +221,7 @@ def _day(option: str, text: str) -> date:
 
 
 def cmd_appraise(args: argparse.Namespace) -> int:
-    from . import appraisal, storage
+    from . import appraisal
     from .fixity import record_history
 
     root = find_root(Path(args.root).resolve())
@@ -291,6 +294,65 @@ def cmd_import(args: argparse.Namespace) -> int:
     result = importer.import_files(root, registry, paths, unit, type_code, pattern, args.dry_run, progress)
     print(importer.format_report(result))
     return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
+AUDIENCE_WORDS = {"intranet": "内网版", "public": "公开版"}
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """check, verify and the strict build in one: one line per step, then the problems. The build
+    runs only when check and verify pass (the strict build then refuses a warning of its own), and the site
+    folder is replaced only by a finished build: nothing half-checked or half-built is published."""
+    root = find_root(Path(args.root).resolve())
+    site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
+    archive = load_archive(root, bodies=False)
+    docs = root / archive.registry.docs_dir
+    if site_dir in (root, *root.parents) or site_dir.is_relative_to(docs):
+        # it is replaced as a whole: never by a folder that holds the project or is published from docs/
+        raise UsageError(f"--site-dir {args.site_dir}: the site folder is replaced by each build (expected a "
+                         f"folder outside {archive.registry.docs_dir}/ that does not hold the project, such as site/)")
+    older_contract_warnings(archive.records, archive.problems)
+    problems = archive.problems.sorted()
+    errors = sum(p.is_error for p in problems)
+    checked = not errors  # as archive check: warnings are printed; the strict build decides on them
+    lines = [f"检查：{'通过' if checked else '未通过'}（{archive.files_checked} 件记录，{errors} 个错误，"
+             f"{len(problems) - errors} 个警告）"]
+    report = verify.verify(root)
+    problems += report.findings
+    chain = "日志链完整" if report.log_intact else "日志链断裂"
+    lines.append(f"核验：{'通过' if report.ok else '未通过'}（{report.filed} 件已归档，{chain}，"
+                 f"{len(report.findings)} 个问题）")
+    audience = AUDIENCE_WORDS[args.audience]
+    built = False
+    if checked and report.ok:
+        # MkDocs writes pages as it goes, even in a build it aborts: build beside the site, swap when done
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(building)]
+        try:
+            result = subprocess.run(command, cwd=root, capture_output=True, text=True, encoding="utf-8",
+                                    env={**os.environ, AUDIENCE_ENV: args.audience})
+            built = result.returncode == 0
+            if built:
+                storage.replace_folder(building, site_dir)
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+        if built:
+            count = sum(1 for path in site_dir.rglob("*") if path.is_file())
+            lines.append(f"构建（{audience}）：通过，写入 {site_dir}（{count} 个文件）")
+        else:
+            lines.append(f"构建（{audience}）：未通过，未发布（mkdocs build --strict 的输出见下）")
+            problems_text = [line for line in result.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
+            lines += problems_text or result.stderr.splitlines()[-20:]
+    else:
+        lines.append(f"构建（{audience}）：未进行（检查和核验都通过后才构建）")
+    for line in lines[:3]:
+        print(line)
+    for problem in problems:
+        print(problem)
+    for line in lines[3:]:
+        print(line)
+    return EXIT_OK if built else EXIT_PROBLEMS
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
@@ -453,6 +515,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     import_.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
     import_.set_defaults(func=cmd_import)
+
+    build = sub.add_parser(
+        "build",
+        help="构建 / check, verify and build the site for an audience (strict)",
+        description="Run archive check, archive verify and mkdocs build --strict in one and print a summary, one "
+        "line per step, then the problems. The site is built only when check and verify pass. intranet (the "
+        "default) is what mkdocs build makes; public leaves out every 内部 record: its page, translation, "
+        "attachments, search entries, counts and records.json entry (its catalogue line shows only 档号 and 内部).",
+    )
+    build.add_argument("--audience", choices=list(AUDIENCES), default="intranet",
+                       help="intranet: every published record (default); public: no 内部 record")
+    build.add_argument("--site-dir", metavar="DIR", help="where to write the site (default: site/ in the project)")
+    build.set_defaults(func=cmd_build)
 
     preview = sub.add_parser(
         "preview",

@@ -22,6 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .archive import Archive, load_archive
+from .audience import Withheld, withhold_internal
 from .compliance import evaluate
 from .fixity import withdrawn_entries
 from .git import commit_dates
@@ -34,7 +35,7 @@ from .records import Record
 from .sanitise import clean_html, page_id, text_only
 from .schema import DEFAULT_LANGUAGE
 from .search import BackgroundIndex
-from .settings import Settings
+from .settings import AUDIENCES, Settings
 from .urls import Urls, lang_prefix
 from .verify import fixity_problems
 from .views import RecordView, attachment_rows, filed_view, panel_rows, record_link, stage_rows
@@ -47,6 +48,7 @@ class ArchiveOptions(Config):
 
     archive_search = config_options.Type(bool, default=True)
     archive_build_date = config_options.Optional(config_options.Type(date))
+    archive_audience = config_options.Choice(AUDIENCES, default="intranet")
 
 
 def read_settings(config: MkDocsConfig) -> Settings:
@@ -58,7 +60,7 @@ def read_settings(config: MkDocsConfig) -> Settings:
         key, error = failed[0]
         raise PluginError(f"{config.config_file_path}: extra.{key}: {error}")
     settings = Settings(search=options.archive_search, build_date=options.archive_build_date,
-                        urls=Urls(directory_urls=config.use_directory_urls))
+                        urls=Urls(directory_urls=config.use_directory_urls), audience=options.archive_audience)
     return settings.with_environment()
 
 
@@ -144,6 +146,7 @@ class ArchiveSite:
         self.settings = Settings()
         self.present: dict[str, Presenter] = {}
         self.search_job: BackgroundIndex | None = None
+        self.withheld = Withheld()  # the public build's 内部 records: never handed to MkDocs
 
     # --- events -------------------------------------------------------------------------
     def start(self, command: str) -> None:
@@ -179,6 +182,10 @@ class ArchiveSite:
                 f"{len(archive.problems.errors)} error(s) in the archive: nothing was published "
                 f"(run 'archive check' and 'archive verify' to see them again)"
             ) from exc
+        withdrawn = withdrawn_entries(root, self.history)
+        if self.settings.public:  # the one place the public build leaves 内部 records out
+            self.withheld = withhold_internal(archive, withdrawn)
+            withdrawn = []
         self.by_src = {r.src_uri: r for r in archive.records}
         self.translations = {
             t.src_uri: (r, lang) for r in archive.records for lang, t in r.translations.items()
@@ -191,9 +198,9 @@ class ArchiveSite:
         # Drafts reach the indexes only in a preview (mkdocs serve), marked as drafts.
         self.index = ArchiveIndex(archive.published(include_drafts=self.serving), archive.registry)
         compliance = evaluate(archive, archive.today)
-        withdrawn = withdrawn_entries(root, self.history)
         urls = self.settings.urls
-        pages, self.site_files = archive_pages(self.index, archive.today, self.history, withdrawn, compliance, urls)
+        pages, self.site_files = archive_pages(self.index, archive.today, self.history, withdrawn, compliance, urls,
+                                               self.withheld.masked)
         self.present = presenters(archive.registry, urls)
         self.pages = {page.src_uri: page for page in pages}
         self.git_dates = commit_dates(root, f"{archive.registry.docs_dir}/{archive.registry.records_dir}")
@@ -201,9 +208,12 @@ class ArchiveSite:
 
     def files(self, files: Files, config: MkDocsConfig) -> Files:
         """Keep drafts and their attachments out of a build (MkDocs' DRAFT level: shown by serve,
-        never built) and add the generated pages of this language, and once the generated data files."""
+        never built) and add the generated pages of this language, and once the generated data files.
+        The public build's 内部 records, their translations and attachments are not even copied."""
         records_folder = f"{self.archive.registry.records_dir}/"
         unchecked = []
+        for file in [f for f in files if f.src_uri in self.withheld.src_uris]:
+            files.remove(file)
         for file in files:
             record = self.record_of(file) or self.attachment_owners.get(file.src_uri)
             if record is None:

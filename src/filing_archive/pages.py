@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .catalogue import CATALOGUE_COLUMN_LABELS, Catalogue, catalogue_rows, catalogue_years, excel_csv
+from .catalogue import CATALOGUE_COLUMN_LABELS, Catalogue, MaskedLine, catalogue_rows, catalogue_years, excel_csv
 from .charts import records_per_month_by_type, records_per_unit_per_year
 from .compliance import Compliance, unit_summary
 from .compliance_report import compliance_csv_rows
@@ -462,8 +462,10 @@ def archive_pages(
     withdrawn: list[WithdrawnEntry] = (),
     compliance: Compliance | None = None,
     urls: Urls = DIRECTORY_URLS,
+    masked: list[MaskedLine] = (),
 ) -> tuple[list[GeneratedPage], list[GeneratedFile]]:
-    """Every generated page and file of the archive. Empty years, types and units get none.
+    """Every generated page and file of the archive. Empty years, types and units get none;
+    ``masked`` catalogue lines show only their 档号 and 备注 (the public build's 内部 records).
     ``built_on`` (the build date) is the only date the files carry, so two builds are identical."""
     from .catalogue import catalogue_csv, catalogue_xlsx, records_json
 
@@ -481,10 +483,10 @@ def archive_pages(
     if compliance is not None:
         pages.append(CompliancePage(index, present, compliance))
         files.append(GeneratedFile("archive/compliance.csv", excel_csv(compliance_csv_rows(compliance, "zh"))))
-    years = catalogue_years(index, withdrawn)
+    years = catalogue_years(index, withdrawn, masked)
     counts = {}
     for year in years:
-        catalogues = catalogue_rows(index, year, history, withdrawn)
+        catalogues = catalogue_rows(index, year, history, withdrawn, masked)
         counts[year] = sum(len(c.rows) for c in catalogues)
         pages.append(CataloguePage(index, present, year, catalogues))
         files.append(GeneratedFile(f"archive/catalogue/{year}.csv", catalogue_csv(catalogues, index.registry)))

@@ -1,7 +1,7 @@
 """Writing files safely: atomic replacement, appended lines, new record paths, front-matter text.
 
-Every command that writes (new, file, amend, withdraw, import) goes through here, so nothing is
-ever half-written: a file is either the old one or the new one.
+Every command that writes (new, file, amend, withdraw, import, build) goes through here, so nothing
+is ever half-written: a file (or the built site) is either the old one or the new one.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 import time
 import unicodedata
@@ -136,6 +137,18 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         os.unlink(tmp)
         raise
     fsync_dir(path.parent)
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Put the finished folder ``new`` (beside ``target``) in ``target``'s place: two renames, so a
+    reader sees the old folder or the new one, and the old one is removed only then."""
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    fsync_dir(target.parent)
+    if old.exists():
+        shutil.rmtree(old)
 
 
 def create_exclusive(path: Path, data: bytes | str) -> bool:
