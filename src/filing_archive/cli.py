@@ -5,33 +5,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
-from . import filing, four_properties, scaffold, storage, transfer, verify
+from . import filing, four_properties, scaffold, site_build, transfer, verify
 from .archive import load_archive
 from .archive_checks import older_contract_warnings
 from .compliance import evaluate
 from .compliance_report import gap_line
 from .fixity import LOG_FILE, MANIFEST_FILE, short
 from .problems import UsageError
-from .registry import REGISTRY_FILE
+from .registry import REGISTRY_FILE, find_root
 from .schema import RETENTION_CODES
-from .settings import AUDIENCE_ENV, AUDIENCES, PREVIEW_ENV
+from .settings import AUDIENCES, PREVIEW_ENV
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
-
-def find_root(start: Path) -> Path:
-    """The project folder: the nearest folder upwards holding archive.yml."""
-    for folder in [start, *start.parents]:
-        if (folder / REGISTRY_FILE).exists():
-            return folder
-    raise UsageError(f"找不到 {REGISTRY_FILE}: run archive inside the project (or pass --root)")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -221,7 +210,7 @@ def _day(option: str, text: str) -> date:
 
 
 def cmd_appraise(args: argparse.Namespace) -> int:
-    from . import appraisal
+    from . import appraisal, storage
     from .fixity import record_history
 
     root = find_root(Path(args.root).resolve())
@@ -296,63 +285,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 
-AUDIENCE_WORDS = {"intranet": "内网版", "public": "公开版"}
-
-
 def cmd_build(args: argparse.Namespace) -> int:
-    """check, verify and the strict build in one: one line per step, then the problems. The build
-    runs only when check and verify pass (the strict build then refuses a warning of its own), and the site
-    folder is replaced only by a finished build: nothing half-checked or half-built is published."""
     root = find_root(Path(args.root).resolve())
-    site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
-    archive = load_archive(root, bodies=False)
-    docs = root / archive.registry.docs_dir
-    if site_dir in (root, *root.parents) or site_dir.is_relative_to(docs):
-        # it is replaced as a whole: never by a folder that holds the project or is published from docs/
-        raise UsageError(f"--site-dir {args.site_dir}: the site folder is replaced by each build (expected a "
-                         f"folder outside {archive.registry.docs_dir}/ that does not hold the project, such as site/)")
-    older_contract_warnings(archive.records, archive.problems)
-    problems = archive.problems.sorted()
-    errors = sum(p.is_error for p in problems)
-    checked = not errors  # as archive check: warnings are printed; the strict build decides on them
-    lines = [f"检查：{'通过' if checked else '未通过'}（{archive.files_checked} 件记录，{errors} 个错误，"
-             f"{len(problems) - errors} 个警告）"]
-    report = verify.verify(root)
-    problems += report.findings
-    chain = "日志链完整" if report.log_intact else "日志链断裂"
-    lines.append(f"核验：{'通过' if report.ok else '未通过'}（{report.filed} 件已归档，{chain}，"
-                 f"{len(report.findings)} 个问题）")
-    audience = AUDIENCE_WORDS[args.audience]
-    built = False
-    if checked and report.ok:
-        # MkDocs writes pages as it goes, even in a build it aborts: build beside the site, swap when done
-        site_dir.parent.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(building)]
-        try:
-            result = subprocess.run(command, cwd=root, capture_output=True, text=True, encoding="utf-8",
-                                    env={**os.environ, AUDIENCE_ENV: args.audience})
-            built = result.returncode == 0
-            if built:
-                storage.replace_folder(building, site_dir)
-        finally:
-            shutil.rmtree(building, ignore_errors=True)
-        if built:
-            count = sum(1 for path in site_dir.rglob("*") if path.is_file())
-            lines.append(f"构建（{audience}）：通过，写入 {site_dir}（{count} 个文件）")
-        else:
-            lines.append(f"构建（{audience}）：未通过，未发布（mkdocs build --strict 的输出见下）")
-            problems_text = [line for line in result.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
-            lines += problems_text or result.stderr.splitlines()[-20:]
-    else:
-        lines.append(f"构建（{audience}）：未进行（检查和核验都通过后才构建）")
-    for line in lines[:3]:
+    site_dir = Path(args.site_dir).resolve() if args.site_dir else None
+    summary = site_build.build_site(root, args.audience, site_dir, args.site_dir)
+    for line in summary.steps:
         print(line)
-    for problem in problems:
+    for problem in summary.problems:
         print(problem)
-    for line in lines[3:]:
+    for line in summary.build_output:
         print(line)
-    return EXIT_OK if built else EXIT_PROBLEMS
+    return EXIT_OK if summary.built else EXIT_PROBLEMS
 
 
 def cmd_preview(args: argparse.Namespace) -> int:

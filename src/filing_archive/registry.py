@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .frontmatter import Loader, compose, construct_value
-from .problems import Problems, clip
+from .problems import Problems, UsageError, clip
 from .schema import (
     LIST_MAX,
     NAME_MAX,
@@ -414,3 +414,11 @@ def check_filing(raw: object, err) -> FilingDefaults:
         err("filing.same_person_may_check", f"expected true or false, got {shown(allowed)}")
         allowed = False
     return FilingDefaults(names["by"], names["checked_by"], allowed)
+
+
+def find_root(start: Path) -> Path:
+    """The project folder: the nearest folder upwards holding archive.yml."""
+    for folder in [start, *start.parents]:
+        if (folder / REGISTRY_FILE).exists():
+            return folder
+    raise UsageError(f"找不到 {REGISTRY_FILE}: run archive inside the project (or pass --root)")

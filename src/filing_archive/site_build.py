@@ -1,0 +1,76 @@
+"""Building the site from the command line: `archive build` runs check, verify and the strict
+build in one, for an audience, and replaces the site folder only with a finished build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import storage, verify
+from .archive import load_archive
+from .archive_checks import older_contract_warnings
+from .problems import Problem, UsageError
+from .settings import AUDIENCE_ENV
+
+AUDIENCE_WORDS = {"intranet": "内网版", "public": "公开版"}
+
+
+@dataclass
+class BuildSummary:
+    steps: list[str] = field(default_factory=list)  # one line per step: check, verify, build
+    problems: list[Problem] = field(default_factory=list)  # what check and verify found
+    build_output: list[str] = field(default_factory=list)  # MkDocs' own warnings of a failed build
+    built: bool = False
+
+
+def build_site(root: Path, audience: str, site_dir: Path | None = None, given: str | None = None) -> BuildSummary:
+    """check, verify and the strict build in one. The build runs only when check and verify pass
+    (the strict build then refuses a warning of its own), and the site folder is replaced only by a
+    finished build: nothing half-checked or half-built is published. ``given``: --site-dir as typed."""
+    site_dir = site_dir or root / "site"
+    archive = load_archive(root, bodies=False)
+    docs = root / archive.registry.docs_dir
+    if site_dir in (root, *root.parents) or site_dir.is_relative_to(docs):
+        # it is replaced as a whole: never by a folder that holds the project or is published from docs/
+        raise UsageError(f"--site-dir {given}: the site folder is replaced by each build (expected a "
+                         f"folder outside {archive.registry.docs_dir}/ that does not hold the project, such as site/)")
+    older_contract_warnings(archive.records, archive.problems)
+    summary = BuildSummary(problems=archive.problems.sorted())
+    errors = sum(p.is_error for p in summary.problems)
+    checked = not errors  # as archive check: warnings are printed; the strict build decides on them
+    summary.steps.append(f"检查：{'通过' if checked else '未通过'}（{archive.files_checked} 件记录，{errors} 个错误，"
+                         f"{len(summary.problems) - errors} 个警告）")
+    report = verify.verify(root)
+    summary.problems += report.findings
+    chain = "日志链完整" if report.log_intact else "日志链断裂"
+    summary.steps.append(f"核验：{'通过' if report.ok else '未通过'}（{report.filed} 件已归档，{chain}，"
+                         f"{len(report.findings)} 个问题）")
+    words = AUDIENCE_WORDS[audience]
+    if not (checked and report.ok):
+        summary.steps.append(f"构建（{words}）：未进行（检查和核验都通过后才构建）")
+        return summary
+    # MkDocs writes pages as it goes, even in a build it aborts: build beside the site, swap when done
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(building)]
+    try:
+        result = subprocess.run(command, cwd=root, capture_output=True, text=True, encoding="utf-8",
+                                env={**os.environ, AUDIENCE_ENV: audience})
+        summary.built = result.returncode == 0
+        if summary.built:
+            storage.replace_folder(building, site_dir)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    if summary.built:
+        count = sum(1 for path in site_dir.rglob("*") if path.is_file())
+        summary.steps.append(f"构建（{words}）：通过，写入 {site_dir}（{count} 个文件）")
+    else:
+        summary.steps.append(f"构建（{words}）：未通过，未发布（mkdocs build --strict 的输出见下）")
+        warnings = [line for line in result.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
+        summary.build_output = warnings or result.stderr.splitlines()[-20:]
+    return summary
