@@ -42,7 +42,7 @@ def seeded(root: Path) -> Project:
         add_pages(root / R / f"{name}.md")
     result = file_records(root, [str(root / R / f"{n}.md") for n in filed], "10年", **FILERS)
     assert not result.problems.errors, result.problems
-    result = withdraw_record(root, str(root / R / "inner-gone.md"), f"撤出{TOKEN}", f"批准{TOKEN}〔2026〕1号")
+    result = withdraw_record(root, str(root / R / "inner-gone.md"), f"撤出{TOKEN}", f"批准{TOKEN}〔2026〕1号", "张批准")
     assert not result.problems.errors, result.problems
     return project
 
@@ -118,7 +118,7 @@ def test_the_public_counts_and_records_json_leave_the_internal_records_out(two_s
 def test_archive_build_prints_one_line_a_step_in_chinese(two_sites):
     project, _, _, intranet_out, public_out = two_sites
     lines = public_out.splitlines()
-    assert lines[0] == "检查：通过（5 件记录，0 个错误，0 个警告）"
+    assert lines[0] == "检查：通过（6 件记录，0 个错误，0 个警告）"  # the withdrawn record keeps its file
     assert lines[1] == "核验：通过（3 件已归档，日志链完整，0 个问题）"
     assert re.fullmatch(rf"构建（公开版）：通过，写入 {re.escape(str(project.root / 'public'))}（\d+ 个文件）", lines[2])
     assert intranet_out.splitlines()[2].startswith("构建（内网版）：通过")
