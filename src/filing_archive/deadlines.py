@@ -17,6 +17,7 @@ from .records import Record
 from .registry import Registry
 
 DEADLINE_KEY = "filing_deadline"
+DEADLINES_PAGE = "archive/deadlines.md"
 DEFAULT_DEADLINE = (6, 30)
 DEADLINE_RE = re.compile(r"^([0-9]{2})-([0-9]{2})\Z")
 
@@ -101,3 +102,13 @@ def deadlines_json(deadlines: Deadlines) -> list[dict]:
              "deadline": deadlines.deadline(r).isoformat()}
             for unit in deadlines.units.values()
             for state, records in (("late", unit.late), ("due", unit.due)) for r in records]
+
+
+def deadline_counts(deadlines: Deadlines | None, present, unit_code: str | None = None) -> dict | None:
+    """Due and late counts (of one unit, or of all) with the link to the deadlines page; ``present``
+    is the page's ``presenter.Presenter``."""
+    if deadlines is None:
+        return None
+    units = [deadlines.units[unit_code]] if unit_code else list(deadlines.units.values())
+    return {"due": sum(len(u.due) for u in units), "late": sum(len(u.late) for u in units),
+            "href": present.page(DEADLINES_PAGE), "anchor": f"#unit-{unit_code}" if unit_code else ""}
