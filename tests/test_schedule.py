@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REGISTRY, Project, minimal
+from sitecheck import page, resolve, section_titles
 
 from filing_archive.archive import load_archive
 from filing_archive.deadlines import evaluate_deadlines
@@ -202,3 +203,47 @@ def test_the_deadline_is_configurable_and_checked(tmp_path):
         assert result.stdout.splitlines()[0] == (
             "archive.yml:14: filing_deadline: expected the month and day of the next year by which a year's records "
             f"are filed, as MM-DD such as 06-30 (a day every year has), got {shown}")
+
+
+# --- the pages, in the sample site (built once, BUILD_DATE 2026-11-30) ---------------------------
+def text(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def test_the_schedule_is_a_page_in_both_languages(sample_site):
+    zh = page(sample_site, "archive/schedule/")
+    rows = [[text(td) for td in tr.xpath("td")] for tr in zh.xpath("//article//tbody/tr")]
+    assert rows[1] == ["2", "本机关年度工作总结", "总结", "各单位", "", "永久"]
+    assert rows[4] == ["5.1", "镇党委向上级的专题汇报", "专题汇报", "乡镇", "", "永久"]
+    assert len(rows) == 12
+    en = page(sample_site, "en/archive/schedule/")
+    assert [text(td) for td in en.xpath("//article//tbody/tr")[1].xpath("td")] == [
+        "2", "Annual work summaries", "Summary", "Any unit", "", "Permanent"]
+    assert text(en.xpath("//article//h1")[0]) == "Retention schedule"
+
+
+def test_the_deadlines_page_lists_late_and_due_records_per_unit_linked(sample_site):
+    doc = page(sample_site, "archive/deadlines/")
+    assert text(doc.xpath('//*[@id="deadline-counts"]')[0]) == "待归档 22 件，应归未归 10 件"
+    assert section_titles(doc) == ["青石镇党委 (待归档 5 件，应归未归 6 件)", "红星中学党支部 (待归档 12 件，应归未归 0 件)",
+                                   "雨苗幼儿园党支部 (待归档 5 件，应归未归 3 件)", "示范区教育局 (待归档 0 件，应归未归 1 件)"]
+    late = doc.xpath('//table[@class="archive-deadlines--late"]')[0]
+    first = late.xpath(".//tbody/tr")[0]
+    assert [text(td) for td in first.xpath("td")] == ["2025-03-12", "意识形态工作宣传动员大会暨集中学习记录", "学习记录",
+                                                     "2026-06-30"]
+    href = first.xpath(".//a/@href")[0]
+    target = resolve("archive/deadlines/", href)
+    assert (sample_site / target / "index.html").is_file() or (sample_site / target).is_file()
+    en = page(sample_site, "en/archive/deadlines/")
+    assert text(en.xpath('//*[@id="deadline-counts"]')[0]) == "22 due for filing, 10 late"
+
+
+def test_unit_and_compliance_pages_show_the_counts(sample_site):
+    unit = page(sample_site, "archive/by-unit/YMY/")
+    counts = unit.xpath('//*[@id="deadline-counts"]/a')[0]
+    assert text(counts) == "待归档 5 件，应归未归 3 件"
+    assert resolve("archive/by-unit/YMY/", counts.get("href").split("#")[0]) == "archive/deadlines"
+    assert counts.get("href").endswith("#unit-YMY")
+    compliance = page(sample_site, "en/archive/compliance/")
+    assert text(compliance.xpath('//*[@id="deadline-counts"]')[0]) == (
+        "Filing deadlines: records late for filing: 22 due for filing, 10 late")
