@@ -193,7 +193,6 @@ def test_file_twice_is_harmless(filed):
 
 
 def test_file_usage_errors_exit_2(filed):
-    assert filed.archive("file", A).returncode == 2  # --retention is required
     assert filed.archive("file", A, "--retention", "5年").returncode == 2
     missing = filed.archive("file", "docs/archive/AAA/2025/nope.md", "--retention", "永久")
     assert missing.returncode == 2

@@ -289,11 +289,13 @@ def test_adding_a_record_to_a_stage_changes_exactly_the_pages_that_list_it(pages
         "archive/by-stage/p-aaa-2025/index.html",
         "archive/by-type/study/index.html",
         "archive/by-unit/AAA/index.html",
+        "archive/deadlines/index.html",  # published, not filed: late for filing (归档时限)
         "archive/index.html",
         "en/archive/by-date/2025/index.html",
         "en/archive/by-stage/p-aaa-2025/index.html",
         "en/archive/by-type/study/index.html",
         "en/archive/by-unit/AAA/index.html",
+        "en/archive/deadlines/index.html",
         "en/archive/index.html",
     ]
     stages = page(copy.site, "archive/by-stage/p-aaa-2025/").xpath('//section[@class="archive-stage"]')

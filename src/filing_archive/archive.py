@@ -11,9 +11,11 @@ from pathlib import Path
 from .archive_checks import validate_archive
 from .attachments import FOLDER_SUFFIX, Attachment, inspect_all, record_of
 from .cadence_rules import Exemption, Rule, collect
+from .deadlines import DEFAULT_DEADLINE, load_deadline
 from .problems import ArchiveError, Problem, Problems
 from .records import Record, Translation
 from .registry import Registry, load_registry
+from .schedule import Entry, load_schedule
 from .schema import DEFAULT_LANGUAGE, LANGUAGES
 from .secrecy import marking_in, markings_in_lines
 from .settings import date_from_environment
@@ -71,6 +73,8 @@ class Archive:
     files_checked: int = 0  # original record files read, valid or not (what "checked N records" counts)
     sources: list[Source] = field(default_factory=list)  # every file under the records folder, in file order
     attachments: dict[str, list[Attachment]] = field(default_factory=dict)  # record path -> its attachments
+    schedule: list[Entry] = field(default_factory=list)  # 保管期限表 (schedule.py)
+    deadline: tuple[int, int] = DEFAULT_DEADLINE  # 归档时限: (month, day) of the next year (deadlines.py)
 
     @property
     def records_root(self) -> Path:
@@ -376,6 +380,8 @@ def load_archive(root: Path | str, today: date | None = None, bodies: bool = Tru
 
     validate_archive(records + broken, registry, problems)
     rules, exemptions = collect(registry, records, problems)
+    schedule = load_schedule(registry, problems)
+    deadline = load_deadline(registry, problems)
     by_src = {r.src_uri: r for r in records}
     for translation in translations:
         original_uri = translation.src_uri.replace(f".{translation.lang}.md", ".md")
@@ -401,4 +407,5 @@ def load_archive(root: Path | str, today: date | None = None, bodies: bool = Tru
     archive.files_checked = len(originals)
     archive.sources = sources
     archive.attachments = attachments
+    archive.schedule, archive.deadline = schedule, deadline
     return archive

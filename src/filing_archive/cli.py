@@ -14,9 +14,11 @@ from .archive import load_archive
 from .archive_checks import older_contract_warnings
 from .compliance import evaluate
 from .compliance_report import gap_line
+from .deadlines import deadline_lines, deadlines_json, evaluate_deadlines
 from .fixity import LOG_FILE, MANIFEST_FILE, short
 from .problems import UsageError
 from .registry import REGISTRY_FILE, find_root
+from .schedule import check_departures
 from .schema import RETENTION_CODES
 from .settings import AUDIENCES, PREVIEW_ENV
 
@@ -27,6 +29,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
     archive = load_archive(root, bodies=False)
     older_contract_warnings(archive.records, archive.problems)
+    check_departures(archive.schedule, archive.records, archive.registry, archive.problems)
     problems = archive.problems.sorted()
     if args.paths:
         missing = [p for p in args.paths if not Path(p).exists()]
@@ -39,6 +42,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     warnings = [p for p in problems if not p.is_error]
     cadence = args.cadence or args.fail_on_gaps
     gaps = evaluate(archive, archive.today).gaps if cadence else []
+    show_deadlines = args.deadlines or args.fail_on_late
+    deadlines = evaluate_deadlines(archive.records, archive.registry, archive.deadline, archive.today)
     if args.format == "json":
         json.dump(
             {
@@ -46,6 +51,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "errors": [p.as_dict() for p in errors],
                 "warnings": [p.as_dict() for p in warnings],
                 **({"gaps": [g.as_dict() for g in gaps]} if cadence else {}),
+                **({"deadlines": deadlines_json(deadlines)} if show_deadlines else {}),
             },
             sys.stdout,
             ensure_ascii=False,
@@ -63,7 +69,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             for gap in gaps:
                 print(gap_line(gap, archive.registry.units))
             print(f"频次检查 / cadence as of {archive.today}: {len(gaps)} 处缺失 gaps")
-    if errors or (args.strict and warnings) or (args.fail_on_gaps and gaps):
+        if show_deadlines:
+            for line in deadline_lines(deadlines):
+                print(line)
+            print(f"归档时限 / filing deadlines as of {archive.today}: {len(deadlines.due)} 件待归档 due, "
+                  f"{len(deadlines.late)} 件应归未归 late")
+    if errors or (args.strict and warnings) or (args.fail_on_gaps and gaps) or (args.fail_on_late and deadlines.late):
         return EXIT_PROBLEMS
     return EXIT_OK
 
@@ -325,6 +336,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="warnings count as problems (exit 1)")
     check.add_argument("--cadence", action="store_true", help="also list cadence gaps (unit | rule | period | n/min)")
     check.add_argument("--fail-on-gaps", action="store_true", help="cadence gaps count as problems (exit 1)")
+    check.add_argument("--deadlines", action="store_true",
+                       help="also list published records due for filing and those late (应归未归), per unit")
+    check.add_argument("--fail-on-late", action="store_true", help="late records count as problems (exit 1)")
     check.set_defaults(func=cmd_check)
 
     new = sub.add_parser(
@@ -352,8 +366,9 @@ def build_parser() -> argparse.ArgumentParser:
         "same 档号.",
     )
     file_.add_argument("paths", nargs="+", metavar="PATH", help="record files to file")
-    file_.add_argument("--retention", required=True, choices=list(RETENTION_CODES),
-                       help="保管期限: 永久 | 30年 | 10年")
+    file_.add_argument("--retention", choices=list(RETENTION_CODES),
+                       help="保管期限: 永久 | 30年 | 10年 (default: the record's entry of retention_schedule in "
+                       "archive.yml; a record no entry covers is refused)")
     file_.add_argument("--pages", metavar="N",
                        help="页数 of the one record named (written into its front-matter); default: pages: in the "
                        "front-matter, else the page count of its one PDF original in <stem>.files/")

@@ -43,8 +43,9 @@ from .git import git_author
 from .numbering import claimed_numbers, class_of, next_number
 from .problems import Problem, Problems, UsageError
 from .records import Record, archive_class, expected_archive_no
-from .registry import Registry, load_registry
-from .schema import RETENTION_CODES
+from .registry import REGISTRY_FILE, Registry, load_registry
+from .schedule import departure_message, entries_listed, record_entry
+from .schema import RETENTION_CODES, TYPES
 from .storage import sha256_hex, sm3_hex
 from .validation import validate_record
 
@@ -83,6 +84,7 @@ class Outcome:
     title: str = ""  # filed: the title the log records
     previous_digest: str = ""  # amended: the digest it had before
     pages: int = 0  # filed: the 页数 the log records
+    retention: str = ""  # filed: the 保管期限 the log records
     sm3: str = ""
     attachments: dict[str, str] = field(default_factory=dict)  # name -> SHA-256
     attachments_sm3: dict[str, str] = field(default_factory=dict)  # name -> SM3
@@ -180,15 +182,17 @@ def _open_for_writing(root: Path, doing: str, result: Result) -> tuple[Manifests
 
 # --- archive file ----------------------------------------------------------------------------
 def file_records(
-    root: Path, paths: list[str], retention: str, today: date | None = None, *, pages: int | str | None = None,
+    root: Path, paths: list[str], retention: str | None, today: date | None = None, *,
+    pages: int | str | None = None,
     by: str | None = None, checked_by: str | None = None, checked_on: str | None = None, note: str | None = None,
 ) -> Result:
     """File each record: validate, give it the next 件号 of its class, write the record, the
     manifest and the log (in that order). Records are numbered in date order. ``pages`` (one
     record only), ``by``, ``checked_by``, ``checked_on`` and ``note`` fill its 备考表
-    (``filing_details``: defaults and checks)."""
+    (``filing_details``: defaults and checks). ``retention`` None: each record's schedule entry's
+    (``schedule.py``); a record no entry covers is refused."""
     root = Path(root).resolve()
-    if retention not in RETENTION_CODES:
+    if retention is not None and retention not in RETENTION_CODES:
         raise UsageError(f"保管期限 retention must be {' | '.join(RETENTION_CODES)}, got {retention}")
     rels = [project_path(root, p) for p in paths]
     given_pages = parse_pages(None if pages is None else str(pages), len(set(rels)))
@@ -239,7 +243,8 @@ def file_records(
         author = git_author(root) if prepared else None
         entries = [
             {"action": "file", "path": o.path, "archive_no": o.archive_no, "digest": o.digest,
-             "retention": retention, "title": o.title, **people.log_keys(o.pages), **o.log_digests(), "author": author}
+             "retention": o.retention, "title": o.title, **people.log_keys(o.pages), **o.log_digests(),
+             "author": author}
             for o in prepared
         ]
         append_log(root, log, *entries)
@@ -268,7 +273,7 @@ def attachments_changed(record: Record, state: RecordHistory) -> list[str]:
 
 
 def _prepare_one(
-    root: Path, archive: Archive, record: Record, digest: str, retention: str, manifest: Manifests,
+    root: Path, archive: Archive, record: Record, digest: str, retention: str | None, manifest: Manifests,
     states: dict[str, RecordHistory], claims: dict[str, dict[int, list[str]]], result: Result,
     given_pages: int | None = None,
 ) -> Outcome | None:
@@ -316,6 +321,7 @@ def _prepare_one(
         # Half-filed: an earlier run wrote the record (and maybe the manifest) but not the log.
         # Finish it with the number it already carries.
         archive_no = record.archive_no or ""
+        retention = retention or record.retention
         if record.retention != retention:
             refuse(f"this record was numbered {archive_no} with retention {record.retention}: "
                    f"re-run with --retention {record.retention} to finish filing it", "retention",
@@ -333,10 +339,21 @@ def _prepare_one(
             digest = sha256_hex(data)
         else:
             data = (root / rel).read_bytes()
-        return _with_attachments(Outcome(rel, "completed", archive_no, digest, title=record.title, pages=pages),
-                                 record, data)
+        return _with_attachments(Outcome(rel, "completed", archive_no, digest, title=record.title, pages=pages,
+                                         retention=retention), record, data)
 
     registry = archive.registry
+    entry = record_entry(archive.schedule, record, registry)
+    if retention is None and entry is None:
+        refuse(f"no entry of the retention schedule (保管期限表) covers a {TYPES[record.type].zh} of {record.unit}"
+               f"{' with 主题词 ' + '/'.join(record.keywords) if record.keywords else ''}: give --retention "
+               f"{' | '.join(RETENTION_CODES)}, or add an entry to {REGISTRY_FILE} (expected one of: "
+               f"{entries_listed(archive.schedule)})", "retention", record.line("type"))
+        return None
+    if retention is None:
+        retention = entry.retention
+    elif entry is not None and entry.retention != retention:
+        result.problems.warning(rel, record.line("type"), "retention", departure_message(entry, retention))
     fonds, org_code = registry.fonds_of(record.unit).code, registry.org_code_of(record.unit)
     cls = archive_class(fonds, record.year, retention, org_code)
     number = next_number(claims, cls)
@@ -351,8 +368,8 @@ def _prepare_one(
         return None
     storage.atomic_write(root / rel, new_data)
     claims.setdefault(cls, {})[number] = [rel]
-    return _with_attachments(Outcome(rel, "filed", archive_no, sha256_hex(new_data), title=record.title, pages=pages),
-                             record, new_data)
+    return _with_attachments(Outcome(rel, "filed", archive_no, sha256_hex(new_data), title=record.title, pages=pages,
+                                     retention=retention), record, new_data)
 
 
 # --- archive amend ---------------------------------------------------------------------------

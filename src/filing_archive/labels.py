@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .compliance import CELL_STATUSES
 from .periods import PERIODS
-from .schema import FIELDS, RETENTION, SECRECY, STATUSES, STUDY_FORMS, TYPES, Vocabulary
+from .schema import FIELDS, RETENTION, SECRECY, STATUSES, STUDY_FORMS, TYPES, UNIT_KINDS, Vocabulary
 
 UI: dict[str, dict[str, str]] = {
     "zh": {
@@ -79,6 +79,18 @@ UI: dict[str, dict[str, str]] = {
         "compliance_summary": "频次要求落实情况",
         "not_due": "未到期",
         "stats_title": "统计图表",
+        "schedule_title": "保管期限表",
+        "schedule_intro": ("归档时按下表确定保管期限：适用条件最具体的条目优先（指定单位优先于单位类别，"
+                           "单位类别优先于不限；有主题词的优先于无主题词的）。"),
+        "schedule_item": "条目号", "schedule_wording": "条目", "schedule_scope": "适用单位",
+        "schedule_keywords": "主题词", "schedule_retention": "保管期限", "schedule_any_unit": "各单位",
+        "schedule_empty": "archive.yml 中尚未设置保管期限表。",
+        "deadlines_title": "归档时限：应归未归",
+        "deadlines_intro": ("截至 {today}：每年的记录应于次年 {rule}（月-日）前归档。已发布而未归档的记录，"
+                            "期限未到为“待归档”，已过期限为“应归未归”。"),
+        "deadlines_late": "应归未归", "deadlines_due": "待归档", "deadline": "归档期限",
+        "deadlines_none": "没有待归档或应归未归的记录。",
+        "deadlines_counts": "待归档 {due} 件，应归未归 {late} 件",
         "chart_data": "图表数据",
         "chart_month_title": "每月记录件数（按文种）",
         "chart_month_desc": "{first}至{last}每月的记录件数，按文种分段堆叠。"
@@ -205,6 +217,19 @@ UI: dict[str, dict[str, str]] = {
         "compliance_summary": "Recurring duties",
         "not_due": "not due",
         "stats_title": "Statistics",
+        "schedule_title": "Retention schedule",
+        "schedule_intro": ("Filing takes the retention from this schedule: the most specific matching item wins "
+                           "(a named unit before a unit kind before any unit; an item with keywords before one "
+                           "without)."),
+        "schedule_item": "Item", "schedule_wording": "Entry", "schedule_scope": "Units",
+        "schedule_keywords": "Keywords", "schedule_retention": "Retention", "schedule_any_unit": "Any unit",
+        "schedule_empty": "archive.yml has no retention schedule yet.",
+        "deadlines_title": "Filing deadlines: records late for filing",
+        "deadlines_intro": "As of {today}: the records of a year are filed by {rule} (month-day) of the next year. A "
+                           "published record not yet filed is due before that day and late after it.",
+        "deadlines_late": "Late for filing", "deadlines_due": "Due for filing", "deadline": "Deadline",
+        "deadlines_none": "No record is due or late for filing.",
+        "deadlines_counts": "{due} due for filing, {late} late",
         "chart_data": "Data of the chart",
         "chart_month_title": "Records per month, by type",
         "chart_month_desc": "Records per month from {first} to {last}, stacked by type. {total} records in all; "
@@ -265,6 +290,7 @@ VOCABULARIES: dict[str, Vocabulary] = {
     "form": STUDY_FORMS,
     "compliance": CELL_STATUSES,  # met 达标 | missing 缺失 | exempt 豁免 | in_progress 进行中
     "per": PERIODS,
+    "unit_kind": UNIT_KINDS,
 }
 
 

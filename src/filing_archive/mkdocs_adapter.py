@@ -33,6 +33,7 @@ from .presenter import Presenter, presenters
 from .problems import ArchiveError
 from .records import Record
 from .sanitise import clean_html, page_id, text_only
+from .schedule_pages import schedule_pages
 from .schema import DEFAULT_LANGUAGE
 from .search import BackgroundIndex
 from .settings import AUDIENCES, Settings
@@ -202,6 +203,7 @@ class ArchiveSite:
         pages, self.site_files = archive_pages(self.index, archive.today, self.history, withdrawn, compliance, urls,
                                                self.withheld.masked)
         self.present = presenters(archive.registry, urls)
+        pages += schedule_pages(self.index, self.present, archive, pages)
         self.pages = {page.src_uri: page for page in pages}
         self.git_dates = commit_dates(root, f"{archive.registry.docs_dir}/{archive.registry.records_dir}")
         return archive

@@ -15,6 +15,7 @@ from .catalogue import CATALOGUE_COLUMN_LABELS, Catalogue, MaskedLine, catalogue
 from .charts import records_per_month_by_type, records_per_unit_per_year
 from .compliance import Compliance, unit_summary
 from .compliance_report import compliance_csv_rows
+from .deadlines import Deadlines, deadline_counts
 from .fixity import RecordHistory, WithdrawnEntry
 from .indexes import ArchiveIndex, PlanIndex, group_by_month, group_by_type, group_by_year
 from .labels import field_label, month_label, term_label, ui
@@ -46,6 +47,7 @@ class GeneratedPage:
 
     src_uri: str = ""
     template: str = ""
+    deadlines: Deadlines | None = None  # 归档时限, for the counts (schedule_pages.attach_deadlines)
 
     def __init__(self, index: ArchiveIndex, present: dict[str, Presenter]):
         self.index = index
@@ -275,6 +277,7 @@ class UnitPage(GeneratedPage):
             "count": len(records),
             "compliance": (unit_compliance(self.compliance, self.unit_code, self.present[lang])
                            if self.compliance else None),
+            "deadlines": deadline_counts(self.deadlines, self.present[lang], self.unit_code),
         }
 
 
@@ -412,7 +415,7 @@ class CompliancePage(GeneratedPage):
         statuses = [(code, term_label("compliance", code, lang))
                     for code in ("met", "missing", "exempt", "in_progress")]
         return {"today": c.today.isoformat(), "matrices": matrices, "gaps": gaps, "statuses": statuses,
-                "csv": "archive/compliance.csv"}
+                "csv": "archive/compliance.csv", "deadlines": deadline_counts(self.deadlines, self.present[lang])}
 
 
 def unit_compliance(compliance: Compliance, unit_code: str, present: Presenter) -> dict | None:

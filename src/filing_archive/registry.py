@@ -32,6 +32,7 @@ FOLDER_RE = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\Z")  # docs_dir, reco
 KNOWN_KEYS = {
     "fonds", "fonds_name", "fonds_name_en", "records_dir", "docs_dir", "units", "stages",
     "cadence", "exemptions", "stage_names_en", "filing", "attachment_max_mb",
+    "retention_schedule", "filing_deadline",  # read by schedule.py and deadlines.py
 }
 ATTACHMENT_MAX_MB = 50  # default: an attachment above it is a warning
 ATTACHMENT_MAX_MB_LIMIT = 100_000

@@ -1,0 +1,223 @@
+"""保管期限表: the retention schedule of ``archive.yml`` (``retention_schedule:``), checked, and
+the entry that covers a record.
+
+An entry maps a 文种 (and optionally 主题词, a unit kind or one unit) to 永久 / 30年 / 10年, with
+its item number (条目号) and wording. The most specific matching entry wins: one naming a unit
+beats one naming a unit kind, which beats one naming neither; at the same level one with
+keywords beats one without. Between equally specific entries the longer retention wins (when in
+doubt an archive keeps longer), then the one written first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .fields import did_you_mean, fmt
+from .problems import Problems
+from .records import Record
+from .registry import Registry, Unit, one_line
+from .schema import LIST_MAX, RETENTION, TITLE_MAX, TYPES, UNIT_KINDS, in_language, too_long
+
+SCHEDULE_KEY = "retention_schedule"
+ENTRY_KEYS = ("item", "type", "keywords", "kind", "unit", "retention", "wording", "wording_en")
+ENTRIES_MAX = 200  # a schedule of a few dozen lines is usual; the bound keeps a hostile file cheap
+ITEM_MAX = 20
+ITEM_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]*\Z")  # 1, 3.2, 2-1: it becomes an anchor
+KEYWORD_MAX = 30
+RETENTION_RANK = {"10年": 1, "30年": 2, "永久": 3}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the schedule, normalised (codes, not aliases)."""
+
+    item: str
+    type: str
+    retention: str
+    wording: str
+    wording_en: str = ""
+    keywords: tuple[str, ...] = ()
+    kind: str | None = None
+    unit: str | None = None
+    line: int = 0
+    order: int = 0  # its place in archive.yml
+
+    def label(self, lang: str) -> str:
+        return in_language(lang, self.wording, self.wording_en)
+
+    @property
+    def specificity(self) -> int:
+        return 4 * (self.unit is not None) + 2 * (self.kind is not None) + (1 if self.keywords else 0)
+
+    def matches(self, record_type: str, keywords: list[str], unit: Unit | None) -> bool:
+        if record_type != self.type:
+            return False
+        if self.unit is not None and (unit is None or unit.code != self.unit):
+            return False
+        if self.kind is not None and (unit is None or unit.kind != self.kind):
+            return False
+        return not self.keywords or any(k in keywords for k in self.keywords)
+
+    def describe(self) -> str:
+        """``item 2 年度工作总结 (总结) → 永久``: how messages name an entry."""
+        scope = [TYPES[self.type].zh]
+        if self.unit:
+            scope.append(self.unit)
+        if self.kind:
+            scope.append(UNIT_KINDS[self.kind].zh)
+        if self.keywords:
+            scope.append("主题词 " + "/".join(self.keywords))
+        return f"item {self.item} {self.wording} ({', '.join(scope)}) → {self.retention}"
+
+
+def entry_for(schedule: list[Entry], record_type: str, keywords: list[str], unit: Unit | None) -> Entry | None:
+    """The entry that covers a record of this type, keywords and unit (the rule in the docstring)."""
+    found = [e for e in schedule if e.matches(record_type, keywords, unit)]
+    if not found:
+        return None
+    return max(found, key=lambda e: (e.specificity, RETENTION_RANK[e.retention], -e.order))
+
+
+def record_entry(schedule: list[Entry], record: Record, registry: Registry) -> Entry | None:
+    return entry_for(schedule, record.type, record.keywords, registry.units.get(record.unit))
+
+
+def entries_listed(schedule: list[Entry]) -> str:
+    """Every entry, for the refusal of a filing that none covers."""
+    return "; ".join(e.describe() for e in schedule) or "the schedule has no entries"
+
+
+def departure_message(entry: Entry, retention: str) -> str:
+    return (f"保管期限 {retention} departs from the retention schedule, {entry.describe()} "
+            f"(expected {entry.retention}, got {retention})")
+
+
+def check_departures(schedule: list[Entry], records: list[Record], registry: Registry, problems: Problems) -> None:
+    """A warning on each record whose retention is not its schedule entry's: for ``archive check``
+    (and the schedule page) only, like ``older_contract_warnings``: a retention decided before the
+    schedule said otherwise must not stop a ``--strict`` build that passed yesterday."""
+    for record in records:
+        if record.retention is None:
+            continue
+        entry = record_entry(schedule, record, registry)
+        if entry is not None and entry.retention != record.retention:
+            problems.warning(record.path, record.line("retention"), "retention",
+                             departure_message(entry, record.retention))
+
+
+def load_schedule(registry: Registry, problems: Problems) -> list[Entry]:
+    """The valid entries of ``retention_schedule:``; every problem goes to ``problems``."""
+    raw = registry.raw.get(SCHEDULE_KEY)
+    if raw is None:
+        return []
+
+    def report(key: str, message: str) -> None:
+        problems.error(registry.path, registry.line_of(key), key, message)
+
+    if not isinstance(raw, list):
+        report(SCHEDULE_KEY, f"expected a list of entries {{item, type, retention, wording}}, got {fmt(raw)}")
+        return []
+    if len(raw) > ENTRIES_MAX:
+        report(SCHEDULE_KEY, f"too many entries (expected at most {ENTRIES_MAX}, got {len(raw):,})")
+        return []
+    entries: list[Entry] = []
+    items: dict[str, int] = {}
+    scopes: dict[tuple, Entry] = {}
+    for i, item in enumerate(raw):
+        prefix = f"{SCHEDULE_KEY}[{i}]"
+        entry = parse_entry(item, prefix, registry, lambda key, message, p=prefix: report(
+            f"{p}.{key}" if key else p, message))
+        if entry is None:
+            continue
+        entry = Entry(**{**entry.__dict__, "line": registry.line_of(prefix), "order": i})
+        if entry.item in items:
+            report(f"{prefix}.item", f"duplicate item {entry.item} (first on line {items[entry.item]}; "
+                                     f"expected each item number once)")
+            continue
+        scope = (entry.type, frozenset(entry.keywords), entry.kind, entry.unit)
+        if scope in scopes:
+            first = scopes[scope]
+            report(prefix, f"covers the same records as item {first.item} (line {first.line}; expected one "
+                           f"entry per 文种, keywords, kind and unit)")
+            continue
+        items[entry.item] = entry.line
+        scopes[scope] = entry
+        entries.append(entry)
+    return entries
+
+
+def parse_entry(raw: object, prefix: str, registry: Registry, report) -> Entry | None:
+    """One entry; None (with each problem reported by key) when it is wrong."""
+    if not isinstance(raw, dict):
+        report("", f"expected an entry {{item, type, retention, wording}}, got {fmt(raw)}")
+        return None
+    errors: list[tuple[str, str]] = []
+    for key in raw:
+        if key not in ENTRY_KEYS:
+            hint = did_you_mean(str(key), list(ENTRY_KEYS))
+            errors.append((str(key), f"unknown key{f'; did you mean {hint}?' if hint else ''} "
+                                     f"(expected {', '.join(ENTRY_KEYS)})"))
+    item = raw.get("item")
+    item = str(item) if isinstance(item, int) and not isinstance(item, bool) else item
+    if not isinstance(item, str) or not ITEM_RE.match(item) or len(item) > ITEM_MAX:
+        # 3.10 read as a number would be 3.1: a dotted number must be quoted ('3.10') to stay itself
+        quote = "; quote a dotted number: '3.2'" if isinstance(item, float) else ""
+        errors.append(("item", f"{'required; ' if 'item' not in raw else ''}expected the entry's number such as "
+                               f"3 or '3.2' (letters, digits, . and -, at most {ITEM_MAX}{quote}), "
+                               f"got {fmt(raw.get('item'))}"))
+    type_term = TYPES.get(raw.get("type"))
+    if type_term is None:
+        hint = did_you_mean(str(raw.get("type")), TYPES.spellings()) if "type" in raw else None
+        errors.append(("type", f"{'required; ' if 'type' not in raw else ''}expected {TYPES.describe()}, "
+                               f"got {fmt(raw.get('type'))}{f'; did you mean {hint}?' if hint else ''}"))
+    retention = RETENTION.get(raw.get("retention"))
+    if retention is None:
+        errors.append(("retention", f"{'required; ' if 'retention' not in raw else ''}expected "
+                                    f"{RETENTION.describe()}, got {fmt(raw.get('retention'))}"))
+    texts: dict[str, str] = {}
+    for key in ("wording", "wording_en"):
+        value = raw.get(key, "" if key == "wording_en" else None)
+        if not isinstance(value, str) or (key == "wording" and not value.strip()):
+            errors.append((key, f"{'required: ' if key not in raw else ''}expected the entry's wording as text "
+                                f"such as 本机关年度工作总结, got {fmt(value)}"))
+        elif too_long(value, TITLE_MAX):
+            errors.append((key, too_long(value, TITLE_MAX)))
+        elif not one_line(value):
+            errors.append((key, f"expected one line without control characters, got {fmt(value)}"))
+        else:
+            texts[key] = value.strip()
+    keywords: list[str] = []
+    if "keywords" in raw:
+        value = raw["keywords"]
+        value = [value] if isinstance(value, str) else value
+        if (not isinstance(value, list) or not value or len(value) > LIST_MAX
+                or not all(isinstance(k, str) and k.strip() and len(k) <= KEYWORD_MAX and one_line(k)
+                           for k in value)):
+            errors.append(("keywords", f"expected a list of 1 to {LIST_MAX} 主题词 of at most {KEYWORD_MAX} "
+                                       f"characters each, such as [年度总结], got {fmt(raw['keywords'])}"))
+        else:
+            keywords = [k.strip() for k in value]
+    kind = unit = None
+    if "kind" in raw and "unit" in raw:
+        errors.append(("unit", "an entry names a unit or a unit kind, not both (expected one of kind: and unit:)"))
+    elif "kind" in raw:
+        term = UNIT_KINDS.get(raw["kind"])
+        if term is None:
+            errors.append(("kind", f"expected one of {UNIT_KINDS.describe()}, got {fmt(raw['kind'])}"))
+        else:
+            kind = term.code
+    elif "unit" in raw:
+        found = registry.unit(raw["unit"])
+        if found is None:
+            hint = did_you_mean(str(raw["unit"]), [*registry.units, *(u.name for u in registry.units.values())])
+            errors.append(("unit", f"not a unit of archive.yml (expected a unit code or its exact Chinese name, "
+                                   f"got {fmt(raw['unit'])}{f'; did you mean {hint}?' if hint else ''})"))
+        else:
+            unit = found.code
+    for key, message in errors:
+        report(key, message)
+    if errors:
+        return None
+    return Entry(item=item, type=type_term.code, retention=retention.code, wording=texts["wording"],
+                 wording_en=texts.get("wording_en", ""), keywords=tuple(keywords), kind=kind, unit=unit)
