@@ -69,7 +69,7 @@ retention_schedule:
      ". and -, at most 20; quote a dotted number: '3.2'), got 2.1"),
     ("{item: 1, type: studdy, retention: 10年, wording: 学习}",
      "archive.yml:15: retention_schedule[0].type: expected plan 方案 | study 学习记录 | briefing 简报 | summary 总结 | "
-     "report 专题汇报 | analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | duty 述职报告 | notice 通报, got studdy; "
+     "report 专题汇报 | analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | duty 述职报告 | notice 通报 | disposal 销毁清册, got studdy; "
      "did you mean study?"),
     ("{item: 1, type: study, retention: 5年, wording: 学习}",
      "archive.yml:15: retention_schedule[0].retention: expected 永久 | 30年 | 10年, got 5年"),
@@ -215,7 +215,7 @@ def test_the_schedule_is_a_page_in_both_languages(sample_site):
     rows = [[text(td) for td in tr.xpath("td")] for tr in zh.xpath("//article//tbody/tr")]
     assert rows[1] == ["2", "本机关年度工作总结", "总结", "各单位", "", "永久"]
     assert rows[4] == ["5.1", "镇党委向上级的专题汇报", "专题汇报", "乡镇", "", "永久"]
-    assert len(rows) == 12
+    assert len(rows) == 13
     en = page(sample_site, "en/archive/schedule/")
     assert [text(td) for td in en.xpath("//article//tbody/tr")[1].xpath("td")] == [
         "2", "Annual work summaries", "Summary", "Any unit", "", "Permanent"]
