@@ -3,6 +3,7 @@ library, its 移交清单 against a hand-written expectation, the transfer logge
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from datetime import date
@@ -33,6 +34,7 @@ def template(tmp_path_factory) -> Path:
     project.record("AAA/2025/a.md", **minimal(title="一月集中学习", date="2025-01-10", pages=2))
     project.write(A + "a.files/scan.pdf", PDF)
     project.record("AAA/2025/b.md", **minimal(title="二月集中学习", date="2025-02-10", pages=3))
+    project.record("AAA/2025/b.en.md", title="February group study")
     project.record("AAA/2025/c.md", **minimal(title="三月集中学习", date="2025-03-10", pages=4))
     project.record("BBB/2025/d.md", **minimal(title="乙中学通报", type="notice", unit="BBB", date="2025-05-06",
                                               form=None, pages=1))
@@ -90,14 +92,18 @@ def test_the_bag_validates_and_holds_what_the_archives_need(project):
     data = project.root / "bag/data"
     assert json.loads((data / "移交清单.json").read_text("utf-8")) == EXPECTED_LIST
     assert sorted(str(p.relative_to(data / "records")) for p in (data / "records").rglob("*") if p.is_file()) == [
-        "AAA/2025/a.files/scan.pdf", "AAA/2025/a.md", "AAA/2025/b.md", "AAA/2025/c.md", "BBB/2025/d.md"]
+        "AAA/2025/a.files/scan.pdf", "AAA/2025/a.md", "AAA/2025/b.en.md", "AAA/2025/b.md", "AAA/2025/c.md",
+        "BBB/2025/d.md"]
     assert (data / "records/AAA/2025/a.files/scan.pdf").read_bytes() == PDF
     assert (data / "records/AAA/2025/a.md").read_bytes() == (project.root / A / "a.md").read_bytes()
     meta = json.loads((data / "metadata/Z001-WS·2025-Y-AAA-0001.json").read_text("utf-8"))
     assert meta["front_matter"]["title"] == "一月集中学习" and meta["front_matter"]["pages"] == 2
     assert set(meta["digests"]) == {A + "a.md", A + "a.files/scan.pdf"}
     assert all(len(d["sha256"]) == 64 and len(d["sm3"]) == 64 for d in meta["digests"].values())
-    assert [e["action"] for e in meta["log"]] == ["file"]
+    assert [e["action"] for e in meta["log"]] == ["file"] and meta["translations"] == {}
+    translated = json.loads((data / "metadata/Z001-WS·2025-Y-AAA-0002.json").read_text("utf-8"))["translations"]
+    english = project.root / A / "b.en.md"
+    assert translated == {"en": {"path": A + "b.en.md", "sha256": hashlib.sha256(english.read_bytes()).hexdigest()}}
     report = json.loads((data / "四性检测/four-properties.json").read_text("utf-8"))
     assert report["result"] == "通过 passed"
     sheets = load_workbook(data / "归档文件目录.xlsx")

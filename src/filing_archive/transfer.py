@@ -139,12 +139,17 @@ def transfer(root: Path, fonds: str, year: int, out: Path, by: str, retention: s
                 target = out / "records" / rel.removeprefix(records_dir)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(root / rel, target)
+            for translation in record.translations.values():  # not filed, but part of what readers had
+                target = out / "records" / translation.path.removeprefix(records_dir)
+                shutil.copyfile(root / translation.path, target)
             source = sources[record.path]
             (out / "metadata").mkdir(exist_ok=True)
             (out / "metadata" / f"{state.archive_no}.json").write_bytes(_json({
                 "archive_no": state.archive_no, "path": record.path, "front_matter": source.front_matter,
                 "digests": {rel: {"sha256": sha256, "sm3": sm3} for rel, (sha256, sm3) in state.files().items()},
                 "log": entries.get(record.path, []),
+                "translations": {lang: {"path": tr.path, "sha256": sources[tr.path].digest}
+                                 for lang, tr in sorted(record.translations.items())},
             }))
         (out / CATALOGUE_FILE).write_bytes(catalogue_xlsx(catalogues, archive.registry, today))
         (out / "四性检测").mkdir()
