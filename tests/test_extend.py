@@ -107,3 +107,47 @@ def test_extend_finishes_an_interrupted_extend_and_refuses_a_changed_record(file
     assert result.returncode == 1
     assert re.search(rf"^{LATER}: changed since it was filed \(sha256 \w+…?, now \w+…?\): amend or restore it first$",
                      result.stdout, re.M), result.stdout
+
+
+# --- the appraisal page, in a small built site (BUILD_DATE 2026-11-30) -----------------------------
+def text(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+@pytest.fixture(scope="session")
+def appraisal_site(tmp_path_factory) -> Path:
+    """A 10年 record of 2015 (term ended 2025-12-31: due), one of 2016 (term ends 2026-12-31: not yet)
+    and one of 2015 extended to 30年 (not due until 2046)."""
+    from filing_archive.extension import extend_record
+    from filing_archive.filing import file_records
+
+    project = Project(tmp_path_factory.mktemp("appraisal-page") / "proj")
+    project.record("AAA/2015/old.md", **minimal(title="二〇一五年集中学习", date="2015-05-06", pages=3))
+    project.record("AAA/2015/kept.md", **minimal(title="二〇一五年延长保管", date="2015-09-01", pages=1))
+    project.record("AAA/2016/later.md", **minimal(title="二〇一六年集中学习", date="2016-05-06", pages=2))
+    paths = [str(project.root / p) for p in (OLD, "docs/archive/AAA/2015/kept.md", LATER)]
+    assert not file_records(project.root, paths, "10年", **FILERS).problems
+    assert not extend_record(project.root, paths[1], "30年", "仍有查考价值", "鉴定审批〔2026〕3号").problems
+    result = project.build()
+    assert result.returncode == 0, result.stderr
+    return project.site
+
+
+def test_the_appraisal_page_lists_the_records_whose_term_has_run_out_in_both_languages(appraisal_site):
+    from sitecheck import page, section_titles
+
+    zh = page(appraisal_site, "archive/appraisal/")
+    assert text(zh.xpath("//article//h1")[0]) == "档案鉴定：保管期满"
+    assert text(zh.xpath('//*[@id="appraisal-count"]')[0]) == "1 件保管期满"
+    assert section_titles(zh) == ["Z001-WS·2015-D10-AAA (1 件保管期满)"]
+    rows = zh.xpath("//article//tbody/tr")
+    assert [[text(td) for td in tr.xpath("td")] for tr in rows] == [
+        [OLD_NO, "二〇一五年集中学习", "2015-05-06", "10年", "2025-12-31"]]
+    assert rows[0].xpath(".//a/@href") == ["../AAA/2015/old/"]
+    assert "满 10 年或 30 年" in text(zh.xpath("//article//p")[0])
+    en = page(appraisal_site, "en/archive/appraisal/")
+    assert text(en.xpath("//article//h1")[0]) == "Appraisal: records whose term has run out"
+    assert [text(td) for td in en.xpath("//article//tbody/tr")[0].xpath("td")][3:] == ["10 years", "2025-12-31"]
+    # In the navigation, next to the catalogue.
+    nav = [text(a) for a in zh.xpath('//nav[contains(@class, "md-nav--primary")]//a[contains(@class, "md-nav__link")]')]
+    assert nav[nav.index("归档文件目录") + 1] == "档案鉴定"
