@@ -151,3 +151,16 @@ def test_the_appraisal_page_lists_the_records_whose_term_has_run_out_in_both_lan
     # In the navigation, next to the catalogue.
     nav = [text(a) for a in zh.xpath('//nav[contains(@class, "md-nav--primary")]//a[contains(@class, "md-nav__link")]')]
     assert nav[nav.index("归档文件目录") + 1] == "档案鉴定"
+
+
+def test_dispose_refuses_an_extended_record_before_its_new_term(filed):
+    from test_appraisal import LIST
+
+    assert extend(filed, "30年").returncode == 0
+    filed.write("清册.yml", LIST)
+    result = filed.archive("dispose", "清册.yml", env={"GIT_AUTHOR_NAME": "王整理"})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        f"清册.yml:9: records: {OLD_NO}: its 30年 term runs to 2045-12-31: nothing is destroyed before its term "
+        "(expected a date after 2045-12-31)"]
+    assert (filed.root / OLD).exists()
