@@ -12,6 +12,7 @@ from .archive_checks import validate_archive
 from .attachments import FOLDER_SUFFIX, Attachment, inspect_all, record_of
 from .cadence_rules import Exemption, Rule, collect
 from .deadlines import DEFAULT_DEADLINE, load_deadline
+from .fixity import record_history
 from .problems import ArchiveError, Problem, Problems
 from .records import Record, Translation
 from .registry import Registry, load_registry
@@ -257,7 +258,7 @@ class _Checked:
 
 
 def _check_files(names: list[str], root_len: int, docs_len: int, registry: Registry, today: date,
-                 bodies: bool) -> _Checked:
+                 bodies: bool, extended: dict[str, tuple[str, str]]) -> _Checked:
     """Read and check each record file on its own (the rules across records come after)."""
     found = _Checked()
     problems = Problems()
@@ -286,7 +287,7 @@ def _check_files(names: list[str], root_len: int, docs_len: int, registry: Regis
                 found.translations.append(translation)
             continue
         found.originals.append(src_uri)
-        record = validate_record(path, src_uri, front_matter, registry, today, problems)
+        record = validate_record(path, src_uri, front_matter, registry, today, problems, extended.get(path))
         if record is not None:
             if not bodies:
                 record.body = ""
@@ -338,6 +339,13 @@ def _parallel(files: int) -> bool:
     return len(os.sched_getaffinity(0)) > 1 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) > 1
 
 
+def extended_records(root: Path) -> dict[str, tuple[str, str]]:
+    """Path -> (the retention its 档号 was filed under, the longer one ``archive extend`` logged):
+    the one case where a 档号's retention code may be lower than the record's retention."""
+    return {path: (state.filed_retention, state.retention or "") for path, state in record_history(root).items()
+            if state.filed_retention and not state.withdrawn}
+
+
 def load_archive(root: Path | str, today: date | None = None, bodies: bool = True) -> Archive:
     """Read and validate every record under ``docs/<records_dir>/``; never raises on bad input.
 
@@ -360,7 +368,7 @@ def load_archive(root: Path | str, today: date | None = None, bodies: bool = Tru
     for page in files.pages:
         check_page_markings(page, root, problems)
     check_registry_markings(registry, problems)
-    args = (root_len, docs_len, registry, today, bodies)
+    args = (root_len, docs_len, registry, today, bodies, extended_records(root))
     if not bodies and _parallel(len(files.records)):
         parts = _check_files_in_two(files.records, *args)
     else:

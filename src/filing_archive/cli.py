@@ -96,6 +96,9 @@ def _print_result(result: filing.Result) -> None:
         elif outcome.action == "amended":
             print(f"{outcome.path}: 已记录修改 amended {outcome.archive_no}: "
                   f"sha256 {short(outcome.previous_digest)} -> {digest}")
+        elif outcome.action == "extended":
+            print(f"{outcome.path}: 已延长保管期限 extended {outcome.archive_no}: {outcome.note} -> {outcome.retention}"
+                  f" (档号不变 the 档号 stays; sha256 {short(outcome.previous_digest)} -> {digest})")
         elif outcome.action == "withdrawn":
             print(f"{outcome.path}: 已撤出 withdrawn {outcome.archive_no}")
             print("  文件与摘要保留，不再发布 / the file and its digest are kept; it is no longer published")
@@ -144,6 +147,14 @@ def cmd_file(args: argparse.Namespace) -> int:
 def cmd_amend(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
     result = filing.amend_record(root, args.path, args.reason)
+    _print_result(result)
+    return EXIT_PROBLEMS if result.problems.errors else EXIT_OK
+
+
+def cmd_extend(args: argparse.Namespace) -> int:
+    from .extension import extend_record
+
+    result = extend_record(find_root(Path(args.root).resolve()), args.path, args.retention, args.reason, args.approval)
     _print_result(result)
     return EXIT_PROBLEMS if result.problems.errors else EXIT_OK
 
@@ -414,6 +425,17 @@ def build_parser() -> argparse.ArgumentParser:
     appraise.add_argument("--as-of", required=True, metavar="YYYY-MM-DD", help="the day of the appraisal")
     appraise.add_argument("--xlsx", metavar="FILE", help="write the 鉴定表 here (.xlsx)")
     appraise.set_defaults(func=cmd_appraise)
+
+    extend = sub.add_parser(
+        "extend", help="延长 / keep a filed record longer (an appraisal's decision; the 档号 stays)",
+        description="Raise a filed record's retention (never lower it), keep its 档号 (DA/T 22 does not renumber on "
+        "appraisal) and log the old and new retention with the reason and the approval.",
+    )
+    extend.add_argument("path", metavar="PATH", help="the filed record")
+    extend.add_argument("--retention", required=True, help="延长至: 30年 | 永久")
+    extend.add_argument("--reason", required=True, help="延长原因, e.g. 仍有查考价值")
+    extend.add_argument("--approval", required=True, help="审批: the approval reference, e.g. 鉴定审批〔2026〕3号")
+    extend.set_defaults(func=cmd_extend)
 
     dispose = sub.add_parser(
         "dispose",

@@ -8,7 +8,7 @@ Two files at the project root hold the evidence an auditor checks:
     one withdrawn before (no ``kept``) lost them with its file.
 ``filing-log.jsonl``
     Append-only, one JSON object per line: ``seq``, ``time`` (UTC), ``action`` (file, amend,
-    withdraw), ``path``, ``archive_no``, ``digest`` and, by action, ``previous_digest``,
+    extend, withdraw, destroy, transfer), ``path``, ``archive_no``, ``digest`` and, by action, ``previous_digest``,
     ``reason``, ``approval``, ``title``…, then ``author`` and ``prev``: the SHA-256 of the
     previous line's bytes (all zeros on the first line), so an edited, deleted or moved line
     breaks the chain.
@@ -36,7 +36,7 @@ MANIFEST_FILE = "manifest-sha256.txt"
 SM3_MANIFEST_FILE = "manifest-sm3.txt"  # the same lines with SM3 (GB/T 32905), for files filed since SM3
 LOG_FILE = "filing-log.jsonl"
 ZERO_DIGEST = "0" * 64
-ACTIONS = ("file", "amend", "withdraw", "destroy", "transfer")
+ACTIONS = ("file", "amend", "extend", "withdraw", "destroy", "transfer")
 MANIFEST_LINE_RE = re.compile(r"^(?P<digest>[0-9a-f]{64})[ \t]+(?P<path>\S.*)$")
 
 
@@ -295,6 +295,10 @@ class RecordHistory:
     attachments: dict[str, str] = field(default_factory=dict)  # name in <stem>.files/ -> SHA-256
     sm3: str | None = None  # None: filed before SM3 was recorded
     attachments_sm3: dict[str, str] | None = None
+    # 延长 (``archive extend``): the retention its 档号 was filed under, while ``retention`` is the
+    # longer one an appraisal decided; None: never extended.
+    filed_retention: str | None = None
+    extend_line: int = 0
     transferred_on: date | None = None  # 移交: handed to the archives (``archive transfer``), the record kept
     transfer_line: int = 0
 
@@ -390,12 +394,12 @@ def replay(log: FilingLog) -> tuple[dict[str, RecordHistory], list[Problem]]:
                 earlier_withdrawal=state.withdrawal if state is not None and state.withdrawn else None,
                 attachments=attachments, sm3=sm3, attachments_sm3=attachments_sm3,
             )
-        elif action == "amend":
+        elif action in ("amend", "extend"):
             if not live:
-                problem(f"amends {rel}, which is not filed at that point of the log")
+                problem(f"{action}s {rel}, which is not filed at that point of the log")
                 continue
             if not isinstance(digest, str):
-                problem(f"an amend entry needs the new digest, got {digest!r}")
+                problem(f"an {action} entry needs the new digest, got {digest!r}")
                 continue
             if entry.get("previous_digest") != state.digest:
                 problem(f"previous_digest {short(str(entry.get('previous_digest')))} is not the digest "
@@ -409,6 +413,12 @@ def replay(log: FilingLog) -> tuple[dict[str, RecordHistory], list[Problem]]:
             state.line = entry.line
             if "attachments" in entry.data or "sm3" in entry.data:  # an amend since attachments and SM3
                 state.attachments, state.sm3, state.attachments_sm3 = _digests_of(entry, problem)
+            if action == "extend":
+                if entry.get("previous_retention") != state.retention:
+                    problem(f"previous_retention {entry.get('previous_retention')!r} is not the retention "
+                            f"{state.retention!r} the log gives {rel} before this line")
+                state.filed_retention = state.filed_retention or state.retention
+                state.retention, state.extend_line = _text(entry.get("retention")), entry.line
         elif action in ("withdraw", "destroy"):
             if not live:
                 problem(f"{'withdraws' if action == 'withdraw' else 'destroys'} {rel}, which is not filed at "

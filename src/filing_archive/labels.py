@@ -91,6 +91,12 @@ UI: dict[str, dict[str, str]] = {
         "deadlines_late": "应归未归", "deadlines_due": "待归档", "deadline": "归档期限",
         "deadlines_none": "没有待归档或应归未归的记录。",
         "deadlines_counts": "待归档 {due} 件，应归未归 {late} 件",
+        "appraisal_title": "档案鉴定：保管期满",
+        "appraisal_intro": ("截至 {today}：保管期限自档案所属年度终了之日起算，满 10 年或 30 年后列入鉴定；"
+                            "永久档案不鉴定，经鉴定延长保管期限的，按新的期限计算。"),
+        "appraisal_term_end": "期满日期", "appraisal_retention": "保管期限",
+        "appraisal_count": "{count} 件保管期满",
+        "appraisal_none": "没有保管期满的定期档案。",
         "chart_data": "图表数据",
         "chart_month_title": "每月记录件数（按文种）",
         "chart_month_desc": "{first}至{last}每月的记录件数，按文种分段堆叠。"
@@ -230,6 +236,13 @@ UI: dict[str, dict[str, str]] = {
         "deadlines_late": "Late for filing", "deadlines_due": "Due for filing", "deadline": "Deadline",
         "deadlines_none": "No record is due or late for filing.",
         "deadlines_counts": "{due} due for filing, {late} late",
+        "appraisal_title": "Appraisal: records whose term has run out",
+        "appraisal_intro": ("As of {today}: a term counts whole years from the end of the record's year; a 10- or "
+                            "30-year record is due for appraisal once its term has run out. Permanent records are "
+                            "never appraised; a record kept longer by an earlier appraisal counts its new term."),
+        "appraisal_term_end": "Term ended", "appraisal_retention": "Retention",
+        "appraisal_count": "{count} records whose term has run out",
+        "appraisal_none": "No record's term has run out.",
         "chart_data": "Data of the chart",
         "chart_month_title": "Records per month, by type",
         "chart_month_desc": "Records per month from {first} to {last}, stacked by type. {total} records in all; "

@@ -203,7 +203,7 @@ class ArchiveSite:
         pages, self.site_files = archive_pages(self.index, archive.today, self.history, withdrawn, compliance, urls,
                                                self.withheld.masked)
         self.present = presenters(archive.registry, urls)
-        pages += schedule_pages(self.index, self.present, archive, pages)
+        pages += schedule_pages(self.index, self.present, archive, pages, self.history)
         self.pages = {page.src_uri: page for page in pages}
         self.git_dates = commit_dates(root, f"{archive.registry.docs_dir}/{archive.registry.records_dir}")
         return archive

@@ -31,8 +31,10 @@ PAGE_KEYS = {"hide", "description"}
 class RecordChecker:
     """Checks one parsed file; collects problems and the typed values."""
 
-    def __init__(self, path: str, fm: FrontMatter, registry: Registry, today: date, problems: Problems):
+    def __init__(self, path: str, fm: FrontMatter, registry: Registry, today: date, problems: Problems,
+                 extended: tuple[str, str] | None = None):
         self.path = path
+        self.extended = extended  # (filed, now): the log's 延长 of this record's retention
         self.fm = fm
         self.registry = registry
         self.today = today
@@ -172,7 +174,10 @@ class RecordChecker:
             disagreements.append(f"全宗号 {m['fonds']} is not {whose} {fonds}")
         if int(m["year"]) != v["date"].year:
             disagreements.append(f"year {m['year']} is not the year of date {v['date']}")
-        if retention and m["ret"] != RETENTION_CODES[retention]:
+        # DA/T 22 does not renumber on appraisal: an extended record keeps the 档号 of the class it was
+        # filed in, and only the log's extend entry makes that code agree (archive extend).
+        if retention and m["ret"] != RETENTION_CODES[retention] and not (
+                self.extended and self.extended[1] == retention and RETENTION_CODES.get(self.extended[0]) == m["ret"]):
             disagreements.append(f"{m['ret']} does not match retention {retention} ({RETENTION_CODES[retention]})")
         if m["unit"] != org_code:
             whose = f"the record's unit {unit}" if org_code == unit else f"unit {unit}'s org_code {org_code}"

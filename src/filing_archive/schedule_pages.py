@@ -1,10 +1,13 @@
-"""The pages of the retention schedule (保管期限表) and of the filing deadlines (归档时限), and the
-deadline counts the unit and compliance pages show."""
+"""The pages of the retention schedule (保管期限表), of the filing deadlines (归档时限) and of the
+appraisal (鉴定: the records whose term has run out), and the deadline counts the unit and
+compliance pages show."""
 
 from __future__ import annotations
 
+from .appraisal import DueRecord, due_records
 from .archive import Archive
 from .deadlines import DEADLINES_PAGE, Deadlines, evaluate_deadlines
+from .fixity import RecordHistory
 from .indexes import ArchiveIndex
 from .labels import term_label, ui
 from .pages import CompliancePage, GeneratedPage, UnitPage
@@ -12,6 +15,7 @@ from .presenter import Presenter
 from .schedule import Entry
 
 SCHEDULE_PAGE = "archive/schedule.md"
+APPRAISAL_PAGE = "archive/appraisal.md"
 
 
 class SchedulePage(GeneratedPage):
@@ -67,6 +71,33 @@ class DeadlinesPage(GeneratedPage):
         return {"face": face, "deadline": self.deadlines.deadline(record).isoformat()}
 
 
+class AppraisalPage(GeneratedPage):
+    """What ``archive appraise --as-of <build date>`` lists, per class, each record linked."""
+
+    src_uri = APPRAISAL_PAGE
+    template = "archive/appraisal.html"
+
+    def __init__(self, index: ArchiveIndex, present: dict[str, Presenter], archive: Archive,
+                 due: dict[str, list[DueRecord]]):
+        super().__init__(index, present)
+        self.today = archive.today
+        self.due = due
+        self.by_path = {r.path: r for r in archive.records}
+
+    def title(self, lang: str) -> str:
+        return ui(lang, "appraisal_title")
+
+    def context(self, lang: str) -> dict:
+        classes = []
+        for cls, rows in self.due.items():
+            classes.append({
+                "name": cls, "anchor": "class-" + cls.replace("·", "-"),
+                "rows": [{"face": self.row(self.by_path[r.path], lang), "term_end": r.term_end.isoformat(),
+                          "retention": term_label("retention", r.retention, lang)} for r in rows],
+            })
+        return {"today": self.today.isoformat(), "classes": classes, "count": sum(len(c["rows"]) for c in classes)}
+
+
 def attach_deadlines(pages: list[GeneratedPage], deadlines: Deadlines) -> None:
     """The unit pages and the compliance page show the due and late counts (``deadline_counts``)."""
     for page in pages:
@@ -75,9 +106,12 @@ def attach_deadlines(pages: list[GeneratedPage], deadlines: Deadlines) -> None:
 
 
 def schedule_pages(index: ArchiveIndex, present: dict[str, Presenter], archive: Archive,
-                   pages: list[GeneratedPage]) -> list[GeneratedPage]:
-    """The schedule and deadlines pages of ``archive``; the unit and compliance pages among
-    ``pages`` get the deadline counts."""
+                   pages: list[GeneratedPage], history: dict[str, RecordHistory]) -> list[GeneratedPage]:
+    """The schedule, deadlines and appraisal pages of ``archive`` (the appraisal as of its build
+    date, from the filing log's ``history``); the unit and compliance pages among ``pages`` get
+    the deadline counts."""
     deadlines = evaluate_deadlines(archive.records, archive.registry, archive.deadline, archive.today)
     attach_deadlines(pages, deadlines)
-    return [SchedulePage(index, present, archive.schedule), DeadlinesPage(index, present, deadlines)]
+    due = due_records(archive, history, archive.today)
+    return [SchedulePage(index, present, archive.schedule), DeadlinesPage(index, present, deadlines),
+            AppraisalPage(index, present, archive, due)]

@@ -37,19 +37,20 @@ def check_body_html(path: str, fm: FrontMatter, problems: Problems) -> None:
 
 def validate_record(
     path: str, src_uri: str, data: bytes | FrontMatter | None, registry: Registry, today: date,
-    problems: Problems,
+    problems: Problems, extended: tuple[str, str] | None = None,
 ) -> Record | None:
     """Check one record file: its bytes, or its front-matter already read with ``parse_or_report``
     (None: it could not be read, and that is reported). Problems go to ``problems``. Returns the
     Record; one with errors is ``broken`` and carries only the fields that could be read
     (``read``), so the rules that span records still see its id, 档号 and 期号. None when the
-    file cannot be read at all."""
+    file cannot be read at all. ``extended``: (filed, now) retention when the log says the record's
+    retention was extended (``archive.extended_records``)."""
     errors_before = problems.error_count
     fm = parse_or_report(path, data, problems) if isinstance(data, bytes) else data
     check_record_path(path, src_uri, registry.records_dir, problems)
     if fm is None:
         return None
-    checker = RecordChecker(path, fm, registry, today, problems)
+    checker = RecordChecker(path, fm, registry, today, problems, extended)
     checker.check()
     check_body_html(path, fm, problems)
     v = checker.values
