@@ -90,10 +90,16 @@ class Watch:
 
     def _watch_page(self, page) -> None:
         page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page.on("requestfailed", lambda r: self.failed.append(f"{r.failure} {r.url}") if self.is_local(r.url) else None)
+        page.on("requestfailed", self._failed)
         page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.page_errors.append(str(e)))
         page.on("dialog", self._dialog)
+
+    def _failed(self, request) -> None:
+        # ERR_ABORTED: the page itself dropped the request because the reader moved on (a new
+        # search, a link followed) while it was in flight; a missing file is a 404 response above.
+        if self.is_local(request.url) and request.failure != "net::ERR_ABORTED":
+            self.failed.append(f"{request.failure} {request.url}")
 
     def _dialog(self, dialog) -> None:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
