@@ -12,7 +12,7 @@ from .archive_checks import validate_archive
 from .attachments import FOLDER_SUFFIX, Attachment, inspect_all, record_of
 from .cadence_rules import Exemption, Rule, collect
 from .deadlines import DEFAULT_DEADLINE, load_deadline
-from .fixity import record_history
+from .fixity import FilingLog, read_log, replay
 from .problems import ArchiveError, Problem, Problems
 from .records import Record, Translation
 from .registry import Registry, load_registry
@@ -73,6 +73,7 @@ class Archive:
     broken: list[Record] = field(default_factory=list)  # record files with errors, with what could be read
     files_checked: int = 0  # original record files read, valid or not (what "checked N records" counts)
     sources: list[Source] = field(default_factory=list)  # every file under the records folder, in file order
+    log: FilingLog | None = None  # the filing log as loading read it: verify and the build use this reading
     attachments: dict[str, list[Attachment]] = field(default_factory=dict)  # record path -> its attachments
     schedule: list[Entry] = field(default_factory=list)  # 保管期限表 (schedule.py)
     deadline: tuple[int, int] = DEFAULT_DEADLINE  # 归档时限: (month, day) of the next year (deadlines.py)
@@ -119,15 +120,21 @@ def docs_files(root: Path, docs_root: Path, records_dir: str) -> DocsFiles:
         rel = path[len(root_text) + 1:].replace(os.sep, "/") if path.startswith(root_text + os.sep) else path
         found.problems.error(rel, 0, "", message)
 
+    def read_folder(folder: str) -> list[os.DirEntry] | None:
+        """A folder's entries by name, or None (refused, with the reason) when it cannot be read."""
+        try:
+            return sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            refuse(folder, f"cannot read this folder ({exc.strerror})")
+            return None
+
     def leaves_project(path: str) -> bool:
         target = os.path.realpath(path)
         return target != root_text and not target.startswith(root_text + os.sep)
 
     def walk(folder: str, in_records: bool) -> None:
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError as exc:
-            refuse(folder, f"cannot read this folder ({exc.strerror})")
+        entries = read_folder(folder)
+        if entries is None:
             return
         for entry in entries:
             if entry.name.startswith("."):
@@ -168,10 +175,8 @@ def docs_files(root: Path, docs_root: Path, records_dir: str) -> DocsFiles:
             refuse(folder, f"attachments folder without its record (expected {record_name} next to it; "
                            f"move the files to the folder of their record, or remove this one)")
             return
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError as exc:
-            refuse(folder, f"cannot read this folder ({exc.strerror})")
+        entries = read_folder(folder)
+        if entries is None:
             return
         for entry in entries:
             if entry.name.startswith("."):
@@ -339,10 +344,10 @@ def _parallel(files: int) -> bool:
     return len(os.sched_getaffinity(0)) > 1 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) > 1
 
 
-def extended_records(root: Path) -> dict[str, tuple[str, str]]:
+def extended_records(log: FilingLog) -> dict[str, tuple[str, str]]:
     """Path -> (the retention its 档号 was filed under, the longer one ``archive extend`` logged):
     the one case where a 档号's retention code may be lower than the record's retention."""
-    return {path: (state.filed_retention, state.retention or "") for path, state in record_history(root).items()
+    return {path: (state.filed_retention, state.retention or "") for path, state in replay(log)[0].items()
             if state.filed_retention and not state.withdrawn}
 
 
@@ -368,7 +373,8 @@ def load_archive(root: Path | str, today: date | None = None, bodies: bool = Tru
     for page in files.pages:
         check_page_markings(page, root, problems)
     check_registry_markings(registry, problems)
-    args = (root_len, docs_len, registry, today, bodies, extended_records(root))
+    log = read_log(root)
+    args = (root_len, docs_len, registry, today, bodies, extended_records(log))
     if not bodies and _parallel(len(files.records)):
         parts = _check_files_in_two(files.records, *args)
     else:
@@ -414,6 +420,7 @@ def load_archive(root: Path | str, today: date | None = None, bodies: bool = Tru
     archive.broken = broken
     archive.files_checked = len(originals)
     archive.sources = sources
+    archive.log = log
     archive.attachments = attachments
     archive.schedule, archive.deadline = schedule, deadline
     return archive

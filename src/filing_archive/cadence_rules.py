@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 
-from .fields import did_you_mean, fmt, kind_of, yaml_date
+from .fields import did_you_mean, fmt, kind_of, unknown_key, yaml_date
 from .periods import MONTH_ABBR_EN, PER_ADJECTIVE, PERIOD_KEY_EXAMPLE, PERIODS, parse_period
 from .problems import Problems
 from .records import Record
@@ -145,8 +145,7 @@ def parse_rule(raw: object, prefix: str, report: Report, registry: Registry | No
         if key == "applies_to" and registry is None:
             err(key, "a plan's rule applies to the plan's own unit (expected no applies_to; remove it)")
         elif key not in allowed:
-            hint = did_you_mean(str(key), list(allowed))
-            err(str(key), f"unknown key{f'; did you mean {hint}?' if hint else ''} (expected {', '.join(allowed)})")
+            err(str(key), unknown_key(key, allowed))
 
     rule_id = raw.get("id")
     if rule_id is None:
@@ -380,9 +379,7 @@ def parse_exemption(item: object, prefix: str, registry: Registry, rules: dict[s
     errors: list[tuple[str, str]] = []
     for key in item:
         if key not in EXEMPTION_KEYS:
-            hint = did_you_mean(str(key), list(EXEMPTION_KEYS))
-            errors.append((str(key), f"unknown key{f'; did you mean {hint}?' if hint else ''} "
-                                     f"(expected {', '.join(EXEMPTION_KEYS)})"))
+            errors.append((str(key), unknown_key(key, EXEMPTION_KEYS)))
     unit = registry.unit(item.get("unit"))
     if unit is None:
         hint = did_you_mean(str(item.get("unit")), [*registry.units, *(u.name for u in registry.units.values())])

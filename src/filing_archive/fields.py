@@ -46,6 +46,12 @@ class _ShownDumper(yaml.SafeDumper):
 _ShownDumper.add_multi_representer(object, lambda dumper, value: dumper.represent_str(str(value)))
 
 
+def unknown_key(key: object, allowed: tuple[str, ...] | list[str]) -> str:
+    """The message for a key a mapping of archive.yml does not take, with the nearest one it does."""
+    hint = did_you_mean(str(key), list(allowed))
+    return f"unknown key{f'; did you mean {hint}?' if hint else ''} (expected {', '.join(allowed)})"
+
+
 def fmt(value: object) -> str:
     """A value as staff wrote it (YAML flow style), for "got ..." in messages."""
     if isinstance(value, str):

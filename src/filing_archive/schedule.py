@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .fields import did_you_mean, fmt
+from .fields import did_you_mean, fmt, unknown_key
 from .problems import Problems
 from .records import Record
 from .registry import Registry, Unit, one_line
@@ -155,9 +155,7 @@ def parse_entry(raw: object, prefix: str, registry: Registry, report) -> Entry |
     errors: list[tuple[str, str]] = []
     for key in raw:
         if key not in ENTRY_KEYS:
-            hint = did_you_mean(str(key), list(ENTRY_KEYS))
-            errors.append((str(key), f"unknown key{f'; did you mean {hint}?' if hint else ''} "
-                                     f"(expected {', '.join(ENTRY_KEYS)})"))
+            errors.append((str(key), unknown_key(key, ENTRY_KEYS)))
     item = raw.get("item")
     item = str(item) if isinstance(item, int) and not isinstance(item, bool) else item
     if not isinstance(item, str) or not ITEM_RE.match(item) or len(item) > ITEM_MAX:

@@ -80,7 +80,8 @@ def committed_log_problems(root: Path) -> tuple[list[Problem], str]:
 def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
     """Everything about fixity and the log that record validation does not already report."""
     root = archive.root
-    manifest, log = read_manifest(root), read_log(root)
+    manifest = read_manifest(root)
+    log = archive.log if archive.log is not None else read_log(root)  # the reading the records were checked with
     sm3_manifest = read_manifest(root, SM3_MANIFEST_FILE)
     findings: list[Problem] = list(manifest.problems) + list(sm3_manifest.problems) + list(log.problems)
     committed, committed_note = committed_log_problems(root)
