@@ -32,6 +32,7 @@ from .import_drafts import (
     choose_date,
     is_chrome,
     make_draft,
+    part_title,
     remove_chrome,
     shift_headings,
     take_title,
@@ -220,7 +221,10 @@ def plan_parts(path: Path, name: str, unit: str, type_code: str | None, pattern:
         report.dropped.extend(dropped)
         day = choose_date(part, preamble)
         pages = {"pages": blocks[end - 1].page - heading.page + 1} if heading.page else {}  # the part's pages
-        report.drafts.append(make_draft(heading.text, heading.where, shift_headings(kept), unit, type_code, day, pages))
+        title, kept, guessed = part_title(heading.text, kept)
+        draft = make_draft(title, heading.where, shift_headings(kept), unit, type_code, day, pages)
+        draft.title_guessed = guessed
+        report.drafts.append(draft)
     return report
 
 
@@ -330,6 +334,8 @@ def format_report(result: ImportResult) -> str:
                 continue
             path = _relative(draft.path, result.root)
             notes = [f"推断 inferred {', '.join(draft.inferred) or '—'}"]
+            if draft.title_guessed:
+                notes.append("题名为推测，请核对 title is a guess: review it")
             if draft.date_note:
                 notes.append(f"date from {_short(draft.date_note)}")
             if draft.placeholders:
