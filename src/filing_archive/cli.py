@@ -14,6 +14,7 @@ from .archive import load_archive
 from .archive_checks import older_contract_warnings
 from .compliance import evaluate
 from .compliance_report import gap_line
+from .console import QUIET_ENV
 from .deadlines import deadline_lines, deadlines_json, evaluate_deadlines
 from .fixity import LOG_FILE, MANIFEST_FILE, short
 from .messages import LANGUAGES, set_language
@@ -326,7 +327,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", args.dev_addr]
     os.chdir(root)
     # Become MkDocs (no child left behind): Ctrl+C and kill reach the server itself.
-    os.execve(sys.executable, command, {**os.environ, PREVIEW_ENV: "1"})
+    os.execve(sys.executable, command, {**os.environ, **QUIET_ENV, PREVIEW_ENV: "1"})
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,6 +24,7 @@ from mkdocs.structure.pages import Page
 from .archive import Archive, load_archive
 from .audience import Withheld, withhold_internal
 from .compliance import evaluate
+from .console import ARCHIVE_LOGGER, quiet_preview_log
 from .fixity import withdrawn_entries
 from .git import commit_dates
 from .indexes import ArchiveIndex
@@ -36,12 +37,12 @@ from .sanitise import clean_html, page_id, text_only
 from .schedule_pages import schedule_pages
 from .schema import DEFAULT_LANGUAGE
 from .search import BackgroundIndex
-from .settings import AUDIENCES, Settings
+from .settings import AUDIENCES, PREVIEW_ENV, Settings
 from .urls import Urls, lang_prefix
 from .verify import fixity_problems
 from .views import RecordView, attachment_rows, filed_view, panel_rows, record_link, stage_rows
 
-log = logging.getLogger("mkdocs.archive")
+log = logging.getLogger(ARCHIVE_LOGGER)
 
 
 class ArchiveOptions(Config):
@@ -152,6 +153,8 @@ class ArchiveSite:
     # --- events -------------------------------------------------------------------------
     def start(self, command: str) -> None:
         self.serving = command == "serve"
+        if self.serving and os.environ.get(PREVIEW_ENV):
+            quiet_preview_log()  # archive preview: one line per step and the problems
 
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.i18n.depth == 0:

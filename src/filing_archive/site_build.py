@@ -14,6 +14,7 @@ from pathlib import Path
 from . import storage, verify
 from .archive import load_archive
 from .archive_checks import older_contract_warnings
+from .console import QUIET_ENV
 from .problems import Problem, UsageError
 from .settings import AUDIENCE_ENV
 
@@ -60,7 +61,7 @@ def build_site(root: Path, audience: str, site_dir: Path | None = None, given: s
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(building)]
     try:
         result = subprocess.run(command, cwd=root, capture_output=True, text=True, encoding="utf-8",
-                                env={**os.environ, AUDIENCE_ENV: audience})
+                                env={**os.environ, **QUIET_ENV, AUDIENCE_ENV: audience})
         summary.built = result.returncode == 0
         if summary.built:
             storage.replace_folder(building, site_dir)
