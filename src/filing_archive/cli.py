@@ -19,6 +19,7 @@ from .deadlines import deadline_lines, deadlines_json, evaluate_deadlines
 from .fixity import LOG_FILE, MANIFEST_FILE, short
 from .messages import LANGUAGES, set_language
 from .problems import UsageError
+from .progress import Progress
 from .registry import REGISTRY_FILE, find_root
 from .schedule import check_departures
 from .schema import RETENTION_CODES
@@ -29,7 +30,7 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 def cmd_check(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
-    archive = load_archive(root, bodies=False)
+    archive = load_archive(root, bodies=False, progress=Progress("out.progress-check"))
     older_contract_warnings(archive.records, archive.problems)
     check_departures(archive.schedule, archive.records, archive.registry, archive.problems)
     problems = archive.problems.sorted()
@@ -182,7 +183,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
     if args.report or args.archive_class:
         return _four_properties(root, args)
-    report = verify.verify(root)
+    report = verify.verify(root, progress=Progress("out.progress-verify"))
     if args.json or args.format == "json":
         json.dump(
             {
@@ -302,8 +303,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(problem.shown())
         return EXIT_PROBLEMS
     unit, type_code, pattern, paths = importer.check_arguments(registry, args.unit, args.type, args.split, args.files)
-    show_progress = sys.stderr.isatty() or len(paths) > importer.PROGRESS_MIN_FILES
-    progress = importer.Progress() if show_progress else None
+    progress = Progress("out.progress-import", plain_from=importer.PROGRESS_MIN_FILES + 1)
     result = importer.import_files(root, registry, paths, unit, type_code, pattern, args.dry_run, progress)
     print(importer.format_report(result))
     return EXIT_OK if result.ok else EXIT_PROBLEMS

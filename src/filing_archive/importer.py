@@ -16,7 +16,6 @@ Every write goes through ``storage`` (exclusive create: an existing file is neve
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -378,22 +377,3 @@ def format_report(result: ImportResult) -> str:
             f"fill in every {PLACEHOLDER} field: archive check and the build fail until you do"
         )
     return "\n".join(out)
-
-
-class Progress:
-    """A small text progress bar on stderr: redrawn in place on a terminal, one line per file otherwise."""
-
-    def __init__(self, stream=None, width: int = 24):
-        self.stream = stream or sys.stderr
-        self.width = width
-        self.tty = self.stream.isatty()
-
-    def __call__(self, done: int, total: int, name: str) -> None:
-        filled = self.width * done // total
-        bar = "#" * filled + "." * (self.width - filled)
-        line = f"导入 importing [{bar}] {done}/{total} {_short(name, 30)}"
-        if self.tty:
-            self.stream.write("\r" + line + "\033[K" + ("\n" if done == total else ""))
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()

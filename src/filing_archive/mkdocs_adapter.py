@@ -32,6 +32,7 @@ from .labels import SEARCH_STRINGS, UI
 from .pages import GeneratedFile, GeneratedPage, archive_pages
 from .presenter import Presenter, presenters
 from .problems import ArchiveError
+from .progress import Report, child_report
 from .records import Record
 from .sanitise import clean_html, page_id, text_only
 from .schedule_pages import schedule_pages
@@ -149,6 +150,7 @@ class ArchiveSite:
         self.present: dict[str, Presenter] = {}
         self.search_job: BackgroundIndex | None = None
         self.withheld = Withheld()  # the public build's 内部 records: never handed to MkDocs
+        self.rendering: tuple[Report | None, int, int] = (None, 0, 0)  # (report, pages written, pages)
 
     # --- events -------------------------------------------------------------------------
     def start(self, command: str) -> None:
@@ -168,7 +170,7 @@ class ArchiveSite:
 
     def load(self, config: MkDocsConfig) -> Archive:
         root = Path(config.config_file_path).parent
-        archive = load_archive(root, self.settings.build_date)
+        archive = load_archive(root, self.settings.build_date, progress=child_report("out.progress-build-read"))
         if self.settings.build_date and not os.environ.get("SOURCE_DATE_EPOCH"):
             # MkDocs dates pages and sitemap.xml(.gz) by SOURCE_DATE_EPOCH: the archive's build date,
             # so two builds of one commit as of one day are byte-identical.
@@ -242,6 +244,9 @@ class ArchiveSite:
                 files.append(File.generated(config, item.src_uri, content=item.content))
             if self.settings.search and self.search_job is None and not self.keep_search_index(config):
                 self.start_search_index(config)
+        # archive build shows the pages written (each language's in turn)
+        self.rendering = (child_report("out.progress-build-pages"), 0,
+                          sum(1 for f in files.documentation_pages() if f.inclusion.is_included()))
         return files
 
     def keep_search_index(self, config: MkDocsConfig) -> bool:
@@ -328,6 +333,10 @@ class ArchiveSite:
         English build runs inside the Chinese one, on top of it: 400 MB at 50,000 records)."""
         if self.record_of(page.file) is not None:
             page.content = ""
+        report, done, total = self.rendering
+        if report:
+            self.rendering = (report, done + 1, total)
+            report(done + 1, total, page.file.src_uri)
         return output
 
     def page_context(self, context: dict, page: Page, config: MkDocsConfig) -> dict:
