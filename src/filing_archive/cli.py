@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import filing, four_properties, scaffold, site_build, transfer, verify
+from . import cli_editor, filing, four_properties, scaffold, site_build, transfer, verify
 from .archive import load_archive
 from .archive_checks import older_contract_warnings
 from .compliance import evaluate
@@ -519,6 +519,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT",
                          help="address to serve on (default 127.0.0.1:8000)")
     preview.set_defaults(func=cmd_preview)
+    cli_editor.add_parsers(sub)  # archive schema
     return parser
 
 
