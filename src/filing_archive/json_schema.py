@@ -233,7 +233,7 @@ def registry_schema() -> dict:
     }
 
 
-# --- Front Matter CMS (VS Code extension eliasnl.frontmatter-vscode, settings in frontmatter.json) ----------
+# --- Front Matter CMS (VS Code extension eliostruyf.vscode-front-matter; its settings in frontmatter.json) ----------
 def _choices(vocabulary: Vocabulary) -> list[dict]:
     return [{"id": t.code, "title": t.zh if t.code == t.zh else f"{t.zh} {t.code}"} for t in vocabulary]
 
