@@ -80,10 +80,10 @@ def test_schema_command_writes_the_same_bytes_twice_and_check_names_the_stale_fi
     project = Project(tmp_path / "proj", with_site_files=False)
     first = project.archive("schema")
     assert first.returncode == 0, first.stderr
-    assert first.stdout.splitlines() == [f"{rel}: 已写入 written" for rel in GENERATED]
+    assert first.stdout.splitlines() == [f"{rel}: written" for rel in GENERATED]
     written = {rel: (project.root / rel).read_bytes() for rel in GENERATED}
     again = project.archive("schema")
-    assert again.stdout.splitlines() == [f"{rel}: 未变 unchanged" for rel in GENERATED]
+    assert again.stdout.splitlines() == [f"{rel}: unchanged" for rel in GENERATED]
     assert {rel: (project.root / rel).read_bytes() for rel in GENERATED} == written
     assert project.archive("schema", "--check").returncode == 0
 
@@ -92,8 +92,8 @@ def test_schema_command_writes_the_same_bytes_twice_and_check_names_the_stale_fi
     stale = project.archive("schema", "--check")
     assert stale.returncode == 1
     assert stale.stdout.splitlines() == [
-        f"{rel}: 已过期，请运行 archive schema / stale: run archive schema "
-        "(expected the file generated from schema.py and archive.yml)"
+        f"{rel}: stale or missing: run archive schema (expected the file generated from schema.py and archive.yml)"
+        " (see the handbook: en/handbook/errors/#e-schema-stale)"
         for rel in (json_schema.RECORD_SCHEMA_FILE, json_schema.FRONT_MATTER_CMS_FILE)
     ]
     assert (project.root / json_schema.RECORD_SCHEMA_FILE).read_bytes() == written[json_schema.RECORD_SCHEMA_FILE]
@@ -246,7 +246,8 @@ def hooked_repo(tmp_path):
     for rel in (".pre-commit-config.yaml", "scripts/archive-hook"):
         (project.root / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / rel, project.root / rel)
-    env = {**os.environ, "ARCHIVE_BUILD_DATE": BUILD_DATE, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+    env = {**{k: v for k, v in os.environ.items() if k != "ARCHIVE_LANG"},  # clerks read Chinese, the default
+           "ARCHIVE_BUILD_DATE": BUILD_DATE, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
            "GIT_AUTHOR_NAME": "王整理", "GIT_AUTHOR_EMAIL": "w@example.invalid",
            "GIT_COMMITTER_NAME": "王整理", "GIT_COMMITTER_EMAIL": "w@example.invalid",
@@ -275,7 +276,9 @@ def test_pre_commit_refuses_a_bad_record_and_accepts_a_good_one(hooked_repo):
     git(project.root, "add", str(bad.relative_to(project.root)), env=env)
     refused = git(project.root, "commit", "-m", "缺学习形式", env=env)
     assert refused.returncode == 1
-    assert "docs/archive/AAA/2025/2025-03-14-bad.md:1: form: required field is missing (expected " in refused.stdout
+    assert ("docs/archive/AAA/2025/2025-03-14-bad.md:1: 学习形式 (form)：缺少必填字段，应填 "
+            "集中学习、个人自学、专题研讨、专题讲座、主题党日 或 网络学习（详见使用手册 handbook/errors/#e-field-missing）"
+            ) in refused.stdout.splitlines()
     assert "docs/archive/AAA/2025/2025-03-13-draft.md" not in refused.stdout
     assert git(project.root, "log", "--format=%s", env=env).stdout.splitlines() == ["集中学习记录"]
 
@@ -294,7 +297,7 @@ def test_pre_commit_refuses_a_registry_change_without_the_regenerated_forms(hook
     git(project.root, "add", "archive.yml", env=env)
     refused = git(project.root, "commit", "-m", "新机构", env=env)
     assert refused.returncode == 1
-    assert f"{json_schema.FRONT_MATTER_CMS_FILE}: 已过期，请运行 archive schema" in refused.stdout
+    assert f"{json_schema.FRONT_MATTER_CMS_FILE}: 编辑器文件已过期或缺失：请运行 archive schema 重新生成" in refused.stdout
     assert project.archive("schema").returncode == 0
     git(project.root, "add", "-A", env=env)
     assert git(project.root, "commit", "-m", "新机构", env=env).returncode == 0

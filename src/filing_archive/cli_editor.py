@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from . import json_schema, storage
+from .messages import say
 from .problems import Problems
 from .registry import find_root, load_registry
 
@@ -19,24 +20,25 @@ def cmd_schema(args: argparse.Namespace) -> int:
     registry = load_registry(root, problems)
     if registry is None or problems.errors:
         for problem in problems.sorted():
-            print(problem)
+            print(problem.shown())
         return EXIT_PROBLEMS
     files = json_schema.generated_files(registry)
     stale = json_schema.stale_files(root, files)
     if args.check:
         for rel in stale:
-            print(f"{rel}: 已过期，请运行 archive schema / stale: run archive schema "
-                  f"(expected the file generated from schema.py and {registry.path})")
+            problems.error(rel, 0, "", "E-schema-stale", registry=registry.path)
+        for problem in problems:
+            print(problem.shown())
         if stale:
             return EXIT_PROBLEMS
-        print(f"{len(files)} 个文件是最新的 / {len(files)} files are current: {', '.join(files)}")
+        print(say("out.schema-current", count=len(files), paths=list(files)))
         return EXIT_OK
     for rel in stale:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         storage.atomic_write(path, files[rel].encode("utf-8"))
     for rel in files:
-        print(f"{rel}: {'已写入 written' if rel in stale else '未变 unchanged'}")
+        print(say("out.schema-written" if rel in stale else "out.schema-unchanged", path=rel))
     return EXIT_OK
 
 

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from .fields import DOC_NO_RE, ID_RE, kind_of
+from .messages import Message
 from .records import ARCHIVE_NO_RE
 from .registry import FOLDER_RE, FONDS_RE, UNIT_CODE_RE, Registry
 from .schema import (
@@ -124,7 +125,9 @@ def field_description(spec: FieldSpec, registry: Registry | None) -> str:
         zh = f"{zh}：{described(spec.vocabulary)}"
     where = f"；仅 {'、'.join(TYPES[t].zh for t in spec.only_types)}" if spec.only_types else ""
     must = "必填；" if spec.required else ""
-    en = kind_of(spec).expected(spec, registry)
+    expected = kind_of(spec).expected(spec, registry)
+    # The English words, whatever language this process shows: a generated file is the same for everyone.
+    en = expected.render("en") if isinstance(expected, Message) else str(expected)
     limits_zh, limits_en = [], []
     if spec.max_items is not None:
         limits_zh.append(f"最多 {spec.max_items} 项")
