@@ -76,6 +76,13 @@ def test_committed_files_are_regenerated_byte_for_byte():
         assert text.endswith("}\n") and not text.endswith("\n\n")
 
 
+def test_generated_files_do_not_depend_on_the_language_shown(monkeypatch):
+    monkeypatch.setenv("ARCHIVE_LANG", "zh")
+    chinese = json_schema.generated_files(registry_of(REPO))
+    monkeypatch.setenv("ARCHIVE_LANG", "en")
+    assert json_schema.generated_files(registry_of(REPO)) == chinese
+
+
 def test_schema_command_writes_the_same_bytes_twice_and_check_names_the_stale_file(tmp_path):
     project = Project(tmp_path / "proj", with_site_files=False)
     first = project.archive("schema")
