@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import filing, four_properties, scaffold, site_build, transfer, verify
+from . import cli_editor, filing, four_properties, scaffold, site_build, transfer, verify
 from .archive import load_archive
 from .archive_checks import older_contract_warnings
 from .compliance import evaluate
@@ -521,6 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT",
                          help="address to serve on (default 127.0.0.1:8000)")
     preview.set_defaults(func=cmd_preview)
+    cli_editor.add_parsers(sub)  # archive schema
     for command in [parser, *sub.choices.values()]:  # before or after the command: archive check --lang en
         command.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
                              help="消息语言 / language of messages (default zh, or $ARCHIVE_LANG)")
