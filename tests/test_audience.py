@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import FILERS, Project, add_pages, minimal
-from sitecheck import page
+from sitecheck import page as site_page
 
 from filing_archive.filing import file_records, withdraw_record
 from filing_archive.settings import Settings
@@ -120,7 +120,7 @@ def test_the_public_home_page_leaves_the_internal_records_out_of_latest_counts_a
     project, _, _, _, _ = two_sites
     seen = {}
     for site in ("intranet", "public"):
-        home = page(project.root / site, "")
+        home = site_page(project.root / site, "")
         seen[site] = {
             "latest": [a.text_content() for a in home.xpath('//ol[@class="archive-home__latest"]/li/a')],
             "units": [" ".join(td.text_content().strip() for td in tr) for tr in
