@@ -27,6 +27,7 @@ from .compliance import evaluate
 from .console import ARCHIVE_LOGGER, quiet_preview_log
 from .fixity import withdrawn_entries
 from .git import commit_dates
+from .home_page import HomePage
 from .indexes import ArchiveIndex
 from .labels import SEARCH_STRINGS, UI
 from .pages import GeneratedFile, GeneratedPage, archive_pages
@@ -142,6 +143,7 @@ class ArchiveSite:
         self.attachment_owners: dict[str, Record] = {}  # an attachment's src_uri -> its record
         self.index: ArchiveIndex | None = None
         self.pages: dict[str, GeneratedPage] = {}  # src_uri -> page, the same for every language
+        self.home: HomePage | None = None  # the data beneath docs/index.md's intro
         self.site_files: list[GeneratedFile] = []
         self.git_dates: dict = {}
         self.history: dict = {}  # record path -> RecordHistory, from the filing log
@@ -208,7 +210,8 @@ class ArchiveSite:
         pages, self.site_files = archive_pages(self.index, archive.today, self.history, withdrawn, compliance, urls,
                                                self.withheld.masked)
         self.present = presenters(archive.registry, urls)
-        pages += schedule_pages(self.index, self.present, archive, pages, self.history)
+        self.home = HomePage(self.index, self.present, compliance, HomePage.find_manual(Path(config.docs_dir)))
+        pages += schedule_pages(self.index, self.present, archive, [*pages, self.home], self.history)
         self.pages = {page.src_uri: page for page in pages}
         self.git_dates = commit_dates(root, f"{archive.registry.docs_dir}/{archive.registry.records_dir}")
         return archive
@@ -308,6 +311,9 @@ class ArchiveSite:
         if record is not None:
             page.meta["title"] = Markup(escape(translation.title if translation else record.title))
             page.meta["template"] = "archive/record.html"
+        elif self.home is not None and self.home.shows(page.file.src_uri):
+            page.meta["template"] = self.home.template  # its intro stays Markdown; the rest is laid out
+            page.meta.setdefault("hide", ["navigation", "toc"])  # the blocks need the width
         return markdown
 
     def page_content(self, html: str, page: Page) -> str:
@@ -353,6 +359,8 @@ class ArchiveSite:
         record, _ = self.record_and_translation(page.file)
         if record is not None:
             context["archive_record"] = self.record_view(record)
+        elif self.home is not None and self.home.shows(page.file.src_uri):
+            context["archive_page"] = self.home.context(self.lang)
         return context
 
     # --- helpers ------------------------------------------------------------------------
