@@ -474,7 +474,8 @@ SWITCHES = [  # (page, language chosen in the header's switch, where it leads)
     ("/en/archive/catalogue/2023/", "zh", "/archive/catalogue/2023/"),
     ("/archive/search/", "en", "/en/archive/search/"),
     ("/", "en", "/en/"),  # pages of docs/
-    ("/en/guide/", "zh", "/guide/"),
+    ("/en/handbook/record/", "zh", "/handbook/record/"),
+    ("/handbook/fields/", "en", "/en/handbook/fields/"),  # the handbook's generated pages
 ]
 
 
