@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# The tests read messages in English (``--lang en``) unless they say otherwise; the ones about the
+# default language (Chinese) take ARCHIVE_LANG out of their command's environment.
+os.environ["ARCHIVE_LANG"] = "en"
 BUILD_DATE = "2026-11-30"  # injected so results do not depend on the day the tests run
 SEED_NAME = "000_2a4daaa1ed56f328.txt"
 

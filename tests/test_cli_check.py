@@ -39,6 +39,7 @@ def test_check_json(project):
             "path": "docs/archive/AAA/2025/a.md",
             "line": 8,
             "field": "titel",
+            "code": "W-field-unknown",
             "message": "unknown field (not in the front-matter contract; did you mean title?)",
             "severity": "warning",
         }

@@ -16,6 +16,7 @@ from .compliance import evaluate
 from .compliance_report import gap_line
 from .deadlines import deadline_lines, deadlines_json, evaluate_deadlines
 from .fixity import LOG_FILE, MANIFEST_FILE, short
+from .messages import LANGUAGES, set_language
 from .problems import UsageError
 from .registry import REGISTRY_FILE, find_root
 from .schedule import check_departures
@@ -60,7 +61,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print()
     else:
         for problem in problems:
-            print(problem)
+            print(problem.shown())
         print(
             f"检查了 {archive.files_checked} 件记录 / checked {archive.files_checked} records: "
             f"{len(errors)} 个错误 errors, {len(warnings)} 个警告 warnings"
@@ -108,7 +109,7 @@ def _print_result(result: filing.Result) -> None:
             for removed in outcome.removed:
                 print(f"  已删除 removed {removed}")
     for problem in result.problems:
-        print(problem)
+        print(problem.shown())
 
 
 def cmd_dispose(args: argparse.Namespace) -> int:
@@ -215,7 +216,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         for cls, numbers in report.classes.items():
             print(f"    {cls:<{width}}  {_number_ranges(numbers)} ({len(numbers)} 件)")
     for problem in report.findings:
-        print(problem)
+        print(problem.shown())
     if report.ok:
         print("结论 result: 通过 OK — every filed record is present and unchanged, the log chain is intact, "
               "档号 are unique and 件号 run without gaps")
@@ -262,7 +263,7 @@ def _four_properties(root: Path, args: argparse.Namespace) -> int:
     for check in report.checks:
         print(f"  {check.zh}: {check.passed}/{len(check.items)}")
         for problem in sorted(set(check.failures)):
-            print(f"    {problem}")
+            print(f"    {problem.shown()}")
     print(f"报告 report: {', '.join(str(p) for p in written)}")
     print("结论 result: 通过 OK" if report.ok else
           f"结论 result: 不通过 — {sum(len(set(c.failures)) for c in report.checks)} 个问题 findings")
@@ -274,7 +275,7 @@ def cmd_transfer(args: argparse.Namespace) -> int:
     result = transfer.transfer(root, args.fonds, args.year, Path(args.out), args.by, args.retention)
     if result.problems:
         for problem in result.problems:
-            print(problem)
+            print(problem.shown())
         print(f"移交未进行 / nothing transferred: {len(result.problems)} 个问题 findings")
         return EXIT_PROBLEMS
     listing = result.listing
@@ -297,7 +298,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     registry = load_registry(root, problems)
     if registry is None or problems.errors:
         for problem in problems.sorted():
-            print(problem)
+            print(problem.shown())
         return EXIT_PROBLEMS
     unit, type_code, pattern, paths = importer.check_arguments(registry, args.unit, args.type, args.split, args.files)
     show_progress = sys.stderr.isatty() or len(paths) > importer.PROGRESS_MIN_FILES
@@ -314,7 +315,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     for line in summary.steps:
         print(line)
     for problem in summary.problems:
-        print(problem)
+        print(problem.shown())
     for line in summary.build_output:
         print(line)
     return EXIT_OK if summary.built else EXIT_PROBLEMS
@@ -519,12 +520,17 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT",
                          help="address to serve on (default 127.0.0.1:8000)")
     preview.set_defaults(func=cmd_preview)
+    for command in [parser, *sub.choices.values()]:  # before or after the command: archive check --lang en
+        command.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                             help="消息语言 / language of messages (default zh, or $ARCHIVE_LANG)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "lang", None):
+        set_language(args.lang)
     try:
         return args.func(args)
     except UsageError as exc:

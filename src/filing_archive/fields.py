@@ -19,6 +19,7 @@ from typing import Protocol
 import yaml
 
 from .frontmatter import InvalidScalar
+from .messages import Bilingual, Message, message
 from .problems import clip
 from .records import ARCHIVE_NO_RE, Stage
 from .registry import Registry
@@ -36,6 +37,12 @@ DOC_NO_LOOSE_RE = re.compile(
 def did_you_mean(value: str, choices: list[str]) -> str | None:
     match = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
     return match[0] if match else None
+
+
+def suggestion(value: str, choices: list[str]) -> Message | str:
+    """"; did you mean X?" for a message's ``{suggestion}``, or nothing when no choice is near."""
+    hint = did_you_mean(value, choices)
+    return message("part.did-you-mean", hint=hint) if hint else ""
 
 
 class _ShownDumper(yaml.SafeDumper):
@@ -194,8 +201,11 @@ class Vocab(Kind):
 
     name = "vocab"
 
-    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> str:
-        return spec.vocabulary.describe() if spec.vocabulary else ""
+    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> Message:
+        # zh names the terms as staff write them (集中学习 或 网络学习), en with their codes
+        terms = spec.vocabulary.terms if spec.vocabulary else []
+        return message("part.one-of", terms=[
+            Bilingual(t.zh, f"{t.code} {t.zh}" if t.code != t.zh else t.zh) for t in terms])
 
     def parse(self, spec: FieldSpec, value: object) -> Checked:
         term = spec.vocabulary.get(value)

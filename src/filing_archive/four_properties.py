@@ -187,7 +187,7 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
             return problem.path
         if "/" in problem.path and record_of(problem.path.rsplit("/", 1)[0]) in states:
             return record_of(problem.path.rsplit("/", 1)[0])
-        return next((f for f in files if f in problem.message), None)
+        return next((f for f in files if f in problem.message.render("en")), None)
 
     check_errors = set(archive.problems.errors)
     # verify's findings
@@ -195,15 +195,16 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
         if problem.path == LOG_FILE:
             chain.fail(f"{LOG_FILE}:{problem.line}", problem)
             continue
-        if "漏号 gap" in problem.message:
-            cls = next((c for c in classes if f" of {c} " in problem.message), None)
+        said = problem.message.render("en")
+        if "漏号 gap" in said:
+            cls = next((c for c in classes if f" of {c} " in said), None)
             if cls:
                 numbering.fail(cls, problem)
             continue
         item = concerns(problem)
         if item is None and archive_class:
             continue  # about a file of another class
-        if problem.message.startswith("missing:"):
+        if said.startswith("missing:"):
             present_check.fail(item or problem.path, problem)
         elif problem in check_errors:
             continue  # check's words on a file that cannot be read: under "markdown" below
@@ -214,11 +215,12 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
         item = problem.path
         if item not in in_scope:
             continue
-        if SECRET in problem.message:
+        said = problem.message.render("en")
+        if SECRET in said:
             secrecy.fail(item, problem)
-        elif problem.message.startswith("required"):
+        elif said.startswith("required"):
             metadata.fail(item, problem)
-        elif problem.field == FIELD and (ALLOWED in problem.message or problem.message.startswith(FORMAT_FAILURES)):
+        elif problem.field == FIELD and (ALLOWED in said or said.startswith(FORMAT_FAILURES)):
             formats.fail(item, problem)
         elif problem.field == FIELD:
             active.fail(item, problem)

@@ -177,7 +177,7 @@ class ArchiveSite:
             findings, self.history = fixity_problems(archive)
             archive.problems.extend(findings)
         for problem in archive.problems.sorted():
-            (log.error if problem.is_error else log.warning)(str(problem))
+            (log.error if problem.is_error else log.warning)(problem.shown())
         try:
             archive.raise_for_errors()
         except ArchiveError as exc:

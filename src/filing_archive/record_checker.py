@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import date
 
 from .cadence_rules import parse_plan_cadence
-from .fields import DOC_NO_RE, FieldReport, did_you_mean, kind_of
+from .fields import DOC_NO_RE, FieldReport, kind_of, suggestion
 from .frontmatter import FrontMatter, InvalidScalar
+from .messages import Message, message
 from .problems import Problems, clip
 from .records import ARCHIVE_NO_RE, expected_archive_no
 from .registry import Registry
@@ -44,15 +45,15 @@ class RecordChecker:
     def line(self, name: str) -> int:
         return self.fm.lines.get(name, 1)
 
-    def error(self, name: str, message: str) -> None:
-        self.problems.error(self.path, self.line(name), name, message)
+    def error(self, name: str, said: Message | str, **args: object) -> None:
+        self.problems.error(self.path, self.line(name), name, said, **args)
 
-    def warning(self, name: str, message: str) -> None:
-        self.problems.warning(self.path, self.line(name), name, message)
+    def warning(self, name: str, said: Message | str, **args: object) -> None:
+        self.problems.warning(self.path, self.line(name), name, said, **args)
 
     def report_duplicate_keys(self) -> None:
-        for line, key, message in self.fm.duplicates:
-            self.problems.error(self.path, line, key, message)
+        for line, key, said in self.fm.duplicates:
+            self.problems.error(self.path, line, key, said)
 
     def check_field(self, name: str) -> None:
         """Check a field that is present and not empty; keep its typed value."""
@@ -68,18 +69,14 @@ class RecordChecker:
         self.report_duplicate_keys()
         for key in raw:
             if key not in FIELDS and key not in PAGE_KEYS:
-                hint = did_you_mean(key, list(FIELDS))
-                suggestion = f"; did you mean {hint}?" if hint else ""
-                self.warning(key, f"unknown field (not in the front-matter contract{suggestion})")
+                self.warning(key, message("W-field-unknown", suggestion=suggestion(key, list(FIELDS))))
         type_value = raw.get("type")
         type_term = TYPES.get(type_value)
         for name in required_fields(type_term.code if type_term else None):
             if name not in raw or raw[name] is None or raw[name] == "":
                 spec = FIELDS[name]
-                self.problems.error(
-                    self.path, 1 if name not in raw else self.line(name), name,
-                    f"required field is missing (expected {self.expectation(spec)})",
-                )
+                self.problems.error(self.path, 1 if name not in raw else self.line(name), name,
+                                    "E-field-missing", expected=self.expectation(spec))
         for name in FIELDS:
             if name in raw:  # (the absent ones: 22 calls a record for nothing)
                 self.check_field(name)
