@@ -15,10 +15,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
+from . import messages
+from .messages import Entry
 from .registry import Registry
-from .schema import FIELDS, LANGUAGES, REQUIRED_BY_TYPE, TYPES, FieldSpec, in_language
+from .schema import FIELDS, LANGUAGES, REQUIRED_BY_TYPE, TYPES, FieldSpec
 from .search import SearchDoc, plain_text
 from .urls import DIRECTORY_URLS, Urls
 
@@ -207,23 +208,9 @@ def fields_markdown(lang: str, registry: Registry | None) -> str:
 
 
 # --- 错误信息 ------------------------------------------------------------------------------------
-class CatalogueEntry(Protocol):
-    """What the handbook reads of one message of the catalogue (``messages.entries()``)."""
-
-    code: str
-    zh: str
-    en: str
-    fix_zh: str
-    fix_en: str
-
-
-def entry_anchor(code: str) -> str:
-    """The HTML id of a code's entry: the code lower-cased, as the messages' trailer links it."""
-    return code.lower()
-
-
-def errors_markdown(entries: Iterable[CatalogueEntry], lang: str) -> str:
-    """The 错误信息 page in ``lang``: one section per code, with the message and its fix."""
+def errors_markdown(entries: Iterable[Entry], lang: str) -> str:
+    """The 错误信息 page in ``lang``: one section per code (its id the one the messages' trailer
+    links), with the message's template and its fix. The fixes are the catalogue's own Markdown."""
     words = WORDS[lang]
     sep = "：" if lang == "zh" else ": "
     lines = [f"# {words['errors_title']}", "", words["errors_intro"]]
@@ -231,21 +218,10 @@ def errors_markdown(entries: Iterable[CatalogueEntry], lang: str) -> str:
     if not entries:
         lines += ["", words["errors_empty"]]
     for entry in entries:
-        message = in_language(lang, entry.zh, entry.en)
-        fix = in_language(lang, entry.fix_zh, entry.fix_en)
-        lines += ["", f"## {md_text(entry.code)} {{ #{entry_anchor(entry.code)} }}", "",
-                  f"**{words['message']}**{sep}{code_span(message)}", "",
-                  f"**{words['fix']}**{sep}{md_text(fix)}"]
+        lines += ["", f"## {md_text(entry.code)} {{ #{entry.anchor} }}", "",
+                  f"**{words['message']}**{sep}{code_span(entry.template(lang))}", "",
+                  f"**{words['fix']}**{sep}{entry.fix(lang)}"]
     return "\n".join(lines) + "\n"
-
-
-def catalogue_entries() -> list[CatalogueEntry]:
-    """The message catalogue's entries, sorted by code (none until ``messages.py`` is there)."""
-    try:
-        from . import messages  # type: ignore[attr-defined]
-    except ImportError:  # the catalogue arrives with issue 16's message work
-        return []
-    return list(messages.entries())
 
 
 # --- the pages and their search documents ---------------------------------------------------------
@@ -275,10 +251,9 @@ class HandbookPage:
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 
 
-def generated_pages(registry: Registry | None,
-                    entries: Sequence[CatalogueEntry] | None = None) -> list[HandbookPage]:
-    """The 字段 and 错误信息 pages, in every language."""
-    entries = catalogue_entries() if entries is None else entries
+def generated_pages(registry: Registry | None, entries: Sequence[Entry] | None = None) -> list[HandbookPage]:
+    """The 字段 and 错误信息 pages, in every language (the errors of the catalogue, unless ``entries``)."""
+    entries = messages.entries() if entries is None else entries
     return [page for lang in LANGUAGES for page in (
         HandbookPage(FIELDS_PAGE, lang, fields_markdown(lang, registry)),
         HandbookPage(ERRORS_PAGE, lang, errors_markdown(entries, lang)),
