@@ -444,7 +444,7 @@ def test_header_box_finds_the_handbook_apart_from_the_records(home, origin):
     """A word of the handbook alone: no record, and the handbook's page under its own heading."""
     assert quick(home, "有序列表") == []
     expect(home.locator("#archive-quick .archive-quick__heading")).to_have_text("使用手册")
-    links = home.locator("#archive-quick li.archive-page-result a.archive-result__title")
+    links = home.locator("#archive-quick li.archive-page-result a.archive-page-result__title")
     expect(links).to_have_count(1)
     assert (links.text_content(), links.evaluate("a => a.href")) == ("Markdown 十分钟入门", f"{origin}/handbook/markdown/")
     quick(home, "集中学习")  # a records' word: the records as before, the handbook's pages after them

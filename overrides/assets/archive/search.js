@@ -469,7 +469,7 @@
           pageResults.forEach(function (r) {
             var li = el("li", "archive-page-result");
             li.setAttribute("role", "option");
-            var a = el("a", "archive-result__title", r.header.title);
+            var a = el("a", "archive-page-result__title", r.header.title);
             a.href = siteUrl(r.header.url);
             li.appendChild(a);
             if (r.snippet) li.appendChild(renderSnippet(r.snippet));
