@@ -24,6 +24,7 @@ from mkdocs.structure.pages import Page
 from .archive import Archive, load_archive
 from .audience import Withheld, withhold_internal
 from .compliance import evaluate
+from .console import ARCHIVE_LOGGER, quiet_preview_log
 from .fixity import withdrawn_entries
 from .git import commit_dates
 from .handbook_pages import HandbookPage, generated_pages, search_pages
@@ -32,17 +33,18 @@ from .labels import SEARCH_STRINGS, UI
 from .pages import GeneratedFile, GeneratedPage, archive_pages
 from .presenter import Presenter, presenters
 from .problems import ArchiveError
+from .progress import Report, child_report
 from .records import Record
 from .sanitise import clean_html, page_id, text_only
 from .schedule_pages import schedule_pages
 from .schema import DEFAULT_LANGUAGE
 from .search import BackgroundIndex
-from .settings import AUDIENCES, Settings
+from .settings import AUDIENCES, PREVIEW_ENV, Settings
 from .urls import Urls, lang_prefix
 from .verify import fixity_problems
 from .views import RecordView, attachment_rows, filed_view, panel_rows, record_link, stage_rows
 
-log = logging.getLogger("mkdocs.archive")
+log = logging.getLogger(ARCHIVE_LOGGER)
 
 
 class ArchiveOptions(Config):
@@ -150,10 +152,13 @@ class ArchiveSite:
         self.present: dict[str, Presenter] = {}
         self.search_job: BackgroundIndex | None = None
         self.withheld = Withheld()  # the public build's 内部 records: never handed to MkDocs
+        self.rendering: tuple[Report | None, int, int] = (None, 0, 0)  # (report, pages written, pages)
 
     # --- events -------------------------------------------------------------------------
     def start(self, command: str) -> None:
         self.serving = command == "serve"
+        if self.serving and os.environ.get(PREVIEW_ENV):
+            quiet_preview_log()  # archive preview: one line per step and the problems
 
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.i18n.depth == 0:
@@ -167,7 +172,7 @@ class ArchiveSite:
 
     def load(self, config: MkDocsConfig) -> Archive:
         root = Path(config.config_file_path).parent
-        archive = load_archive(root, self.settings.build_date)
+        archive = load_archive(root, self.settings.build_date, progress=child_report("out.progress-build-read"))
         if self.settings.build_date and not os.environ.get("SOURCE_DATE_EPOCH"):
             # MkDocs dates pages and sitemap.xml(.gz) by SOURCE_DATE_EPOCH: the archive's build date,
             # so two builds of one commit as of one day are byte-identical.
@@ -245,6 +250,9 @@ class ArchiveSite:
                 files.append(File.generated(config, item.src_uri, content=item.content))
             if self.settings.search and self.search_job is None and not self.keep_search_index(config):
                 self.start_search_index(config)
+        # archive build shows the pages written (each language's in turn)
+        self.rendering = (child_report("out.progress-build-pages"), 0,
+                          sum(1 for f in files.documentation_pages() if f.inclusion.is_included()))
         return files
 
     def keep_search_index(self, config: MkDocsConfig) -> bool:
@@ -332,6 +340,10 @@ class ArchiveSite:
         English build runs inside the Chinese one, on top of it: 400 MB at 50,000 records)."""
         if self.record_of(page.file) is not None:
             page.content = ""
+        report, done, total = self.rendering
+        if report:
+            self.rendering = (report, done + 1, total)
+            report(done + 1, total, page.file.src_uri)
         return output
 
     def page_context(self, context: dict, page: Page, config: MkDocsConfig) -> dict:
