@@ -552,6 +552,7 @@ def test_rule_errors_fail_check(project):
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
         "archive.yml:15: cadence[0].per: expected month 月 | quarter 季度 | half 半年 | year 年, got week"
+        " (see the handbook: en/handbook/errors/#e-registry-term-bad)"
     )
 
 
