@@ -134,7 +134,7 @@ def test_file_with_a_departing_retention_warns_naming_the_entry(scheduled):
     result = scheduled.archive("file", SUMMARY, "--retention", "10年", *FILERS)
     assert result.returncode == 0, result.stdout
     warning = (f"{SUMMARY}:3: warning: retention: 保管期限 10年 departs from the retention schedule, item 1 "
-               f"本机关年度工作总结 (总结) → 永久 (expected 永久, got 10年)")
+               f"本机关年度工作总结 (总结) → 永久 (expected 永久, got 10年) (see the handbook: en/handbook/errors/#w-retention-departs)")
     assert warning in result.stdout.splitlines()
     check = scheduled.archive("check")
     assert f"{SUMMARY}:7: warning: retention: 保管期限 10年 departs from the retention schedule, item 1 " \
