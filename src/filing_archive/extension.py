@@ -64,8 +64,8 @@ def extend_record(root: Path, path: str, retention: str, reason: str, approval: 
             longer = sorted((r for r in LONGER if LONGER[r] > LONGER.get(old, -1)), key=LONGER.get)
             result.problems.error(rel, retention_line(data), "retention", "E-extend-not-longer",
                                   number=state.archive_no, old=old, retention=retention,
-                                  longer=message("part.extend-longer", terms=longer) if longer else
-                                  message("part.extend-longest"))
+                                  longer=message("part.extend-either", first=longer[0], second=longer[1])
+                                  if len(longer) == 2 else longer[0] if longer else message("part.extend-longest"))
             return result
         if sha256_hex(data) != state.digest:
             # An interrupted extend wrote the record but not the log: the same edit of the filed bytes.
