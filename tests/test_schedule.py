@@ -138,7 +138,8 @@ def test_file_with_a_departing_retention_warns_naming_the_entry(scheduled):
     assert warning in result.stdout.splitlines()
     check = scheduled.archive("check")
     assert f"{SUMMARY}:7: warning: retention: 保管期限 10年 departs from the retention schedule, item 1 " \
-           f"本机关年度工作总结 (总结) → 永久 (expected 永久, got 10年)" in check.stdout.splitlines()
+           f"本机关年度工作总结 (总结) → 永久 (expected 永久, got 10年) (see the handbook: " \
+           f"en/handbook/errors/#w-retention-departs)" in check.stdout.splitlines()
     assert check.returncode == 0
     assert scheduled.archive("check", "--strict").returncode == 1
 
@@ -202,7 +203,8 @@ def test_the_deadline_is_configurable_and_checked(tmp_path):
         shown = wrong.strip("'")
         assert result.stdout.splitlines()[0] == (
             "archive.yml:14: filing_deadline: expected the month and day of the next year by which a year's records "
-            f"are filed, as MM-DD such as 06-30 (a day every year has), got {shown}")
+            f"are filed, as MM-DD such as 06-30 (a day every year has), got {shown}"
+            " (see the handbook: en/handbook/errors/#e-deadline-bad)")
 
 
 # --- the pages, in the sample site (built once, BUILD_DATE 2026-11-30) ---------------------------

@@ -4,6 +4,8 @@ record's page is built from. (The pages in a real browser: test_browser.py.)"""
 
 from __future__ import annotations
 
+import re
+
 import json
 from datetime import date
 
@@ -94,7 +96,9 @@ def test_the_registry_filing_section_is_checked(tmp_path, section, line, key, me
     project = Project(tmp_path / "proj", registry=REGISTRY + section, with_site_files=False)
     check = project.archive("check")
     assert check.returncode == 1
-    assert check.stdout.splitlines()[0] == f"archive.yml:{line}: {key}: {message}"
+    shown, trailer = check.stdout.splitlines()[0].rsplit(" (see the handbook: ", 1)
+    assert shown == f"archive.yml:{line}: {key}: {message}"
+    assert re.fullmatch(r"en/handbook/errors/#e-registry-[a-z-]+\)", trailer)
 
 
 @pytest.mark.parametrize("args, message", [
