@@ -3,6 +3,8 @@ temporary archives; every tamper case detected by verify and by the build's fixi
 
 from __future__ import annotations
 
+import re
+
 import fcntl
 import hashlib
 import json
@@ -270,7 +272,7 @@ def test_withdraw_keeps_the_file_and_its_digest_and_the_number(filed):
     }
     verify = filed.archive("verify")
     assert verify.returncode == 0, verify.stdout  # not missing, and 0003 still counts: no 漏号
-    assert "已归档 filed: 3; 已撤出 withdrawn: 1" in verify.stdout
+    assert "filed: 3; withdrawn: 1" in verify.stdout
     [entry] = withdrawn_entries(filed.root)
     assert (entry.path, entry.archive_no, entry.title, entry.reason, entry.approval, entry.approver,
             entry.record_date, entry.kept) == (
@@ -310,7 +312,7 @@ def test_a_withdrawal_of_the_old_kind_still_verifies(filed):
     (filed.root / B).unlink()
     verify = filed.archive("verify")
     assert verify.returncode == 0, verify.stdout
-    assert "已归档 filed: 3; 已撤出 withdrawn: 1" in verify.stdout
+    assert "filed: 3; withdrawn: 1" in verify.stdout
 
 
 def test_withdraw_refusals(filed):
@@ -350,7 +352,7 @@ def assert_detected(project: Project, expected: list[str], build: list[str] | No
     result = project.archive("verify")
     assert result.returncode == 1
     assert findings(result) == expected
-    assert result.stdout.splitlines()[-1] == f"结论 result: {len(expected)} 个问题 findings"
+    assert result.stdout.splitlines()[-1] == f"result: {len(expected)} findings"
     assert build_findings(project) == (expected if build is None else build)
 
 
@@ -718,7 +720,9 @@ def test_new_slug_is_safe_for_any_title(project):
 def test_new_usage_errors_exit_2(project, args, message):
     result = project.archive("new", *args)
     assert result.returncode == 2
-    assert result.stderr == message + "\n"
+    shown, trailer = result.stderr.rsplit(" (see the handbook: ", 1)
+    assert shown == message
+    assert re.fullmatch(r"en/handbook/errors/#e-(new|option)-[a-z-]+\)\n", trailer)
     assert list((project.root / "docs/archive").rglob("*.md")) == []
 
 
@@ -758,7 +762,7 @@ def test_leftover_temporary_files_are_reported_by_verify_and_removed_by_the_next
     (filed.root / A).write_text((filed.root / A).read_text("utf-8") + "补充。\n", encoding="utf-8")
     amend = filed.archive("amend", A, "--reason", "补充", env=AUTHOR)
     assert amend.returncode == 0, amend.stdout
-    assert "docs/archive/AAA/2025/.a.md.x7y8z9w0.tmp: 已删除中断写入留下的临时文件" in amend.stdout
+    assert "docs/archive/AAA/2025/.a.md.x7y8z9w0.tmp: removed a temporary file an interrupted write left" in amend.stdout
     assert [p.exists() for p in leftovers] == [False, False] and fresh.exists()
     ignored = subprocess.run(["git", "check-ignore", "--no-index", "-q", "docs/archive/AAA/2025/.a.md.x7y8z9w0.tmp"],
                              cwd=REPO_ROOT)
