@@ -3,12 +3,11 @@ temporary archives; every tamper case detected by verify and by the build's fixi
 
 from __future__ import annotations
 
-import re
-
 import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys

@@ -4,9 +4,8 @@ record's page is built from. (The pages in a real browser: test_browser.py.)"""
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 from datetime import date
 
 import pytest
