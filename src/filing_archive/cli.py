@@ -16,7 +16,7 @@ from .cli_output import print_appraisal, print_four_properties, print_result, pr
 from .compliance import evaluate
 from .compliance_report import gap_line
 from .deadlines import deadline_lines, deadlines_json, evaluate_deadlines
-from .messages import LANGUAGES, language, say, set_language
+from .messages import LANGUAGES, say, set_language
 from .problems import UsageError
 from .registry import REGISTRY_FILE, find_root
 from .schedule import check_departures
@@ -65,7 +65,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(say("out.checked", records=archive.files_checked, errors=len(errors), warnings=len(warnings)))
         if cadence:
             for gap in gaps:
-                print(gap_line(gap, archive.registry.units, language()))
+                print(gap_line(gap, archive.registry.units))
             print(say("out.cadence-gaps", day=archive.today, count=len(gaps)))
         if show_deadlines:
             for line in deadline_lines(deadlines):

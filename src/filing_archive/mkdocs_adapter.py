@@ -60,7 +60,7 @@ def read_settings(config: MkDocsConfig) -> Settings:
     failed, _ = options.validate()
     if failed:
         key, error = failed[0]
-        raise PluginError(say("out.build-setting-bad", file=config.config_file_path, key=key, error=error))
+        raise PluginError(say("out.build-setting-bad", file=config.config_file_path, setting=key, error=error))
     settings = Settings(search=options.archive_search, build_date=options.archive_build_date,
                         urls=Urls(directory_urls=config.use_directory_urls), audience=options.archive_audience)
     return settings.with_environment()
