@@ -31,6 +31,7 @@ from .handbook_pages import HandbookPage, generated_pages, search_pages
 from .home_page import HomePage
 from .indexes import ArchiveIndex
 from .labels import SEARCH_STRINGS, UI
+from .messages import say
 from .pages import GeneratedFile, GeneratedPage, archive_pages
 from .presenter import Presenter, presenters
 from .problems import ArchiveError
@@ -63,7 +64,7 @@ def read_settings(config: MkDocsConfig) -> Settings:
     failed, _ = options.validate()
     if failed:
         key, error = failed[0]
-        raise PluginError(f"{config.config_file_path}: extra.{key}: {error}")
+        raise PluginError(say("out.build-setting-bad", file=config.config_file_path, setting=key, error=error))
     settings = Settings(search=options.archive_search, build_date=options.archive_build_date,
                         urls=Urls(directory_urls=config.use_directory_urls), audience=options.archive_audience)
     return settings.with_environment()
@@ -188,10 +189,7 @@ class ArchiveSite:
         try:
             archive.raise_for_errors()
         except ArchiveError as exc:
-            raise PluginError(
-                f"{len(archive.problems.errors)} error(s) in the archive: nothing was published "
-                f"(run 'archive check' and 'archive verify' to see them again)"
-            ) from exc
+            raise PluginError(say("out.build-errors", count=len(archive.problems.errors))) from exc
         withdrawn = withdrawn_entries(root, self.history)
         if self.settings.public:  # the one place the public build leaves 内部 records out
             self.withheld = withhold_internal(archive, withdrawn)
@@ -238,10 +236,7 @@ class ArchiveSite:
                 continue
             file.inclusion = InclusionLevel.DRAFT if record.is_draft else InclusionLevel.NOT_IN_NAV
         if unchecked:  # load_archive refuses these already: this only guards against the two disagreeing
-            raise PluginError(
-                f"{len(unchecked)} file(s) under the records folder are not records the archive checked: "
-                f"{', '.join(unchecked[:5])} (nothing was published; run 'archive check')"
-            )
+            raise PluginError(say("out.build-unchecked", count=len(unchecked), files=unchecked[:5]))
         for src_uri in self.pages:
             file = File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
             files.append(self.i18n.place(file, self.lang))
@@ -285,13 +280,11 @@ class ArchiveSite:
         try:
             figures = self.search_job.result()
         except RuntimeError as exc:
-            raise PluginError(f"the search index could not be built: {exc}") from None
+            raise PluginError(say("out.build-search-failed", reason=str(exc))) from None
         finally:
             self.search_job = None
-        log.info(
-            f"search index: {figures['documents']} documents, {figures['shards']} shards, "
-            f"{figures['posting_bytes'] / 2**20:.1f} MB of postings, peak RSS {figures['peak_rss_mb']} MB"
-        )
+        log.info(say("out.build-search-index", documents=figures["documents"], shards=figures["shards"],
+                     megabytes=figures["posting_bytes"] / 2**20, rss=figures["peak_rss_mb"]))
 
     def page_source(self, page: Page) -> str | None:
         """Record bodies were read and validated already; hand MkDocs the body, not the file.
