@@ -25,7 +25,6 @@ DROPPED = (
     "A 'dirty' build is being performed",
     "The directory contains stale files",
     "mkdocs_static_i18n:",
-    "search index:",
     "Watching paths for changes",
     "Reloading browsers",
     "Reloading page",
@@ -50,6 +49,8 @@ class PreviewLog(logging.Filter):
         text = TIME_RE.sub("", record.getMessage())  # the server's lines start with [12:00:00]
         if text.startswith(DROPPED[0]) or (record.levelno < logging.WARNING and text.startswith(DROPPED)):
             return False
+        if record.name == ARCHIVE_LOGGER and record.levelno < logging.WARNING:
+            return False  # the search index's figures: for whoever measures builds
         for pattern, key in STEPS:
             found = pattern.match(text)
             if found:
