@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .messages import message
 from .schema import Term, Vocabulary
 
 PERIODS = Vocabulary(
@@ -29,9 +30,9 @@ PERIOD_KEY_RE = {
     "half": re.compile(r"^(?P<year>\d{4})-H(?P<n>\d)$"),
     "year": re.compile(r"^(?P<year>\d{4})$"),
 }
-PERIOD_KEY_EXAMPLE = {"month": "YYYY-MM such as 2026-07", "quarter": "YYYY-Qn such as 2026-Q3",
-                      "half": "YYYY-H1 or YYYY-H2 such as 2026-H2", "year": "YYYY such as 2026"}
-PER_ADJECTIVE = {"month": "monthly", "quarter": "quarterly", "half": "half-yearly", "year": "yearly"}
+# How messages name a period's key and a rule of each period (catalogue parts, in the reader's language).
+PERIOD_KEY_EXAMPLE = {per: message(f"part.period-key.{per}") for per in MONTHS_PER_PERIOD}
+PER_ADJECTIVE = {per: message(f"part.per.{per}") for per in MONTHS_PER_PERIOD}
 MONTH_ABBR_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
