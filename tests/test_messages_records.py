@@ -48,12 +48,12 @@ def checked(tmp_path_factory) -> list[str]:
     f"{A}b.md:4: 责任者 (unit)：不是 archive.yml 中的单位（应填单位代码或单位的中文全称，实际为 CCC）"
     "（详见使用手册 handbook/errors/#e-unit-unknown）",
     f"{A}b.md:8: 学时 (hours)：应填 数字，实际为 只有空格（详见使用手册 handbook/errors/#e-value-invalid）",
-    f"{A}a.md:1: 标识 (id)：标识 a 重复（{A}c.md 也在用；标识必须唯一）（详见使用手册 handbook/errors/#e-id-duplicate）",
+    f"{A}a.md:1: 标识 (id)：a 重复（{A}c.md 也在用；标识必须唯一）（详见使用手册 handbook/errors/#e-id-duplicate）",
     f"{A}c.md:12: 警告：body：原始 HTML <script> 在发布时会被删除，连同其中的内容（请改用 Markdown）"
     "（详见使用手册 handbook/errors/#w-html-removed-block）",
     f"{A}d.md:5: 成文日期 (date)：不是真实存在的日期（应为 YYYY-MM-DD，实际为 2025-02-30）"
     "（详见使用手册 handbook/errors/#e-date-not-real）",
-    f"{A}d.md:8: 文号 (doc_no)：文号不符合 GB/T 9704 格式：应写成 甲党发〔2025〕5号（〔〕内写四位年份，不加“第”，"
+    f"{A}d.md:8: 文号 (doc_no)：不符合 GB/T 9704 格式：应写成 甲党发〔2025〕5号（〔〕内写四位年份，不加“第”，"
     "序号不补零；实际为 甲党发[2025]第05号）（详见使用手册 handbook/errors/#e-doc-no-form）",
     f"{A}e#1.md:1: 文件名 e#1.md 会让所有指向它的链接失效（#）：请改名为 e-1.md（只能用字母、数字、-、_ 和 .）"
     "（详见使用手册 handbook/errors/#e-name-breaks-links）",
@@ -102,7 +102,7 @@ def test_a_disagreeing_archive_number_lists_each_disagreement_in_turn(project: P
                                              archive_no="Z009-WS·2024-Y-AAA-0001"))
     found = [p for p in load_archive(project.root, TODAY).problems if p.field == "archive_no"]
     assert [p.text("zh") for p in found] == [
-        f"{A}a.md:10: 档号 (archive_no)：档号与记录不符：全宗号 Z009 不是登记表的 Z001；年度 2024 不是成文日期 2025-03-12 "
+        f"{A}a.md:10: 档号 (archive_no)：与记录不符：全宗号 Z009 不是登记表的 Z001；年度 2024 不是成文日期 2025-03-12 "
         "的年份；Y 与保管期限 10年（D10）不符（应为 Z001-WS·2025-D10-AAA-0001，实际为 Z009-WS·2024-Y-AAA-0001）"
     ]
     assert [p.text("en") for p in found] == [
