@@ -185,7 +185,7 @@ def test_every_command_reports_a_control_character_without_a_traceback(broken_fi
     assert (f"  错误 error: paste.md:2: title: control character U+000B (vertical tab) {CHAR_HELP}; "
             f"nothing imported") in imported.stdout.splitlines()
     build = project.build()
-    assert build.returncode == 1 and f"ERROR   -  {message}" in build.stderr.splitlines()
+    assert build.returncode == 1 and f"ERROR   -  {shown}" in build.stderr.splitlines()
     withdraw = project.archive("withdraw", "docs/archive/AAA/2025/a.md", "--reason", "重复归档", "--approval", "审批1号",
                                "--approver", "赵批准")
     assert withdraw.returncode == 0 and "已撤出 withdrawn Z001-WS·2025-D10-AAA-0001" in withdraw.stdout
@@ -360,6 +360,9 @@ def test_file_names_that_break_links_are_refused(project, name, bad, better):
     ]
 
 
+LINKS_HELP = " (see the handbook: en/handbook/errors/#e-name-breaks-links)"  # what the command line adds
+
+
 def test_folder_names_that_break_links_are_refused_and_check_strict_fails(project):
     project.record("AAA/2025 上半年/rec.md", **minimal())
     project.record("AAA/2025/#2.md", **minimal(id="two"))
@@ -367,8 +370,9 @@ def test_folder_names_that_break_links_are_refused_and_check_strict_fails(projec
     assert result.returncode == 1
     assert result.stdout.splitlines()[:2] == [
         f"docs/archive/AAA/2025 上半年/rec.md:1: the folder name 2025 上半年 breaks every link to it (space): rename "
-        f"it to 2025-上半年 {RULE}",
-        f"docs/archive/AAA/2025/#2.md:1: the file name #2.md breaks every link to it (#): rename it to 2.md {RULE}",
+        f"it to 2025-上半年 {RULE}{LINKS_HELP}",
+        f"docs/archive/AAA/2025/#2.md:1: the file name #2.md breaks every link to it (#): rename it to 2.md {RULE}"
+        f"{LINKS_HELP}",
     ]
 
 

@@ -102,4 +102,4 @@ def older_contract_warnings(records: list[Record], problems: Problems) -> None:
     which is what ``archive amend`` records."""
     for record in records:
         if record.is_filed and not record.broken and record.pages is None:
-            problems.warning(record.path, record.line("status"), "pages", "W-pages-missing-filed", path=record.path)
+            problems.warning(record.path, record.line("status"), "pages", "W-pages-missing-filed", record=record.path)
