@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import FILERS, Project, add_pages, minimal
+from sitecheck import page as site_page
 
 from filing_archive.filing import file_records, withdraw_record
 from filing_archive.settings import Settings
@@ -113,6 +114,25 @@ def test_the_public_counts_and_records_json_leave_the_internal_records_out(two_s
     assert re.search(r'"count": (\d+)', public["archive/records.json"]).group(1) == "2"
     for page in ("archive/by-unit/BBB/index.html", "archive/by-stage/zqx7-plan/index.html"):  # unit, plan stages
         assert page in intranet and page not in public
+
+
+def test_the_public_home_page_leaves_the_internal_records_out_of_latest_counts_and_due(two_sites):
+    project, _, _, _, _ = two_sites
+    seen = {}
+    for site in ("intranet", "public"):
+        home = site_page(project.root / site, "")
+        seen[site] = {
+            "latest": [a.text_content() for a in home.xpath('//ol[@class="archive-home__latest"]/li/a')],
+            "units": [" ".join(td.text_content().strip() for td in tr) for tr in
+                      home.xpath('//*[@id="home-by-unit"]/..//tbody/tr')],
+            "due": [a.text_content() for a in home.xpath('//ul[@class="archive-home__due"]/li/a')],
+        }
+    assert seen["intranet"] == {
+        "latest": [f"未归档内部{TOKEN}", "公开学习记录三", f"内部学习记录{TOKEN}", "公开学习记录一", f"内部方案{TOKEN}"],
+        "units": ["甲镇党委 4", "乙中学党支部 1"],  # the withdrawn record is on neither site
+        "due": [f"内部方案{TOKEN}", f"未归档内部{TOKEN}"],
+    }
+    assert seen["public"] == {"latest": ["公开学习记录三", "公开学习记录一"], "units": ["甲镇党委 2"], "due": []}
 
 
 def test_archive_build_prints_one_line_a_step_in_chinese(two_sites):

@@ -9,15 +9,17 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import filing, four_properties, scaffold, site_build, transfer, verify
+from . import cli_editor, filing, four_properties, scaffold, site_build, transfer, verify
 from .archive import load_archive
 from .archive_checks import older_contract_warnings
 from .compliance import evaluate
 from .compliance_report import gap_line
+from .console import QUIET_ENV
 from .deadlines import deadline_lines, deadlines_json, evaluate_deadlines
 from .fixity import LOG_FILE, MANIFEST_FILE, short
 from .messages import LANGUAGES, set_language
 from .problems import UsageError
+from .progress import Progress
 from .registry import REGISTRY_FILE, find_root
 from .schedule import check_departures
 from .schema import RETENTION_CODES
@@ -28,7 +30,7 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 def cmd_check(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
-    archive = load_archive(root, bodies=False)
+    archive = load_archive(root, bodies=False, progress=Progress("out.progress-check"))
     older_contract_warnings(archive.records, archive.problems)
     check_departures(archive.schedule, archive.records, archive.registry, archive.problems)
     problems = archive.problems.sorted()
@@ -181,7 +183,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
     if args.report or args.archive_class:
         return _four_properties(root, args)
-    report = verify.verify(root)
+    report = verify.verify(root, progress=Progress("out.progress-verify"))
     if args.json or args.format == "json":
         json.dump(
             {
@@ -301,8 +303,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(problem.shown())
         return EXIT_PROBLEMS
     unit, type_code, pattern, paths = importer.check_arguments(registry, args.unit, args.type, args.split, args.files)
-    show_progress = sys.stderr.isatty() or len(paths) > importer.PROGRESS_MIN_FILES
-    progress = importer.Progress() if show_progress else None
+    progress = Progress("out.progress-import", plain_from=importer.PROGRESS_MIN_FILES + 1)
     result = importer.import_files(root, registry, paths, unit, type_code, pattern, args.dry_run, progress)
     print(importer.format_report(result))
     return EXIT_OK if result.ok else EXIT_PROBLEMS
@@ -326,7 +327,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", args.dev_addr]
     os.chdir(root)
     # Become MkDocs (no child left behind): Ctrl+C and kill reach the server itself.
-    os.execve(sys.executable, command, {**os.environ, PREVIEW_ENV: "1"})
+    os.execve(sys.executable, command, {**os.environ, **QUIET_ENV, PREVIEW_ENV: "1"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -520,6 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT",
                          help="address to serve on (default 127.0.0.1:8000)")
     preview.set_defaults(func=cmd_preview)
+    cli_editor.add_parsers(sub)  # archive schema
     for command in [parser, *sub.choices.values()]:  # before or after the command: archive check --lang en
         command.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
                              help="消息语言 / language of messages (default zh, or $ARCHIVE_LANG)")

@@ -24,24 +24,27 @@ from mkdocs.structure.pages import Page
 from .archive import Archive, load_archive
 from .audience import Withheld, withhold_internal
 from .compliance import evaluate
+from .console import ARCHIVE_LOGGER, quiet_preview_log
 from .fixity import withdrawn_entries
 from .git import commit_dates
+from .home_page import HomePage
 from .indexes import ArchiveIndex
 from .labels import SEARCH_STRINGS, UI
 from .pages import GeneratedFile, GeneratedPage, archive_pages
 from .presenter import Presenter, presenters
 from .problems import ArchiveError
+from .progress import Report, child_report
 from .records import Record
 from .sanitise import clean_html, page_id, text_only
 from .schedule_pages import schedule_pages
 from .schema import DEFAULT_LANGUAGE
 from .search import BackgroundIndex
-from .settings import AUDIENCES, Settings
+from .settings import AUDIENCES, PREVIEW_ENV, Settings
 from .urls import Urls, lang_prefix
 from .verify import fixity_problems
 from .views import RecordView, attachment_rows, filed_view, panel_rows, record_link, stage_rows
 
-log = logging.getLogger("mkdocs.archive")
+log = logging.getLogger(ARCHIVE_LOGGER)
 
 
 class ArchiveOptions(Config):
@@ -140,6 +143,7 @@ class ArchiveSite:
         self.attachment_owners: dict[str, Record] = {}  # an attachment's src_uri -> its record
         self.index: ArchiveIndex | None = None
         self.pages: dict[str, GeneratedPage] = {}  # src_uri -> page, the same for every language
+        self.home: HomePage | None = None  # the data beneath docs/index.md's intro
         self.site_files: list[GeneratedFile] = []
         self.git_dates: dict = {}
         self.history: dict = {}  # record path -> RecordHistory, from the filing log
@@ -148,10 +152,13 @@ class ArchiveSite:
         self.present: dict[str, Presenter] = {}
         self.search_job: BackgroundIndex | None = None
         self.withheld = Withheld()  # the public build's 内部 records: never handed to MkDocs
+        self.rendering: tuple[Report | None, int, int] = (None, 0, 0)  # (report, pages written, pages)
 
     # --- events -------------------------------------------------------------------------
     def start(self, command: str) -> None:
         self.serving = command == "serve"
+        if self.serving and os.environ.get(PREVIEW_ENV):
+            quiet_preview_log()  # archive preview: one line per step and the problems
 
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.i18n.depth == 0:
@@ -165,7 +172,7 @@ class ArchiveSite:
 
     def load(self, config: MkDocsConfig) -> Archive:
         root = Path(config.config_file_path).parent
-        archive = load_archive(root, self.settings.build_date)
+        archive = load_archive(root, self.settings.build_date, progress=child_report("out.progress-build-read"))
         if self.settings.build_date and not os.environ.get("SOURCE_DATE_EPOCH"):
             # MkDocs dates pages and sitemap.xml(.gz) by SOURCE_DATE_EPOCH: the archive's build date,
             # so two builds of one commit as of one day are byte-identical.
@@ -203,7 +210,8 @@ class ArchiveSite:
         pages, self.site_files = archive_pages(self.index, archive.today, self.history, withdrawn, compliance, urls,
                                                self.withheld.masked)
         self.present = presenters(archive.registry, urls)
-        pages += schedule_pages(self.index, self.present, archive, pages, self.history)
+        self.home = HomePage(self.index, self.present, compliance, HomePage.find_manual(Path(config.docs_dir)))
+        pages += schedule_pages(self.index, self.present, archive, [*pages, self.home], self.history)
         self.pages = {page.src_uri: page for page in pages}
         self.git_dates = commit_dates(root, f"{archive.registry.docs_dir}/{archive.registry.records_dir}")
         return archive
@@ -239,6 +247,9 @@ class ArchiveSite:
                 files.append(File.generated(config, item.src_uri, content=item.content))
             if self.settings.search and self.search_job is None and not self.keep_search_index(config):
                 self.start_search_index(config)
+        # archive build shows the pages written (each language's in turn)
+        self.rendering = (child_report("out.progress-build-pages"), 0,
+                          sum(1 for f in files.documentation_pages() if f.inclusion.is_included()))
         return files
 
     def keep_search_index(self, config: MkDocsConfig) -> bool:
@@ -300,6 +311,9 @@ class ArchiveSite:
         if record is not None:
             page.meta["title"] = Markup(escape(translation.title if translation else record.title))
             page.meta["template"] = "archive/record.html"
+        elif self.home is not None and self.home.shows(page.file.src_uri):
+            page.meta["template"] = self.home.template  # its intro stays Markdown; the rest is laid out
+            page.meta.setdefault("hide", ["navigation", "toc"])  # the blocks need the width
         return markdown
 
     def page_content(self, html: str, page: Page) -> str:
@@ -325,6 +339,10 @@ class ArchiveSite:
         English build runs inside the Chinese one, on top of it: 400 MB at 50,000 records)."""
         if self.record_of(page.file) is not None:
             page.content = ""
+        report, done, total = self.rendering
+        if report:
+            self.rendering = (report, done + 1, total)
+            report(done + 1, total, page.file.src_uri)
         return output
 
     def page_context(self, context: dict, page: Page, config: MkDocsConfig) -> dict:
@@ -341,6 +359,8 @@ class ArchiveSite:
         record, _ = self.record_and_translation(page.file)
         if record is not None:
             context["archive_record"] = self.record_view(record)
+        elif self.home is not None and self.home.shows(page.file.src_uri):
+            context["archive_page"] = self.home.context(self.lang)
         return context
 
     # --- helpers ------------------------------------------------------------------------

@@ -14,7 +14,9 @@ from pathlib import Path
 from . import storage, verify
 from .archive import load_archive
 from .archive_checks import older_contract_warnings
+from .console import QUIET_ENV
 from .problems import Problem, UsageError
+from .progress import PROGRESS_ENV, Progress, relay
 from .settings import AUDIENCE_ENV
 
 AUDIENCE_WORDS = {"intranet": "内网版", "public": "公开版"}
@@ -33,7 +35,7 @@ def build_site(root: Path, audience: str, site_dir: Path | None = None, given: s
     (the strict build then refuses a warning of its own), and the site folder is replaced only by a
     finished build: nothing half-checked or half-built is published. ``given``: --site-dir as typed."""
     site_dir = site_dir or root / "site"
-    archive = load_archive(root, bodies=False)
+    archive = load_archive(root, bodies=False, progress=Progress("out.progress-check"))
     docs = root / archive.registry.docs_dir
     if site_dir in (root, *root.parents) or site_dir.is_relative_to(docs):
         # it is replaced as a whole: never by a folder that holds the project or is published from docs/
@@ -45,7 +47,7 @@ def build_site(root: Path, audience: str, site_dir: Path | None = None, given: s
     checked = not errors  # as archive check: warnings are printed; the strict build decides on them
     summary.steps.append(f"检查：{'通过' if checked else '未通过'}（{archive.files_checked} 件记录，{errors} 个错误，"
                          f"{len(summary.problems) - errors} 个警告）")
-    report = verify.verify(root)
+    report = verify.verify(root, progress=Progress("out.progress-verify"))
     summary.problems += report.findings
     chain = "日志链完整" if report.log_intact else "日志链断裂"
     summary.steps.append(f"核验：{'通过' if report.ok else '未通过'}（{report.filed} 件已归档，{chain}，"
@@ -59,9 +61,9 @@ def build_site(root: Path, audience: str, site_dir: Path | None = None, given: s
     building = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(building)]
     try:
-        result = subprocess.run(command, cwd=root, capture_output=True, text=True, encoding="utf-8",
-                                env={**os.environ, AUDIENCE_ENV: audience})
-        summary.built = result.returncode == 0
+        output, returncode = run_mkdocs(command, root, {**os.environ, **QUIET_ENV, PROGRESS_ENV: "1",
+                                                       AUDIENCE_ENV: audience})
+        summary.built = returncode == 0
         if summary.built:
             storage.replace_folder(building, site_dir)
     finally:
@@ -71,6 +73,19 @@ def build_site(root: Path, audience: str, site_dir: Path | None = None, given: s
         summary.steps.append(f"构建（{words}）：通过，写入 {site_dir}（{count} 个文件）")
     else:
         summary.steps.append(f"构建（{words}）：未通过，未发布（mkdocs build --strict 的输出见下）")
-        warnings = [line for line in result.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
-        summary.build_output = warnings or result.stderr.splitlines()[-20:]
+        warnings = [line for line in output if line.startswith(("WARNING", "ERROR"))]
+        summary.build_output = warnings or output[-20:]
     return summary
+
+
+def run_mkdocs(command: list[str], root: Path, env: dict[str, str]) -> tuple[list[str], int]:
+    """Run MkDocs, showing its progress lines on this side's bars as they come; its other lines
+    and its exit status are returned."""
+    bars: dict = {}
+    output: list[str] = []
+    with subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, encoding="utf-8", errors="replace") as child:
+        for line in child.stdout:
+            if not relay(line, bars):
+                output.append(line.rstrip("\n"))
+    return output, child.returncode
