@@ -345,7 +345,7 @@ SEARCH_STRINGS = {
         "results": "约 {n} 条结果", "no_results": "没有找到包含该检索词的记录。", "advanced": "高级检索与更多结果 →",
         "failed": "检索失败：", "showing": "显示 {shown} 条，共约 {n} 条", "searching": "正在检索…",
         "prompt": "请输入检索词或选择条件。", "draft": "草稿", "archive_no": "档号", "doc_no": "文号", "unit": "单位",
-        "date": "日期",
+        "date": "日期", "handbook": "使用手册",
     },
     "en": {
         "results": "About {n} results", "no_results": "No record contains what you searched for.",
@@ -353,6 +353,7 @@ SEARCH_STRINGS = {
         "showing": "Showing {shown} of about {n}", "searching": "Searching…",
         "prompt": "Type a query or choose filters.",
         "draft": "draft", "archive_no": "Archival no.", "doc_no": "Document no.", "unit": "Unit", "date": "Date",
+        "handbook": "Handbook",
     },
 }
 

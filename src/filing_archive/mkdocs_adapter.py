@@ -27,6 +27,7 @@ from .compliance import evaluate
 from .console import ARCHIVE_LOGGER, quiet_preview_log
 from .fixity import withdrawn_entries
 from .git import commit_dates
+from .handbook_pages import HandbookPage, generated_pages, search_pages
 from .home_page import HomePage
 from .indexes import ArchiveIndex
 from .labels import SEARCH_STRINGS, UI
@@ -114,10 +115,10 @@ class StaticI18n:
         return file
 
     @staticmethod
-    def link_alternates(config: MkDocsConfig, urls: Urls, generated: GeneratedPage) -> None:
+    def link_alternates(config: MkDocsConfig, urls: Urls, src_uri: str) -> None:
         alternates = config.extra.get("alternate")
         if alternates:
-            links = [{**alt, "link": urls.page(generated.src_uri, alt["lang"])} for alt in alternates]
+            links = [{**alt, "link": urls.page(src_uri, alt["lang"])} for alt in alternates]
             # mkdocs-static-i18n sets it as an attribute, which shadows the mapping: set both
             config.extra["alternate"] = links
             config.extra.alternate = links
@@ -145,6 +146,7 @@ class ArchiveSite:
         self.pages: dict[str, GeneratedPage] = {}  # src_uri -> page, the same for every language
         self.home: HomePage | None = None  # the data beneath docs/index.md's intro
         self.site_files: list[GeneratedFile] = []
+        self.handbook: list[HandbookPage] = []  # the handbook's generated pages, every language
         self.git_dates: dict = {}
         self.history: dict = {}  # record path -> RecordHistory, from the filing log
         self.unpublished: set[str] = set()  # records withdrawn with their file kept
@@ -213,6 +215,7 @@ class ArchiveSite:
         self.home = HomePage(self.index, self.present, compliance, HomePage.find_manual(Path(config.docs_dir)))
         pages += schedule_pages(self.index, self.present, archive, [*pages, self.home], self.history)
         self.pages = {page.src_uri: page for page in pages}
+        self.handbook = generated_pages(archive.registry)
         self.git_dates = commit_dates(root, f"{archive.registry.docs_dir}/{archive.registry.records_dir}")
         return archive
 
@@ -242,6 +245,9 @@ class ArchiveSite:
         for src_uri in self.pages:
             file = File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
             files.append(self.i18n.place(file, self.lang))
+        for page in self.handbook:  # Markdown of this language, laid out like the handbook's written pages
+            if page.lang == self.lang:
+                files.append(self.i18n.place(File.generated(config, page.src_uri, content=page.markdown), self.lang))
         if self.lang == DEFAULT_LANGUAGE:
             for item in self.site_files:
                 files.append(File.generated(config, item.src_uri, content=item.content))
@@ -267,7 +273,8 @@ class ArchiveSite:
         """Build the search index in a second process while MkDocs renders pages in this one."""
         assert self.index is not None
         out = os.path.join(config.site_dir, "search")
-        self.search_job = BackgroundIndex(self.index.records, self.index.registry, out, self.settings.urls)
+        handbook = search_pages(Path(config.docs_dir), self.handbook, self.settings.urls)
+        self.search_job = BackgroundIndex(self.index.records, self.index.registry, out, self.settings.urls, handbook)
 
     def finish(self, config: MkDocsConfig) -> None:
         """After the last language (the outermost build ends last): wait for the search index."""
@@ -354,8 +361,10 @@ class ArchiveSite:
         generated = self.generated_page(page.file)
         if generated is not None:
             context["archive_page"] = generated.context(self.lang)
-            self.i18n.link_alternates(config, self.settings.urls, generated)
+            self.i18n.link_alternates(config, self.settings.urls, generated.src_uri)
             return context
+        if page.file.generated_by and any(p.src_uri == page.file.src_uri for p in self.handbook):
+            self.i18n.link_alternates(config, self.settings.urls, page.file.src_uri)
         record, _ = self.record_and_translation(page.file)
         if record is not None:
             context["archive_record"] = self.record_view(record)
