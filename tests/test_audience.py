@@ -228,6 +228,6 @@ def test_a_warning_passes_check_and_stops_the_strict_build(tmp_path):
     assert lines[2] == "build (intranet): failed, nothing published (the output of mkdocs build --strict follows)"
     warning = ("docs/archive/AAA/2025/open.md:8: warning: doc_no: the year 2024 inside 〔〕 of 文号 甲党发〔2024〕3号 "
                "is not the year 2025 of 成文日期 2025-03-12 (expected 〔2025〕, got 〔2024〕)")
-    assert lines[3] == warning
+    assert lines[3] == warning + " (see the handbook: en/handbook/errors/#w-doc-no-year)"
     assert any(line.startswith("WARNING") and warning in line for line in lines[4:]), lines
     assert not project.site.exists()

@@ -542,6 +542,7 @@ def test_fail_on_gaps_passes_without_gaps_and_record_errors_still_fail(project):
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
         "docs/archive/AAA/2024/b.md:5: date: not a real calendar date (expected YYYY-MM-DD, got 2024-02-30)"
+        " (see the handbook: en/handbook/errors/#e-date-not-real)"
     )
 
 

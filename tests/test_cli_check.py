@@ -21,9 +21,11 @@ def test_check_reports_every_problem_and_exits_1(project):
     result = project.archive("check")
     assert result.returncode == 1
     assert result.stdout.splitlines()[:2] == [
-        "docs/archive/AAA/2025/a.md:5: date: not a real calendar date (expected YYYY-MM-DD, got 2025-02-30)",
+        "docs/archive/AAA/2025/a.md:5: date: not a real calendar date (expected YYYY-MM-DD, got 2025-02-30)"
+        " (see the handbook: en/handbook/errors/#e-date-not-real)",
         "docs/archive/AAA/2025/b.md:8: secrecy: secret material (绝密) must never be stored in or published "
-        "from this archive: remove the file (expected 公开 | 内部, got 绝密)",
+        "from this archive: remove the file (expected 公开 | 内部, got 绝密)"
+        " (see the handbook: en/handbook/errors/#e-secret-grade)",
     ]
     assert "Traceback" not in result.stderr
 
@@ -60,6 +62,7 @@ def test_check_limited_to_paths(project):
     problems = [line for line in result.stdout.splitlines() if line.startswith("docs/")]
     assert problems == [
         "docs/archive/BBB/2025/b.md:7: form: expected 集中学习 | 个人自学 | 专题研讨 | 专题讲座 | 主题党日 | 网络学习, got 开会"
+        " (see the handbook: en/handbook/errors/#e-value-invalid)"
     ]
 
 

@@ -172,7 +172,8 @@ def test_file_refuses_drafts_and_invalid_records_and_writes_nothing(project):
     result = file_(project, A, B)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"{B}:5: date: not a real calendar date (expected YYYY-MM-DD, got 2025-02-30)",
+        f"{B}:5: date: not a real calendar date (expected YYYY-MM-DD, got 2025-02-30)"
+        " (see the handbook: en/handbook/errors/#e-date-not-real)",
         f"{B}: not filed: correct the errors above first",
         f"{A}:6: status: a draft cannot be filed: set status: published when the record is final, then file it",
         "filed 0 records: 3 errors",
@@ -517,7 +518,8 @@ def test_duplicated_archive_no(filed):
     filed.record("AAA/2025/e.md", **paged(date="2025-09-01", status="filed", retention="永久",
                                             archive_no="Z001-WS·2025-Y-AAA-0002"))
     e = "docs/archive/AAA/2025/e.md"
-    only_verify = f"{e}:9: archive_no: duplicate 档号 Z001-WS·2025-Y-AAA-0002 (already given to {A})"
+    only_verify = (f"{e}:9: archive_no: duplicate 档号 Z001-WS·2025-Y-AAA-0002 (already given to {A})"
+                   " (see the handbook: en/handbook/errors/#e-archive-no-duplicate)")
     expected = [
         f"{e}:6: status: status is filed but the record is not in manifest-sha256.txt (half-filed, or filed by "
         f"hand): re-run archive file {e} --retention 永久 to finish filing it",

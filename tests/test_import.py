@@ -26,6 +26,7 @@ from filing_archive.import_sources import text_blocks
 SPLIT = r"意识形态工作方案\(篇\d+\)"  # the (篇N) headings of both compilations, ASCII parentheses
 HEADING_ONLY = re.compile(r"^[一二三四五六七八九十]+、[^。；;！？!?]{1,48}$")  # 一、 lines short enough to be headings
 
+PLACEHOLDER_HELP = " (see the handbook: en/handbook/errors/#e-placeholder)"  # what check adds to its lines
 DATA = Path(__file__).parent / "data"
 COMPILATION = DATA / "compilation.txt"  # UTF-8, no newline at the end (as the seed)
 COMPILATION_GB18030 = DATA / "compilation.gb18030.txt"  # the same text in GB18030
@@ -433,8 +434,8 @@ def test_placeholders_fail_check_until_filled(project):
     assert check.stdout.splitlines()[:2] == [
         f"{path}:3: type: placeholder left by archive import: fill it in (expected plan 方案 | study 学习记录 | "
         "briefing 简报 | summary 总结 | report 专题汇报 | analysis 分析研判 | opinion 舆情信息 | minutes 纪要 | "
-        "duty 述职报告 | notice 通报 | disposal 销毁清册)",
-        f"{path}:5: date: placeholder left by archive import: fill it in (expected a date YYYY-MM-DD)",
+        f"duty 述职报告 | notice 通报 | disposal 销毁清册){PLACEHOLDER_HELP}",
+        f"{path}:5: date: placeholder left by archive import: fill it in (expected a date YYYY-MM-DD){PLACEHOLDER_HELP}",
     ]
     filled = text.replace("待填写：文种", "会议纪要").replace("待填写：成文日期 YYYY-MM-DD", "2025-03-12")
     project.write(path, filled)
@@ -458,7 +459,7 @@ def test_type_specific_fields_get_placeholders(project, type_arg, field, marker,
     check = project.archive("check")
     assert check.returncode == 1
     assert [line for line in check.stdout.splitlines() if line.startswith("docs/")] == [
-        f"{path}:7: {field}: placeholder left by archive import: fill it in (expected {expected})"
+        f"{path}:7: {field}: placeholder left by archive import: fill it in (expected {expected}){PLACEHOLDER_HELP}"
     ]
 
 
@@ -752,7 +753,7 @@ def test_title_placeholder_when_the_text_opens_with_a_sentence(project):
     assert f"跳过 skipped (无题名 untitled, line 1): 与本次导入的另一篇相同 same text as {path}" in result.stdout
     check = project.archive("check")
     assert [line for line in check.stdout.splitlines() if line.startswith("docs/")] == [
-        f"{path}:2: title: placeholder left by archive import: fill it in (expected text)"
+        f"{path}:2: title: placeholder left by archive import: fill it in (expected text){PLACEHOLDER_HELP}"
     ]
 
 

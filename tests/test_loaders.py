@@ -54,7 +54,7 @@ def test_alias_bomb_in_the_registry_is_refused_at_once(tmp_path):
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
         f"archive.yml:{first}: l0: YAML anchors and aliases are not allowed (expected every value written out "
-        f"where it is used, got &l0)"
+        f"where it is used, got &l0) (see the handbook: en/handbook/errors/#e-yaml-anchor)"
     )
 
 
@@ -168,14 +168,15 @@ def test_every_command_reports_a_control_character_without_a_traceback(broken_fi
     message = f"docs/archive/AAA/2025/a.md:2: title: control character U+000B (vertical tab) {CHAR_HELP}"
 
     check = project.archive("check")
-    assert (check.returncode, check.stdout.splitlines()[0]) == (1, message)
+    shown = f"{message} (see the handbook: en/handbook/errors/#e-char-not-allowed)"
+    assert (check.returncode, check.stdout.splitlines()[0]) == (1, shown)
     verify = project.archive("verify")
-    assert verify.returncode == 1 and message in verify.stdout.splitlines()
+    assert verify.returncode == 1 and shown in verify.stdout.splitlines()
     file_ = project.archive("file", "docs/archive/AAA/2025/a.md", "docs/archive/AAA/2025/b.md", "--retention", "10年",
                             "--by", "王整理", "--checked-by", "李检查")
-    assert file_.returncode == 1 and message in file_.stdout.splitlines()
+    assert file_.returncode == 1 and shown in file_.stdout.splitlines()
     amend = project.archive("amend", "docs/archive/AAA/2025/a.md", "--reason", "补录")
-    assert amend.returncode == 1 and amend.stdout.splitlines()[0] == message
+    assert amend.returncode == 1 and amend.stdout.splitlines()[0] == shown
     new = project.archive("new", "study", "--unit", "AAA", "--date", "2025-04-01")
     assert (new.returncode, new.stdout) == (0, "docs/archive/AAA/2025/2025-04-01-aaa-study.md\n")
     project.write("paste.md", "---\ntitle: 粘贴\x0b的标题\n---\n正文\n")
@@ -184,7 +185,7 @@ def test_every_command_reports_a_control_character_without_a_traceback(broken_fi
     assert (f"  错误 error: paste.md:2: title: control character U+000B (vertical tab) {CHAR_HELP}; "
             f"nothing imported") in imported.stdout.splitlines()
     build = project.build()
-    assert build.returncode == 1 and f"ERROR   -  {message}" in build.stderr.splitlines()
+    assert build.returncode == 1 and f"ERROR   -  {shown}" in build.stderr.splitlines()
     withdraw = project.archive("withdraw", "docs/archive/AAA/2025/a.md", "--reason", "重复归档", "--approval", "审批1号",
                                "--approver", "赵批准")
     assert withdraw.returncode == 0 and "withdrawn Z001-WS·2025-D10-AAA-0001" in withdraw.stdout
@@ -359,6 +360,9 @@ def test_file_names_that_break_links_are_refused(project, name, bad, better):
     ]
 
 
+LINKS_HELP = " (see the handbook: en/handbook/errors/#e-name-breaks-links)"  # what the command line adds
+
+
 def test_folder_names_that_break_links_are_refused_and_check_strict_fails(project):
     project.record("AAA/2025 上半年/rec.md", **minimal())
     project.record("AAA/2025/#2.md", **minimal(id="two"))
@@ -366,8 +370,9 @@ def test_folder_names_that_break_links_are_refused_and_check_strict_fails(projec
     assert result.returncode == 1
     assert result.stdout.splitlines()[:2] == [
         f"docs/archive/AAA/2025 上半年/rec.md:1: the folder name 2025 上半年 breaks every link to it (space): rename "
-        f"it to 2025-上半年 {RULE}",
-        f"docs/archive/AAA/2025/#2.md:1: the file name #2.md breaks every link to it (#): rename it to 2.md {RULE}",
+        f"it to 2025-上半年 {RULE}{LINKS_HELP}",
+        f"docs/archive/AAA/2025/#2.md:1: the file name #2.md breaks every link to it (#): rename it to 2.md {RULE}"
+        f"{LINKS_HELP}",
     ]
 
 
@@ -501,9 +506,10 @@ def test_a_link_to_nothing_and_a_named_pipe_are_errors_not_a_traceback_or_a_hang
     assert result.returncode == 1
     assert result.stdout.splitlines()[:2] == [
         "docs/archive/AAA/2025/gone.md: symbolic link under the records folder: records must be real files "
-        "(replace the link with the file it points to, or remove it)",
+        "(replace the link with the file it points to, or remove it) (see the handbook: "
+        "en/handbook/errors/#e-symlink-in-records)",
         "docs/archive/AAA/2025/pipe.md:1: not a regular file (expected a text file, got a named pipe, a device or "
-        "a socket)",
+        "a socket) (see the handbook: en/handbook/errors/#e-file-not-regular)",
     ]
     project.write("in.txt", "学习心得\n\n2024-05-06\n")
     imported = project.run(sys.executable, "-m", "filing_archive", "import", "in.txt", "--unit", "AAA", timeout=60)

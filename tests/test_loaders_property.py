@@ -24,6 +24,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from filing_archive import frontmatter
 from filing_archive.archive import load_archive
+from filing_archive.messages import Message
 from filing_archive.problems import Problems
 from filing_archive.registry import load_registry
 from filing_archive.schema import FIELDS
@@ -164,7 +165,7 @@ def test_random_front_matter_is_valid_or_a_clean_error(registry, yaml_text, body
             frontmatter.parse(data)
         except frontmatter.SourceError as exc:
             assert 1 <= exc.line <= file_lines(data), exc.line
-            assert isinstance(exc.message, str) and exc.message
+            assert isinstance(exc.message, Message) and exc.message.render("zh") and exc.message.render("en")
         problems = Problems()
         validate_record(PATH, "archive/AAA/2025/rec.md", data, registry, TODAY, problems)
         return problems

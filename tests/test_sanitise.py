@@ -281,7 +281,7 @@ def test_check_strict_fails_on_raw_html(project):
     assert strict.returncode == 1
     assert strict.stdout.splitlines()[0] == (
         "docs/archive/AAA/2025/rec.md:11: warning: body: raw HTML <img> is cleaned when published: onerror is "
-        "removed (write Markdown instead)"
+        "removed (write Markdown instead) (see the handbook: en/handbook/errors/#w-html-cleaned)"
     )
 
 

@@ -179,8 +179,8 @@ def test_pages_in_the_front_matter_are_checked_like_every_field(project):
     project.record("AAA/2025/b.md", **minimal(pages="'12页'"))
     check = project.archive("check")
     assert check.stdout.splitlines()[:2] == [
-        f"{A}:8: pages: expected a whole number ≥ 1, got 0",
-        f"{B}:8: pages: expected a whole number, got 12页",
+        f"{A}:8: pages: expected a whole number ≥ 1, got 0 (see the handbook: en/handbook/errors/#e-number-out-of-range)",
+        f"{B}:8: pages: expected a whole number, got 12页 (see the handbook: en/handbook/errors/#e-value-invalid)",
     ]
 
 
@@ -204,7 +204,8 @@ def test_an_old_filed_record_without_pages_still_validates_and_check_says_what_t
     assert check.returncode == 0, check.stdout
     assert check.stdout.splitlines() == [
         f"{A}:6: warning: pages: filed before 页数 was required: add pages: N (the pages of the 件) to the "
-        f"front-matter, then run archive amend {A} --reason 补录页数 (expected a whole number of pages ≥ 1)",
+        f"front-matter, then run archive amend {A} --reason 补录页数 (expected a whole number of pages ≥ 1)"
+        " (see the handbook: en/handbook/errors/#w-pages-missing-filed)",
         "checked 1 records: 0 errors, 1 warnings",
     ]
     assert project.archive("verify").returncode == 0

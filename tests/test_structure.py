@@ -77,10 +77,11 @@ def test_catalogue_and_pages_start_no_process_and_take_no_lock():
 
 def test_interface_text_loads_no_reader_and_no_check():
     """Every page wants ``labels``; it needs vocabularies only, not the readers, the registry or
-    the validation (it once loaded them through the cadence rules)."""
+    the validation (it once loaded them through the cadence rules). (``messages``: the schema
+    words its limits as catalogue messages; the catalogue loads no reader and no check.)"""
     code = ("import sys, filing_archive.labels; "
             "print(','.join(sorted(m for m in sys.modules if m.startswith('filing_archive.'))))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["filing_archive.compliance,filing_archive.labels,filing_archive.periods,"
-                                     "filing_archive.schema"]
+    assert result.stdout.split() == ["filing_archive.compliance,filing_archive.labels,filing_archive.messages,"
+                                     "filing_archive.periods,filing_archive.schema"]

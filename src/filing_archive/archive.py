@@ -13,6 +13,7 @@ from .attachments import FOLDER_SUFFIX, Attachment, inspect_all, record_of
 from .cadence_rules import Exemption, Rule, collect
 from .deadlines import DEFAULT_DEADLINE, load_deadline
 from .fixity import FilingLog, read_log, replay
+from .messages import message
 from .problems import ArchiveError, Problem, Problems
 from .progress import Report
 from .records import Record, Translation
@@ -117,16 +118,16 @@ def docs_files(root: Path, docs_root: Path, records_dir: str) -> DocsFiles:
     records_root = docs_root / records_dir
     root_text = str(root)
 
-    def refuse(path: str, message: str) -> None:
+    def refuse(path: str, code: str, **args: object) -> None:
         rel = path[len(root_text) + 1:].replace(os.sep, "/") if path.startswith(root_text + os.sep) else path
-        found.problems.error(rel, 0, "", message)
+        found.problems.error(rel, 0, "", code, **args)
 
     def read_folder(folder: str) -> list[os.DirEntry] | None:
         """A folder's entries by name, or None (refused, with the reason) when it cannot be read."""
         try:
             return sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            refuse(folder, f"cannot read this folder ({exc.strerror})")
+            refuse(folder, "E-folder-unreadable", reason=str(exc.strerror))
             return None
 
     def leaves_project(path: str) -> bool:
@@ -143,11 +144,9 @@ def docs_files(root: Path, docs_root: Path, records_dir: str) -> DocsFiles:
             inside = in_records or entry.path == str(records_root)
             if entry.is_symlink():
                 if inside:
-                    refuse(entry.path, "symbolic link under the records folder: records must be real files "
-                                       "(replace the link with the file it points to, or remove it)")
+                    refuse(entry.path, "E-symlink-in-records")
                 elif leaves_project(entry.path):
-                    refuse(entry.path, f"symbolic link to {os.path.realpath(entry.path)}, outside the project: "
-                                       f"nothing outside the project may be published (remove the link)")
+                    refuse(entry.path, "E-symlink-outside-project", target=os.path.realpath(entry.path))
                 else:
                     target = os.path.realpath(entry.path)
                     if os.path.isdir(target):
@@ -169,12 +168,10 @@ def docs_files(root: Path, docs_root: Path, records_dir: str) -> DocsFiles:
         record_name = record.rsplit(os.sep, 1)[-1]
         if translation_lang(record_name):
             original = record_name.replace(f".{translation_lang(record_name)}.md", ".md")
-            refuse(folder, f"attachments folder of a translation: a translation shows its record's attachments "
-                           f"(move these files to {original[:-3]}{FOLDER_SUFFIX}/)")
+            refuse(folder, "E-attachments-of-translation", folder=f"{original[:-3]}{FOLDER_SUFFIX}/")
             return
         if not os.path.isfile(record) or os.path.islink(record):
-            refuse(folder, f"attachments folder without its record (expected {record_name} next to it; "
-                           f"move the files to the folder of their record, or remove this one)")
+            refuse(folder, "E-attachments-without-record", record=record_name)
             return
         entries = read_folder(folder)
         if entries is None:
@@ -183,11 +180,9 @@ def docs_files(root: Path, docs_root: Path, records_dir: str) -> DocsFiles:
             if entry.name.startswith("."):
                 continue
             if entry.is_symlink():
-                refuse(entry.path, "symbolic link under the records folder: records must be real files "
-                                   "(replace the link with the file it points to, or remove it)")
+                refuse(entry.path, "E-symlink-in-records")
             elif entry.is_dir(follow_symlinks=False):
-                refuse(entry.path, f"folder inside the attachments folder {name}: attachments are kept flat "
-                                   f"(move its files up into {name}/)")
+                refuse(entry.path, "E-attachments-folder-nested", folder=name)
             else:
                 found.attachments.append(entry.path)
 
@@ -196,17 +191,14 @@ def docs_files(root: Path, docs_root: Path, records_dir: str) -> DocsFiles:
             if name.endswith(".md"):
                 found.records.append(path)
             elif name.lower().endswith(MARKDOWN_SUFFIXES):
-                refuse(path, f"not a record: MkDocs would publish {name} as a page, but records must be named "
-                             f"*.md (rename it to {name.rsplit('.', 1)[0]}.md so it is checked)")
+                refuse(path, "E-record-suffix", name=name, renamed=f"{name.rsplit('.', 1)[0]}.md")
             else:
-                refuse(path, f"not a record: only Markdown records (*.md) may be under "
-                             f"{records_root.relative_to(root).as_posix()}/, and MkDocs would publish {name} "
-                             f"unchecked (move it out of the docs folder)")
+                refuse(path, "E-not-a-record", folder=f"{records_root.relative_to(root).as_posix()}/", name=name)
         elif name.lower().endswith(MARKDOWN_SUFFIXES):
             found.pages.append(Path(path))
 
     if records_root.is_symlink():
-        refuse(str(records_root), "the records folder is a symbolic link: records must be real files in the project")
+        refuse(str(records_root), "E-records-folder-symlink")
     elif docs_root.is_dir():
         walk(str(docs_root), False)
     return found
@@ -218,11 +210,10 @@ def check_page_markings(page: Path, root: Path, problems: Problems) -> None:
     try:
         text = page.read_bytes().decode("utf-8", errors="replace")
     except OSError as exc:
-        problems.error(rel, 0, "", f"cannot read this page ({exc.strerror})")
+        problems.error(rel, 0, "", "E-page-unreadable", reason=str(exc.strerror))
         return
     for line, shown in markings_in_lines(text):
-        problems.error(rel, line, "secrecy", f"the text is marked {shown}: secret material must never be "
-                                             f"stored in or published from this archive (remove it)")
+        problems.error(rel, line, "secrecy", "E-secret-marked-text", found=shown, remove=message("part.remove-it"))
         return
 
 
@@ -235,9 +226,8 @@ def check_registry_markings(registry: Registry, problems: Problems) -> None:
         if isinstance(value, str):
             found = marking_in(value)
             if found:
-                problems.error(registry.path, registry.line_of(key), key,
-                               f"the value is marked {found}: secret material must never be stored in or "
-                               f"published from this archive (remove it)")
+                problems.error(registry.path, registry.line_of(key), key, "E-secret-marked-value", found=found,
+                               remove=message("part.remove-it"))
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 walk(item, f"{key}[{i}]", depth + 1)
@@ -409,10 +399,7 @@ def load_archive(root: Path | str, today: date | None = None, bodies: bool = Tru
         original = by_src.get(original_uri)
         if original is None:
             if original_uri not in originals:
-                problems.error(
-                    translation.path, 1, "",
-                    f"translation without its Chinese record (expected {original_uri} next to it)",
-                )
+                problems.error(translation.path, 1, "", "E-translation-without-record", original=original_uri)
             continue
         original.translations[translation.lang] = translation
     attachments = inspect_all(files.attachments, root_len, docs_len, registry.records_dir,

@@ -4,6 +4,7 @@ and stage."""
 from __future__ import annotations
 
 from .fields import did_you_mean, doc_no_parts
+from .messages import message
 from .problems import Problems
 from .records import Record
 from .registry import Registry
@@ -19,10 +20,7 @@ def validate_archive(records: list[Record], registry: Registry, problems: Proble
             continue
         first = by_id.get(record.id)
         if first is not None:
-            problems.error(
-                record.path, record.line("id"), "id",
-                f"duplicate id {record.id} (also used by {first.path}; ids must be unique)",
-            )
+            problems.error(record.path, record.line("id"), "id", "E-id-duplicate", id=record.id, first=first.path)
             continue
         by_id[record.id] = record
 
@@ -37,29 +35,21 @@ def validate_archive(records: list[Record], registry: Registry, problems: Proble
             key = (record.unit, record.year, record.issue)
             first = issues.get(key)
             if first:
-                problems.error(
-                    record.path, record.line("issue"), "issue",
-                    f"期号 {record.issue} of {record.unit} in {record.year} is already used by "
-                    f"{first.path} (expected a number unique per unit and year)",
-                )
+                problems.error(record.path, record.line("issue"), "issue", "E-issue-duplicate", issue=record.issue,
+                               unit=record.unit, year=record.year, first=first.path)
             else:
                 issues[key] = record
         parts = doc_no_parts(record.doc_no) if record.doc_no and record.unit else None
         if parts:
             first = doc_nos.setdefault((record.unit, parts), record)
             if first is not record:
-                problems.error(
-                    record.path, record.line("doc_no"), "doc_no",
-                    f"duplicate 文号 {record.doc_no} of {record.unit} (already used by {first.path}; "
-                    f"expected each 文号 once per unit)",
-                )
+                problems.error(record.path, record.line("doc_no"), "doc_no", "E-doc-no-duplicate",
+                               doc_no=record.doc_no, unit=record.unit, first=first.path)
         if record.archive_no:
             first = archive_nos.get(record.archive_no)
             if first:
-                problems.error(
-                    record.path, record.line("archive_no"), "archive_no",
-                    f"duplicate 档号 {record.archive_no} (already given to {first.path})",
-                )
+                problems.error(record.path, record.line("archive_no"), "archive_no", "E-archive-no-duplicate",
+                               archive_no=record.archive_no, first=first.path)
             else:
                 archive_nos[record.archive_no] = record
 
@@ -68,26 +58,21 @@ def check_plan_and_stage(record: Record, by_id: dict[str, Record], problems: Pro
     plan = by_id.get(record.plan)
     if plan is None or plan.type != "plan":
         plans = sorted(r.id for r in by_id.values() if r.type == "plan" and r.unit == record.unit)
-        what = "is not a plan record" if plan else "is not the id of any record"
+        what = message("part.plan.not-a-plan" if plan else "part.plan.no-such-record")
         if plans:
-            shown = " | ".join(plans[:5]) + (" | …" if len(plans) > 5 else "")
-            expected = f"the id of a plan of {record.unit}: {shown}"
+            shown = plans[:5] + (["…"] if len(plans) > 5 else [])
+            expected = message("part.plan.of-unit", unit=record.unit, plans=shown)
         else:
-            expected = f"the id of a plan record; {record.unit} has none yet"
-        problems.error(record.path, record.line("plan"), "plan", f"{record.plan} {what} (expected {expected})")
+            expected = message("part.plan.none-yet", unit=record.unit)
+        problems.error(record.path, record.line("plan"), "plan", "E-plan-unknown", plan=record.plan, what=what,
+                       expected=expected)
         return
     if plan.is_draft and not record.is_draft:
-        problems.error(
-            record.path, record.line("plan"), "plan",
-            f"plan {plan.id} is a draft ({plan.path}): a published record cannot belong to a draft plan "
-            f"(publish the plan first, or keep this record a draft)",
-        )
+        problems.error(record.path, record.line("plan"), "plan", "E-plan-draft", plan=plan.id, plan_path=plan.path)
         return
     if plan.unit != record.unit:
-        problems.error(
-            record.path, record.line("plan"), "plan",
-            f"plan {plan.id} belongs to {plan.unit}, not to {record.unit} (expected a plan of the same unit)",
-        )
+        problems.error(record.path, record.line("plan"), "plan", "E-plan-other-unit", plan=plan.id, plan_unit=plan.unit,
+                       unit=record.unit)
         return
     if record.stage is None:  # a broken record whose stage could not be read: reported already
         return
@@ -95,25 +80,17 @@ def check_plan_and_stage(record: Record, by_id: dict[str, Record], problems: Pro
     if record.stage not in names:
         hint = did_you_mean(record.stage or "", names)
         if hint:
-            problems.warning(
-                record.path, record.line("stage"), "stage",
-                f"{record.stage} is not a stage of plan {plan.id}; did you mean {hint}? "
-                f"(read as {hint}; expected {' | '.join(names)})",
-            )
+            problems.warning(record.path, record.line("stage"), "stage", "W-stage-near-miss", stage=record.stage,
+                             plan=plan.id, hint=hint, stages=names)
             record.stage = hint
         else:
-            problems.error(
-                record.path, record.line("stage"), "stage",
-                f"{record.stage} is not a stage of plan {plan.id} (expected {' | '.join(names)})",
-            )
+            problems.error(record.path, record.line("stage"), "stage", "E-stage-unknown", stage=record.stage,
+                           plan=plan.id, stages=names)
             return
     stage = plan.stage_of(record.stage)
     if stage and not stage.contains(record.date):
-        span = f"{stage.start or '…'} – {stage.end or '…'}"
-        problems.warning(
-            record.path, record.line("date"), "date",
-            f"{record.date} is outside stage {stage.name} of plan {plan.id} ({span})",
-        )
+        problems.warning(record.path, record.line("date"), "date", "W-date-outside-stage", date=str(record.date),
+                         stage=stage.name, plan=plan.id, start=str(stage.start or "…"), end=str(stage.end or "…"))
 
 
 
@@ -125,8 +102,4 @@ def older_contract_warnings(records: list[Record], problems: Problems) -> None:
     which is what ``archive amend`` records."""
     for record in records:
         if record.is_filed and not record.broken and record.pages is None:
-            problems.warning(
-                record.path, record.line("status"), "pages",
-                f"filed before 页数 was required: add pages: N (the pages of the 件) to the front-matter, then "
-                f"run archive amend {record.path} --reason 补录页数 (expected a whole number of pages ≥ 1)",
-            )
+            problems.warning(record.path, record.line("status"), "pages", "W-pages-missing-filed", record=record.path)

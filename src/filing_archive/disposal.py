@@ -72,7 +72,7 @@ def read_list(root: Path, rel: str, problems: Problems) -> DisposalList | None:
         problems.error(rel, exc.line, exc.field, exc.message)
         return None
     except OSError as exc:
-        raise UsageError("E-file-unreadable", file=rel, reason=exc.strerror) from None
+        raise UsageError("E-register-unreadable", file=rel, reason=exc.strerror) from None
     before = len(problems.errors)
 
     def err(key: str, problem: Message | str) -> None:

@@ -11,6 +11,7 @@ here too.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from datetime import date, datetime
@@ -19,7 +20,7 @@ from typing import Protocol
 import yaml
 
 from .frontmatter import InvalidScalar
-from .messages import Bilingual, Message, message
+from .messages import Message, message
 from .problems import clip
 from .records import ARCHIVE_NO_RE, Stage
 from .registry import Registry
@@ -45,6 +46,11 @@ def suggestion(value: str, choices: list[str]) -> Message | str:
     return message("part.did-you-mean", hint=hint) if hint else ""
 
 
+def in_turn(parts: list[Message]) -> Message:
+    """Several findings said in one message, in turn: ``a; b; c`` (zh ``甲；乙；丙``)."""
+    return functools.reduce(lambda first, rest: message("part.then", first=first, rest=rest), parts)
+
+
 class _ShownDumper(yaml.SafeDumper):
     """Writes a value as staff wrote it; a scalar YAML read but could not construct (a date
     2023-02-30, a number too large) is written as its text instead of stopping the dump."""
@@ -53,40 +59,42 @@ class _ShownDumper(yaml.SafeDumper):
 _ShownDumper.add_multi_representer(object, lambda dumper, value: dumper.represent_str(str(value)))
 
 
-def unknown_key(key: object, allowed: tuple[str, ...] | list[str]) -> str:
+def unknown_key(key: object, allowed: tuple[str, ...] | list[str]) -> Message:
     """The message for a key a mapping of archive.yml does not take, with the nearest one it does."""
-    hint = did_you_mean(str(key), list(allowed))
-    return f"unknown key{f'; did you mean {hint}?' if hint else ''} (expected {', '.join(allowed)})"
+    return message("E-key-unknown", suggestion=suggestion(str(key), list(allowed)), allowed=list(allowed))
 
 
-def fmt(value: object) -> str:
-    """A value as staff wrote it (YAML flow style), for "got ..." in messages."""
+def fmt(value: object) -> Message | str:
+    """A value as staff wrote it (YAML flow style), for "got ..." in messages; a value with
+    nothing to show is named in words (a Message, shown in the reader's language)."""
     if isinstance(value, str):
-        return clip(value) if value.strip() else ("only spaces" if value else "an empty string")
+        if value.strip():
+            return clip(value)
+        return message("part.value.spaces") if value else message("part.value.empty")
     if value is None:
-        return "nothing"
+        return message("part.value.nothing")
     if isinstance(value, (list, dict)):
         return clip(yaml.dump(value, Dumper=_ShownDumper, default_flow_style=True, allow_unicode=True,
                               width=1000).strip())
     return clip(str(value))
 
 
-def yaml_date(value: object) -> tuple[date | None, str | None]:
+def yaml_date(value: object) -> tuple[date | None, Message | None]:
     """A date as YAML gives it (a date, or text ``YYYY-MM-DD``), or what is wrong with it.
 
     The one reading of dates for records, plan stages and cadence rules."""
     if isinstance(value, InvalidScalar):
-        return None, f"not a real calendar date (expected YYYY-MM-DD, got {value.text})"
+        return None, message("E-date-not-real", got=value.text)
     if isinstance(value, datetime):
-        return None, f"expected a date YYYY-MM-DD without a time, got {value}"
+        return None, message("E-date-with-time", got=str(value))
     if isinstance(value, date):
         return value, None
     if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
         try:
             return date.fromisoformat(value.strip()), None
         except ValueError:
-            return None, f"not a real calendar date (expected YYYY-MM-DD, got {value.strip()})"
-    return None, f"expected a date YYYY-MM-DD, got {fmt(value)}"
+            return None, message("E-date-not-real", got=value.strip())
+    return None, message("E-value-invalid", expected=message("part.expected.date"), got=fmt(value))
 
 
 def secret_grade(value: str) -> str | None:
@@ -117,7 +125,7 @@ def doc_no_correction(value: str) -> str | None:
 
 # The typed value, or what is wrong with the value (the message after "field: "). Both None: the
 # check reported its problems itself (a list's items, each on its own line).
-Checked = tuple[object | None, str | None]
+Checked = tuple[object | None, Message | None]
 
 
 class FieldReport(Protocol):
@@ -126,11 +134,11 @@ class FieldReport(Protocol):
 
     registry: Registry
 
-    def warning(self, message: str) -> None: ...
+    def warning(self, message: Message) -> None: ...
 
-    def item_error(self, index: int, message: str) -> None: ...
+    def item_error(self, index: int, message: Message) -> None: ...
 
-    def item_warning(self, index: int, message: str) -> None: ...
+    def item_warning(self, index: int, message: Message) -> None: ...
 
 
 class Kind:
@@ -140,7 +148,7 @@ class Kind:
     name = ""
     reads_unreadable = False  # True: the kind says itself why YAML could not read the value
 
-    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> str:
+    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> Message:
         raise NotImplementedError
 
     def parse(self, spec: FieldSpec, value: object) -> Checked:
@@ -155,14 +163,14 @@ class Kind:
         return TEXT
 
     def problem(self, spec: FieldSpec, value: object) -> Checked:
-        return None, f"expected {self.expected(spec)}, got {fmt(value)}"
+        return None, message("E-value-invalid", expected=self.expected(spec), got=fmt(value))
 
 
 class Text(Kind):
     name = "text"
 
-    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> str:
-        return "text"
+    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> Message:
+        return message("part.expected.text")
 
     def parse(self, spec: FieldSpec, value: object) -> Checked:
         if not isinstance(value, str) or not value.strip():
@@ -178,8 +186,8 @@ class TextList(Kind):
 
     name = "text_list"
 
-    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> str:
-        return "a list such as [意识形态, 理论学习]"
+    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> Message:
+        return message("part.expected.text-list")
 
     def parse(self, spec: FieldSpec, value: object) -> Checked:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -202,10 +210,7 @@ class Vocab(Kind):
     name = "vocab"
 
     def expected(self, spec: FieldSpec, registry: Registry | None = None) -> Message:
-        # zh names the terms as staff write them (集中学习 或 网络学习), en with their codes
-        terms = spec.vocabulary.terms if spec.vocabulary else []
-        return message("part.one-of", terms=[
-            Bilingual(t.zh, f"{t.code} {t.zh}" if t.code != t.zh else t.zh) for t in terms])
+        return spec.vocabulary.one_of() if spec.vocabulary else message("part.one-of", terms=[])
 
     def parse(self, spec: FieldSpec, value: object) -> Checked:
         term = spec.vocabulary.get(value)
@@ -216,8 +221,7 @@ class Vocab(Kind):
         if vocabulary.get(value) is None and isinstance(value, str) and vocabulary.near_miss:
             hint = did_you_mean(value, vocabulary.spellings())
             if hint:
-                report.warning(f"unknown value {value}; did you mean {hint}? (read as {hint}; "
-                               f"expected {vocabulary.describe()})")
+                report.warning(message("W-value-near-miss", value=value, hint=hint, expected=vocabulary.one_of()))
                 return vocabulary.get(hint).code, None
         return self.parse(spec, value)
 
@@ -233,8 +237,8 @@ class Secrecy(Vocab):
 
     def check(self, spec: FieldSpec, value: object, report: FieldReport) -> Checked:
         if isinstance(value, str) and secret_grade(value):
-            return None, (f"secret material ({secret_grade(value)}) must never be stored in or published "
-                          f"from this archive: remove the file (expected {self.expected(spec)}, got {value})")
+            return None, message("E-secret-grade", grade=secret_grade(value), expected=self.expected(spec),
+                                 got=value)
         return super().check(spec, value, report)
 
 
@@ -243,17 +247,15 @@ class UnitKind(Kind):
 
     name = "unit"
 
-    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> str:
-        return "a unit code from archive.yml such as " + ", ".join(list(registry.units)[:3] if registry else [])
+    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> Message:
+        return message("part.expected.unit", units=list(registry.units)[:3] if registry else [])
 
     def check(self, spec: FieldSpec, value: object, report: FieldReport) -> Checked:
         registry = report.registry
         unit = registry.unit(value)
         if unit is None:
-            hint = did_you_mean(str(value), [*registry.units, *(u.name for u in registry.units.values())])
-            suggestion = f"; did you mean {hint}?" if hint else ""
-            return None, (f"not a unit of archive.yml (expected a unit code or its exact Chinese name, "
-                          f"got {fmt(value)}{suggestion})")
+            near = suggestion(str(value), [*registry.units, *(u.name for u in registry.units.values())])
+            return None, message("E-unit-unknown", got=fmt(value), suggestion=near)
         return unit.code, None
 
 
@@ -261,8 +263,8 @@ class Date(Kind):
     name = "date"
     reads_unreadable = True  # "not a real calendar date (… got 2025-02-30)"
 
-    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> str:
-        return "a date YYYY-MM-DD"
+    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> Message:
+        return message("part.expected.date")
 
     def parse(self, spec: FieldSpec, value: object) -> Checked:
         return yaml_date(value)
@@ -274,8 +276,8 @@ class Number(Kind):
     name = "number"
     types: tuple[type, ...] = (int, float)
 
-    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> str:
-        return "a number"
+    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> Message:
+        return message("part.expected.number")
 
     def parse(self, spec: FieldSpec, value: object) -> Checked:
         if isinstance(value, bool) or not isinstance(value, self.types):
@@ -288,13 +290,16 @@ class Number(Kind):
         if problem:
             return None, problem
         if number != number or number in (float("inf"), float("-inf")):  # .nan, .inf
-            return None, f"expected {expected}, got {number}"
+            return None, message("E-value-invalid", expected=expected, got=str(number))
         if spec.maximum is not None and number > spec.maximum:
-            return None, f"expected {expected} ≤ {spec.maximum:,g}, got {number:,}"
+            bound = message("part.bound.at-most", n=f"{spec.maximum:,g}")
+            return None, message("E-number-out-of-range", expected=expected, bound=bound, got=f"{number:,}")
         if spec.above is not None and number <= spec.above:
-            return None, f"expected {expected} greater than {spec.above:g}, got {number}"
+            bound = message("part.bound.above", n=f"{spec.above:g}")
+            return None, message("E-number-out-of-range", expected=expected, bound=bound, got=str(number))
         if spec.minimum is not None and number < spec.minimum:
-            return None, f"expected {expected} ≥ {spec.minimum:g}, got {number}"
+            bound = message("part.bound.at-least", n=f"{spec.minimum:g}")
+            return None, message("E-number-out-of-range", expected=expected, bound=bound, got=str(number))
         return number, None
 
     @property
@@ -306,8 +311,8 @@ class WholeNumber(Number):
     name = "int"
     types = (int,)
 
-    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> str:
-        return "a whole number"
+    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> Message:
+        return message("part.expected.whole-number")
 
 
 class Pattern(Kind):
@@ -317,10 +322,10 @@ class Pattern(Kind):
     def __init__(self, name: str, pattern: re.Pattern[str], expected: str):
         self.name = name
         self.pattern = pattern
-        self.expected_text = expected
+        self.expected_key = expected  # a part.expected.… key of the catalogue
 
-    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> str:
-        return self.expected_text
+    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> Message:
+        return message(self.expected_key)
 
     def parse(self, spec: FieldSpec, value: object) -> Checked:
         if not isinstance(value, str) or not self.pattern.match(value):
@@ -333,8 +338,8 @@ class DocNo(Kind):
 
     name = "doc_no"
 
-    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> str:
-        return "<机关代字>〔YYYY〕N号 such as 老城党发〔2023〕5号"
+    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> Message:
+        return message("part.expected.doc-no")
 
     def parse(self, spec: FieldSpec, value: object) -> Checked:
         if not isinstance(value, str):
@@ -344,9 +349,8 @@ class DocNo(Kind):
             return text, None
         corrected = doc_no_correction(text)
         if corrected:
-            return None, (f"文号 is not in GB/T 9704 form: write {corrected} (year in full inside 〔〕, "
-                          f"no 第, no leading zero; got {text})")
-        return None, f"expected {self.expected(spec)}, got {text}"
+            return None, message("E-doc-no-form", corrected=corrected, got=text)
+        return None, message("E-value-invalid", expected=self.expected(spec), got=text)
 
 
 class Stages(Kind):
@@ -354,8 +358,8 @@ class Stages(Kind):
 
     name = "stages"
 
-    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> str:
-        return "a list of {name, start, end}"
+    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> Message:
+        return message("part.expected.stages")
 
     def check(self, spec: FieldSpec, value: object, report: FieldReport) -> Checked:
         if not isinstance(value, list) or not value:
@@ -363,44 +367,42 @@ class Stages(Kind):
         stages: list[Stage] = []
         ok = True
 
-        def item_error(i: int, message: str) -> None:
+        def item_error(i: int, said: Message) -> None:
             nonlocal ok
             ok = False
-            report.item_error(i, message)
+            report.item_error(i, said)
 
         for i, item in enumerate(value):
             if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
-                item_error(i, f"expected {{name, start, end}} with a stage name, got {fmt(item)}")
+                item_error(i, message("E-stage-invalid", got=fmt(item)))
                 continue
             extra = set(item) - {"name", "start", "end"}
             if extra:
-                report.item_warning(i, f"unknown key {', '.join(sorted(extra))} (expected name, start, end)")
+                report.item_warning(i, message("W-stage-key-unknown", keys=sorted(map(str, extra))))
             dates = []
             for key in ("start", "end"):
-                day, message = yaml_date(item[key]) if item.get(key) is not None else (None, None)
-                if message:
-                    item_error(i, f"{key}: {message}")
+                day, problem = yaml_date(item[key]) if item.get(key) is not None else (None, None)
+                if problem:
+                    item_error(i, message("E-stage-date-invalid", key=key, problem=problem))
                 dates.append(day)
             name_problem = stage_name_problem(item["name"].strip())
             if name_problem:
                 item_error(i, name_problem)
             start, end = dates
             if start and end and start > end:
-                item_error(i, f"stage {clip(item['name'])} ends before it starts ({start} > {end})")
+                item_error(i, message("E-stage-ends-before-start", name=clip(item["name"]), start=str(start),
+                                      end=str(end)))
             stages.append(Stage(item["name"].strip(), start, end))
         seen: dict[str, int] = {}
         for i, stage in enumerate(stages):
             if stage.name in seen:
-                item_error(i, f"stage name {stage.name} appears more than once (names must be unique)")
+                item_error(i, message("E-stage-name-duplicate", name=stage.name))
             seen.setdefault(stage.name, i)
         for i in range(1, len(stages)):
             previous, stage = stages[i - 1], stages[i]
             if previous.end and stage.start and stage.start <= previous.end:
-                item_error(
-                    i,
-                    f"stage {stage.name} starts {stage.start}, before {previous.name} ends "
-                    f"{previous.end} (stages must be in order and must not overlap)",
-                )
+                item_error(i, message("E-stage-overlap", name=stage.name, start=str(stage.start),
+                                      previous=previous.name, end=str(previous.end)))
         return (stages if ok else None), None
 
 
@@ -411,14 +413,14 @@ class Cadence(Kind):
 
     name = "cadence"
 
-    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> str:
-        return "a list of rules {id, name, type, per, min}"
+    def expected(self, spec: FieldSpec, registry: Registry | None = None) -> Message:
+        return message("part.expected.cadence")
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     TEXT, TextList(), Vocab(), Secrecy(), UnitKind(), Date(), Number(), WholeNumber(),
-    Pattern("id", ID_RE, "lower-case letters, digits and - such as 2023-plan"),
-    Pattern("archive_no", ARCHIVE_NO_RE, "a 档号 such as Z001-WS·2023-Y-LCZ-0001"),
+    Pattern("id", ID_RE, "part.expected.id"),
+    Pattern("archive_no", ARCHIVE_NO_RE, "part.expected.archive-no"),
     DocNo(), Stages(), Cadence(),
 )}
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from .messages import Bilingual, Message, message
 from .problems import clip
 from .schema import FRONT_MATTER_MAX, YAML_DEPTH_MAX, YAML_KEY_MAX
 from .textfile import SourceError, decode_source
@@ -31,9 +32,12 @@ FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 # of those would be wrong. Refused in the text and in what an escape ("\x0b") makes of it.
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 _CHAR_NAMES = {
-    0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x0B: "vertical tab", 0x0C: "form feed",
-    0x0D: "carriage return", 0x1B: "escape", 0x7F: "delete", 0x85: "next line", 0x2028: "line separator",
-    0x2029: "paragraph separator",
+    0x00: Bilingual("空字符", "NUL"), 0x07: Bilingual("响铃", "bell"), 0x08: Bilingual("退格", "backspace"),
+    0x0B: Bilingual("垂直制表符", "vertical tab"), 0x0C: Bilingual("换页符", "form feed"),
+    0x0D: Bilingual("回车符", "carriage return"), 0x1B: Bilingual("转义符", "escape"),
+    0x7F: Bilingual("删除符", "delete"),
+    0x85: Bilingual("下一行", "next line"), 0x2028: Bilingual("行分隔符", "line separator"),
+    0x2029: Bilingual("段分隔符", "paragraph separator"),
 }
 # A top-level key at the start of a line, to name the field of a character that stops the reader.
 _KEY_LINE = re.compile(r"([^\s#'\"\-?:\[\]{},&*!|>%@`][^:#]*?)[ \t]*:(?:[ \t]|$)")
@@ -46,26 +50,34 @@ class FrontMatter:
     body: str
     body_line: int  # 1-based line where the body starts
     end_line: int  # line of the closing fence
-    duplicates: list[tuple[int, str, str]] = field(default_factory=list)  # (line, key, message): keys set twice
+    duplicates: list[tuple[int, str, Message]] = field(default_factory=list)  # (line, key, message): keys set twice
 
 
-def describe_char(ch: str) -> str:
+def char_named(ch: str) -> Message:
     """``control character U+000B (vertical tab)``: how a refused character is named in messages."""
     code = ord(ch)
     if code in (0x85, 0x2028, 0x2029):
-        kind = "line break"
+        kind = "line-break"
     elif 0xD800 <= code <= 0xDFFF:
-        kind = "lone surrogate"
+        kind = "lone-surrogate"
     elif code in (0xFFFE, 0xFFFF):
         kind = "noncharacter"
     else:
-        kind = "control character"
+        kind = "control"
     name = _CHAR_NAMES.get(code)
-    return f"{kind} U+{code:04X}" + (f" ({name})" if name else "")
+    what = message(f"part.char-kind.{kind}")
+    if name:
+        return message("part.char-named", kind=what, point=f"{code:04X}", name=name)
+    return message("part.char", kind=what, point=f"{code:04X}")
 
 
-def char_message(ch: str) -> str:
-    return f"{describe_char(ch)} is not allowed (expected printable text, tab and newline only; delete it)"
+def describe_char(ch: str) -> str:
+    """``char_named`` as text in the reader's language."""
+    return char_named(ch).render()
+
+
+def char_message(ch: str) -> Message:
+    return message("E-char-not-allowed", char=char_named(ch))
 
 
 # the closing fence: searched for in one call (a loop over the lines cost 0.5 s at 50,000 records)
@@ -75,13 +87,13 @@ _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 def split(text: str) -> tuple[str, int, str, int]:
     """Split into (yaml text, closing line, body, body line). Raises SourceError without a block."""
     if not text.startswith("---"):
-        raise SourceError(1, "no front-matter (expected a '---' line at the top of the file)")
+        raise SourceError(1, message("E-front-matter-missing"))
     first_nl = text.find("\n")
     if first_nl == -1 or not FENCE.match(text[:first_nl]):
-        raise SourceError(1, "no front-matter (expected a '---' line at the top of the file)")
+        raise SourceError(1, message("E-front-matter-missing"))
     closing = _CLOSING_FENCE.search(text, first_nl + 1)
     if closing is None:
-        raise SourceError(1, "front-matter is not closed (expected a '---' line after it)")
+        raise SourceError(1, message("E-front-matter-unclosed"))
     line = 2 + text.count("\n", first_nl + 1, closing.start())
     body = text[closing.end() + 1 :]  # the fence line ends at a line break or at the end of the text
     return text[first_nl + 1 : closing.start()], line, body, line + 1
@@ -93,10 +105,8 @@ def timestamp_or_invalid(loader: yaml.SafeLoader, node: yaml.Node) -> object:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except (ValueError, AttributeError) as exc:  # AttributeError: !!timestamp on text that is no date
-        return InvalidScalar(str(node.value), str(exc) if isinstance(exc, ValueError) else "not a date")
-
-
-_WHOLE_NUMBER = "a whole number"
+        reason = str(exc) if isinstance(exc, ValueError) else message("part.reason.not-date")  # Python's words
+        return InvalidScalar(str(node.value), reason)
 
 
 def _lenient(construct, what: str):
@@ -105,13 +115,14 @@ def _lenient(construct, what: str):
 
     def build(loader: yaml.SafeLoader, node: yaml.Node) -> object:
         if len(str(node.value)) > 100:  # no date, flag or number of the archive is this long
-            return InvalidScalar(str(node.value), "too large a number" if what == _WHOLE_NUMBER else f"not {what}")
+            reason = "too-large" if what == "not-whole-number" else what
+            return InvalidScalar(str(node.value), message(f"part.reason.{reason}"))
         try:
             value = construct(loader, node)
         except (ValueError, KeyError, TypeError, OverflowError):
-            return InvalidScalar(str(node.value), f"not {what}")
+            return InvalidScalar(str(node.value), message(f"part.reason.{what}"))
         if isinstance(value, int) and value.bit_length() > 64:  # Python cannot even print 0x followed by 4,000 f
-            return InvalidScalar(str(node.value), "too large a number")
+            return InvalidScalar(str(node.value), message("part.reason.too-large"))
         return value
 
     return build
@@ -122,9 +133,10 @@ class Loader(_SafeLoader):
 
 
 Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_or_invalid)
-Loader.add_constructor("tag:yaml.org,2002:int", _lenient(yaml.SafeLoader.construct_yaml_int, _WHOLE_NUMBER))
-Loader.add_constructor("tag:yaml.org,2002:float", _lenient(yaml.SafeLoader.construct_yaml_float, "a number"))
-Loader.add_constructor("tag:yaml.org,2002:bool", _lenient(yaml.SafeLoader.construct_yaml_bool, "true or false"))
+# (the reason of each: a part.reason.… key of the catalogue)
+Loader.add_constructor("tag:yaml.org,2002:int", _lenient(yaml.SafeLoader.construct_yaml_int, "not-whole-number"))
+Loader.add_constructor("tag:yaml.org,2002:float", _lenient(yaml.SafeLoader.construct_yaml_float, "not-number"))
+Loader.add_constructor("tag:yaml.org,2002:bool", _lenient(yaml.SafeLoader.construct_yaml_bool, "not-bool"))
 
 
 def _field_at(yaml_text: str, index: int) -> str:
@@ -169,8 +181,8 @@ def _key_at(yaml_text: str, offset: int) -> str:
     return best
 
 
-def _depth_message() -> str:
-    return f"nested too deeply (expected at most {YAML_DEPTH_MAX} levels of lists and mappings)"
+def _depth_message() -> Message:
+    return message("E-yaml-too-deep", limit=YAML_DEPTH_MAX)
 
 
 def _refuse_anchors(loader: yaml.SafeLoader, yaml_text: str, first_line: int) -> None:
@@ -182,8 +194,7 @@ def _refuse_anchors(loader: yaml.SafeLoader, yaml_text: str, first_line: int) ->
             sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
             raise SourceError(
                 first_line + event.start_mark.line,
-                f"YAML anchors and aliases are not allowed (expected every value written out where it is "
-                f"used, got {sign}{event.anchor})",
+                message("E-yaml-anchor", got=f"{sign}{event.anchor}"),
                 _field_at(yaml_text, event.start_mark.line),
             )
 
@@ -224,17 +235,18 @@ def _walk(node: yaml.Node, first_line: int, dotted: bool, check_scalars: bool) -
             seen: dict[str, int] = {}
             for key_node, value_node in n.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    raise SourceError(first_line + key_node.start_mark.line, "a key must be text (expected "
-                                      "key: value, got a list or a mapping as a key)", path)
+                    raise SourceError(first_line + key_node.start_mark.line,
+                                      message("E-yaml-key-not-text", got=message("part.key.collection")), path)
                 name = key_node.value
                 if key_node.tag != _STR and (dotted or depth > 1):  # 1: x would sort against text keys
-                    raise SourceError(first_line + key_node.start_mark.line, f"a key must be text (expected "
-                                      f"key: value, got {clip(name)} as a key; quote it)", path)
+                    raise SourceError(first_line + key_node.start_mark.line,
+                                      message("E-yaml-key-not-text", got=message("part.key.scalar", key=clip(name))),
+                                      path)
                 if check_scalars:
                     check(key_node, path)
                 if len(name) > YAML_KEY_MAX:
-                    raise SourceError(first_line + key_node.start_mark.line, f"key too long (expected at most "
-                                      f"{YAML_KEY_MAX} characters, got {len(name):,})", path)
+                    raise SourceError(first_line + key_node.start_mark.line,
+                                      message("E-yaml-key-too-long", limit=YAML_KEY_MAX, got=len(name)), path)
                 key = f"{path}.{name}" if path else name
                 if name in seen:
                     duplicates.append((first_line + key_node.start_mark.line, key, seen[name], depth > 1))
@@ -283,9 +295,9 @@ def compose(yaml_text: str, first_line: int, loader: yaml.SafeLoader, dotted: bo
         problem = exc.problem or str(exc)
         if "maximum nesting depth" in problem:  # libyaml's own bound (1,000 levels)
             raise SourceError(line, _depth_message(), _field_at(yaml_text, line - first_line)) from None
-        raise SourceError(line, f"YAML syntax error: {problem}") from None
+        raise SourceError(line, message("E-yaml-syntax", problem=problem)) from None
     except yaml.YAMLError as exc:  # a reader error the character check did not foresee
-        raise SourceError(first_line, f"YAML syntax error: {exc}") from None
+        raise SourceError(first_line, message("E-yaml-syntax", problem=str(exc))) from None
     except RecursionError:  # pure-Python PyYAML (without libyaml) recurses per level
         raise SourceError(first_line, _depth_message()) from None
     if node is None:
@@ -300,7 +312,7 @@ def construct_value(loader: yaml.SafeLoader, node: yaml.Node, first_line: int) -
         return loader.construct_object(node, deep=True)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark or node.start_mark
-        raise SourceError(first_line + mark.line, f"YAML syntax error: {exc.problem or exc}") from None
+        raise SourceError(first_line + mark.line, message("E-yaml-syntax", problem=str(exc.problem or exc))) from None
 
 
 # --- the common case without YAML's scanner ------------------------------------------------------
@@ -396,15 +408,12 @@ def _simple_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict, list] 
 
 
 def parse_yaml_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict, list]:
-    """Parse a YAML mapping, returning (values, key lines, duplicate-key warnings).
+    """Parse a YAML mapping, returning (values, key lines, duplicate keys: (line, key, message)).
 
     ``first_line`` is the file line of the first YAML line, so marks map back to the file.
     """
     if len(yaml_text) > FRONT_MATTER_MAX:
-        raise SourceError(
-            first_line,
-            f"front-matter is too long (expected at most {FRONT_MATTER_MAX:,} characters, got {len(yaml_text):,})",
-        )
+        raise SourceError(first_line, message("E-front-matter-too-long", limit=FRONT_MATTER_MAX, got=len(yaml_text)))
     simple = _simple_mapping(yaml_text, first_line)
     return simple if simple is not None else yaml_mapping(yaml_text, first_line)
 
@@ -418,7 +427,7 @@ def yaml_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict, list]:
         if node is None:
             return {}, {}, []
         if not isinstance(node, yaml.MappingNode):
-            raise SourceError(first_line, "front-matter must be a mapping of field: value lines")
+            raise SourceError(first_line, message("E-front-matter-not-mapping"))
         values: dict[str, object] = {}
         lines: dict[str, int] = {}
         duplicates = []
@@ -426,16 +435,16 @@ def yaml_mapping(yaml_text: str, first_line: int) -> tuple[dict, dict, list]:
             line = first_line + key_node.start_mark.line
             key = key_node.value if key_node.tag == _STR else construct_value(loader, key_node, first_line)
             if not isinstance(key, str):
-                raise SourceError(line, f"field names must be text, got {key!r}")
+                raise SourceError(line, message("E-field-name-not-text", got=repr(key)))
             value = construct_value(loader, value_node, first_line)
             if key in values:
-                duplicates.append((line, key, f"field appears twice (first on line {lines[key]})"))
+                duplicates.append((line, key, message("E-field-twice", first=lines[key])))
             values[key] = value
             lines[key] = line
             if isinstance(value_node, yaml.SequenceNode):  # list items keep their own lines
                 for i, item in enumerate(value_node.value):
                     lines[f"{key}[{i}]"] = first_line + item.start_mark.line
-        duplicates += [(line, key, f"key appears twice (first on line {first})")
+        duplicates += [(line, key, message("E-key-twice", first=first))
                        for line, key, first, nested in composed.duplicates if nested]
         return values, lines, duplicates
     finally:
@@ -447,7 +456,7 @@ class InvalidScalar:
     """A scalar YAML recognised but could not construct, such as the date 2023-02-30."""
 
     text: str
-    reason: str
+    reason: Message | str  # why (a part.reason.… message; a date's reason is Python's words)
 
     def __str__(self) -> str:
         return self.text

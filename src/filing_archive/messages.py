@@ -202,18 +202,3 @@ def say(key: str, **args: object) -> str:
     """A plain output line ``out.…`` in the current language."""
     return message(key, **args).render()
 
-
-def field_label(field: str, lang: str) -> str:
-    """A field as a message names it: in Chinese its label with the name (``学习形式 (form)``),
-    in English its name. A nested name (``stages[2].date``) takes the label of its first part."""
-    if lang == "en" or not field:
-        return field
-    from .schema import FIELDS  # here, not at the top: schema imports nothing of this module's users
-
-    base = re.match(r"[A-Za-z_]+", field)
-    name = base.group(0) if base else field
-    spec = FIELDS.get(name)
-    if spec is not None:
-        return f"{spec.zh} ({field})"
-    label = catalogue().get(f"label.{name}")
-    return f"{label.zh} ({field})" if label else field

@@ -7,10 +7,12 @@ reader's language: ``docs/x.md:3: 学习形式 (form)：缺少必填字段，应
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
-from .messages import CODE_RE, Message, field_label, language, message
+from .messages import CODE_RE, Message, catalogue, language, message
+from .schema import FIELDS  # (here, not in messages: schema words its problems with messages)
 
 ERROR = "error"
 WARNING = "warning"
@@ -24,6 +26,20 @@ def printable(text: str) -> str:
         return text
     return "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Zs" else
                    ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+def field_label(field: str, lang: str) -> str:
+    """A field as a message names it: in Chinese its label with the name (``学习形式 (form)``),
+    in English its name. A nested name (``stages[2].date``) takes the label of its first part."""
+    if lang == "en" or not field:
+        return field
+    base = re.match(r"[A-Za-z_]+", field)
+    name = base.group(0) if base else field
+    spec = FIELDS.get(name)
+    if spec is not None:
+        return f"{spec.zh} ({field})"
+    label = catalogue().get(f"label.{name}")
+    return f"{label.zh} ({field})" if label else field
 
 
 def clip(text: str, limit: int = 100) -> str:

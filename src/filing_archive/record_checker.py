@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from .cadence_rules import parse_plan_cadence
-from .fields import DOC_NO_RE, FieldReport, kind_of, suggestion
+from .fields import DOC_NO_RE, FieldReport, in_turn, kind_of, suggestion
 from .frontmatter import FrontMatter, InvalidScalar
 from .messages import Message, message
 from .problems import Problems, clip
@@ -83,23 +83,23 @@ class RecordChecker:
                 self.check_field(name)
         self.check_spanning_rules()
 
-    def expectation(self, spec: FieldSpec) -> str:
+    def expectation(self, spec: FieldSpec) -> Message:
         return kind_of(spec).expected(spec, self.registry)
 
     def check_value(self, spec: FieldSpec, value: object) -> object | None:
         name = spec.name
         kind = kind_of(spec)
         if isinstance(value, str) and value.startswith(PLACEHOLDER):
-            self.error(name, f"placeholder left by archive import: fill it in (expected {self.expectation(spec)})")
+            self.error(name, "E-placeholder", expected=self.expectation(spec))
             return None
         if isinstance(value, InvalidScalar) and not kind.reads_unreadable:
-            self.error(name, f"cannot read {clip(value.text)} ({value.reason})")
+            self.error(name, "E-value-unreadable", got=clip(value.text), reason=value.reason)
             return None
         if isinstance(value, str) and spec.max_length is not None and len(value) > spec.max_length:
             self.error(name, too_long(value, spec.max_length))  # before any pattern: they may backtrack
             return None
         if isinstance(value, list) and spec.max_items is not None and len(value) > spec.max_items:
-            self.error(name, f"too many items (expected at most {spec.max_items}, got {len(value):,})")
+            self.error(name, "E-too-many-items", limit=spec.max_items, got=len(value))
             return None
         if spec.kind == "cadence":  # the rules' filters read values through fields.py (see fields.Cadence)
             return parse_plan_cadence(value, self.fm.lines, self.path, self.problems)
@@ -108,9 +108,7 @@ class RecordChecker:
             self.error(name, problem)
             return None
         if name == "date" and checked is not None and checked > self.today:
-            self.error(
-                name, f"date is after the build date {self.today} (expected a date that has passed, got {checked})"
-            )
+            self.error(name, "E-date-future", today=str(self.today), got=str(checked))
             return None
         return checked
 
@@ -122,23 +120,18 @@ class RecordChecker:
         for name in raw:
             spec = FIELDS.get(name)
             if spec and spec.only_types and type_code and type_code not in spec.only_types:
-                kinds = ", ".join(TYPES[t].zh for t in spec.only_types)
-                self.warning(name, f"only {kinds} records carry {spec.zh}; this is a {TYPES[type_code].zh} (remove it)")
+                self.warning(name, "W-field-wrong-type", types=[TYPES[t].zh for t in spec.only_types], label=spec.zh,
+                             type=TYPES[type_code].zh)
         status = v.get("status", "draft")
         if status == "filed":
             for name in ("retention", "archive_no"):
                 if name not in raw:
-                    self.problems.error(
-                        self.path, self.line("status"), name,
-                        f"required when status is filed (expected {self.expectation(FIELDS[name])})",
-                    )
+                    self.problems.error(self.path, self.line("status"), name, "E-field-required-filed",
+                                        expected=self.expectation(FIELDS[name]))
         if "stage" in raw and "plan" not in raw:
-            self.error("stage", "a stage belongs to a plan: set plan (the id of the plan record) too")
+            self.error("stage", "E-stage-without-plan")
         if "plan" in raw and "stage" not in raw:
-            self.problems.error(
-                self.path, self.line("plan"), "stage",
-                "required when plan is set (expected one of the plan's stages)",
-            )
+            self.problems.error(self.path, self.line("plan"), "stage", "E-stage-missing")
         if "archive_no" in v and {"unit", "date"} <= set(v):
             self.check_archive_no_agrees(v)
         if "doc_no" in v and "date" in v:
@@ -150,11 +143,8 @@ class RecordChecker:
         a typing slip in one of them (a warning: a document dated 2 January may carry last year's)."""
         year = DOC_NO_RE.match(doc_no)["year"]
         if int(year) != written.year:
-            self.warning(
-                "doc_no",
-                f"the year {int(year)} inside 〔〕 of 文号 {doc_no} is not the year {written.year} of 成文日期 "
-                f"{written} (expected 〔{written.year}〕, got 〔{year}〕)",
-            )
+            self.warning("doc_no", "W-doc-no-year", year=int(year), doc_no=doc_no, date_year=written.year,
+                         date=str(written), got=year)
 
     def check_archive_no_agrees(self, v: dict) -> None:
         m = ARCHIVE_NO_RE.match(v["archive_no"])
@@ -166,38 +156,36 @@ class RecordChecker:
         expected = expected_archive_no(fonds, v["date"].year, retention or "永久", org_code, max(number, 1))
         if retention is None:
             expected = expected.replace("-Y-", f"-{{{'/'.join(RETENTION_CODES.values())}}}-", 1)
-        disagreements = []
+        disagreements: list[Message] = []
         if m["fonds"] != fonds:
-            whose = "the registry's" if fonds == reg.fonds else f"unit {unit}'s"
-            disagreements.append(f"全宗号 {m['fonds']} is not {whose} {fonds}")
+            if fonds == reg.fonds:
+                disagreements.append(message("part.archive-no.fonds-registry", got=m["fonds"], fonds=fonds))
+            else:
+                disagreements.append(message("part.archive-no.fonds-unit", got=m["fonds"], unit=unit, fonds=fonds))
         if int(m["year"]) != v["date"].year:
-            disagreements.append(f"year {m['year']} is not the year of date {v['date']}")
+            disagreements.append(message("part.archive-no.year", got=m["year"], date=str(v["date"])))
         # DA/T 22 does not renumber on appraisal: an extended record keeps the 档号 of the class it was
         # filed in, and only the log's extend entry makes that code agree (archive extend).
         if retention and m["ret"] != RETENTION_CODES[retention] and not (
                 self.extended and self.extended[1] == retention and RETENTION_CODES.get(self.extended[0]) == m["ret"]):
-            disagreements.append(f"{m['ret']} does not match retention {retention} ({RETENTION_CODES[retention]})")
+            disagreements.append(message("part.archive-no.retention", got=m["ret"], retention=retention,
+                                         ret_code=RETENTION_CODES[retention]))
         if m["unit"] != org_code:
-            whose = f"the record's unit {unit}" if org_code == unit else f"unit {unit}'s org_code {org_code}"
-            disagreements.append(f"机构代码 {m['unit']} is not {whose}")
+            if org_code == unit:
+                disagreements.append(message("part.archive-no.unit", got=m["unit"], unit=unit))
+            else:
+                disagreements.append(message("part.archive-no.org-code", got=m["unit"], unit=unit, org_code=org_code))
         if number == 0:
-            disagreements.append("件号 starts at 0001")
+            disagreements.append(message("part.archive-no.number-zero"))
         moved = (m["fonds"] != fonds) + (m["unit"] != org_code)
         if moved and moved == len(disagreements) and v.get("status") == "filed":
             # Only the unit's 全宗号 or 机构 code differ: archive.yml changed after this was filed.
-            self.error(
-                "archive_no",
-                f"filed as {v['archive_no']} in 全宗 {m['fonds']}, 机构 {m['unit']}, but archive.yml now gives "
-                f"unit {unit} 全宗号 {fonds}, 机构 code {org_code}: the registry changed after filing, and a filed "
-                f"档号 never changes (expected unit {unit} with fonds: {m['fonds']} and org_code: {m['unit']} in "
-                f"{reg.path}; a unit that becomes its own 全宗 from now on needs a new unit code)",
-            )
+            self.error("archive_no", "E-archive-no-registry-changed", archive_no=v["archive_no"],
+                       filed_fonds=m["fonds"], filed_unit=m["unit"], unit=unit, fonds=fonds, org_code=org_code,
+                       registry=reg.path)
         elif disagreements:
-            self.error(
-                "archive_no",
-                f"档号 disagrees with the record: {'; '.join(disagreements)} "
-                f"(expected {expected}, got {v['archive_no']})",
-            )
+            self.error("archive_no", "E-archive-no-disagrees", disagreements=in_turn(disagreements),
+                       expected=expected, got=v["archive_no"])
 
     def check_markings(self) -> None:
         """A 密级 marking anywhere in the file stops it: every front-matter value (the title also
@@ -208,18 +196,12 @@ class RecordChecker:
             for line, text in self._strings(name, value):
                 found = marking_in_title(text) if name == "title" else marking_in(text)
                 if found:
-                    self.problems.error(
-                        self.path, line, name,
-                        f"the value is marked {found}: secret material must never be stored in or "
-                        f"published from this archive (remove the file)",
-                    )
+                    self.problems.error(self.path, line, name, "E-secret-marked-value", found=found,
+                                        remove=message("part.remove-the-file"))
                     break
         for line, shown in markings_in_lines(self.fm.body, self.fm.body_line):
-            self.problems.error(
-                self.path, line, "secrecy",
-                f"the text is marked {shown}: secret material must never be stored in "
-                f"or published from this archive (remove the file)",
-            )
+            self.problems.error(self.path, line, "secrecy", "E-secret-marked-text", found=shown,
+                                remove=message("part.remove-the-file"))
             return
 
     def _strings(self, name: str, value: object, depth: int = 0) -> list[tuple[int, str]]:
@@ -249,17 +231,17 @@ class _FieldReport(FieldReport):
         self.name = name
         self.registry = checker.registry
 
-    def warning(self, message: str) -> None:
-        self.checker.warning(self.name, message)
+    def warning(self, said: Message) -> None:
+        self.checker.warning(self.name, said)
 
     def _item(self, index: int) -> tuple[str, int]:
         key = f"{self.name}[{index}]"
         return key, self.checker.fm.lines.get(key, self.checker.line(self.name))
 
-    def item_error(self, index: int, message: str) -> None:
+    def item_error(self, index: int, said: Message) -> None:
         key, line = self._item(index)
-        self.checker.problems.error(self.checker.path, line, key, message)
+        self.checker.problems.error(self.checker.path, line, key, said)
 
-    def item_warning(self, index: int, message: str) -> None:
+    def item_warning(self, index: int, said: Message) -> None:
         key, line = self._item(index)
-        self.checker.problems.warning(self.checker.path, line, key, message)
+        self.checker.problems.warning(self.checker.path, line, key, said)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
+from .messages import Bilingual, message
 from .problems import Problems, clip
 from .schema import PATH_NAME_MAX, RECORD_PATH_MAX
 
 NAME_BAD_CHAR = re.compile(r"[^\w.-]")  # \w: letters and digits of any script, and _
 
 
-def _char_shown(ch: str) -> str:
-    return "space" if ch == " " else ch if ch.isprintable() else f"U+{ord(ch):04X}"
+def _char_shown(ch: str) -> Bilingual | str:
+    return Bilingual("空格", "space") if ch == " " else ch if ch.isprintable() else f"U+{ord(ch):04X}"
 
 
 def renamed(name: str, is_file: bool = True) -> str:
@@ -28,21 +29,19 @@ def check_record_path(path: str, src_uri: str, records_dir: str, problems: Probl
     long name breaks the build. Letters and digits of any script, ``-``, ``_`` and ``.`` only."""
     rel = src_uri[len(records_dir) + 1:] if src_uri.startswith(records_dir + "/") else src_uri
     if len(rel) > RECORD_PATH_MAX:
-        problems.error(path, 1, "", f"path too long under {records_dir}/: move the file up or shorten its folders "
-                                    f"(expected at most {RECORD_PATH_MAX} characters, got {len(rel):,})")
+        problems.error(path, 1, "", "E-path-too-long", folder=records_dir, limit=RECORD_PATH_MAX, got=len(rel))
         return
     parts = rel.split("/")
     for n, part in enumerate(parts, 1):
-        what = "file" if n == len(parts) else "folder"
+        is_file = n == len(parts)
+        what = message("part.name-of.file" if is_file else "part.name-of.folder")
         bad = dict.fromkeys(NAME_BAD_CHAR.findall(part))
         if bad:
-            better = renamed(part, what == "file") or "a name of letters and digits"
-            problems.error(
-                path, 1, "",
-                f"the {what} name {clip(part)} breaks every link to it ({', '.join(map(_char_shown, bad))}): "
-                f"rename it to {clip(better)} (expected letters, digits, -, _ and . only)",
-            )
+            better = renamed(part, is_file)
+            problems.error(path, 1, "", "E-name-breaks-links", what=what, name=clip(part),
+                           chars=[_char_shown(ch) for ch in bad],
+                           better=clip(better) if better else message("part.name-of.letters"))
         elif len(part) > PATH_NAME_MAX:
-            problems.error(path, 1, "", f"the {what} name {clip(part)} is too long: shorten it "
-                                        f"(expected at most {PATH_NAME_MAX} characters, got {len(part):,})")
+            problems.error(path, 1, "", "E-name-too-long", what=what, name=clip(part), limit=PATH_NAME_MAX,
+                           got=len(part))
 

@@ -22,6 +22,9 @@ from html.parser import HTMLParser
 
 import nh3
 
+from .fields import in_turn
+from .messages import Message, message
+
 try:  # code highlighting classes (pymdownx.superfences uses Pygments when it is there)
     from pygments.token import STANDARD_TYPES
 except ImportError:  # pragma: no cover - Material installs Pygments
@@ -207,7 +210,7 @@ class _Tag(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def _changes(attributes: list[tuple[str, str, str]]) -> str | None:
+def _changes(attributes: list[tuple[str, str, str]]) -> Message | None:
     """What publishing does to (tag, name, value) attributes, in words; None when nothing."""
     removed, renamed = [], []
     for tag, name, value in attributes:
@@ -218,32 +221,32 @@ def _changes(attributes: list[tuple[str, str, str]]) -> str | None:
             removed.append(name)
         elif kept != value:  # an id (or a link to one) the page reserves
             renamed.append(f"{name} {_shorten(value)}")
-    parts = [f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} {what}"
+    parts = [message(f"part.html.{what}-{'one' if len(names) == 1 else 'many'}", names=names)
              for names, what in ((removed, "removed"), (renamed, "renamed")) if names]
-    return "; ".join(parts) or None
+    return in_turn(parts) if parts else None
 
 
-def tag_finding(name: str, markup: str) -> str | None:
+def tag_finding(name: str, markup: str) -> Message | None:
     """What publishing does to one raw start tag, in words; None for a Markdown-in-HTML block
     (``markdown="1"``) that loses nothing."""
     tag = name.lower()
-    shown = f"raw HTML <{tag}>"
+    shown = f"<{tag}>"
     if tag not in TAGS:
         if tag in VOID_TAGS:
-            return f"{shown} is removed when published (write Markdown instead)"
-        what = "with its content" if tag in CLEAN_CONTENT_TAGS else "its text is kept"
-        return f"{shown} is removed when published, {what} (write Markdown instead)"
+            return message("W-html-removed", html=shown)
+        what = "with-content" if tag in CLEAN_CONTENT_TAGS else "text-kept"
+        return message("W-html-removed-block", html=shown, what=message(f"part.html.{what}"))
     attrs = _Tag(markup).attrs
     # markdown="1" is md_in_html's switch: Markdown reads it, the page never sees it
     changes = _changes([(tag, attr, value) for attr, value in attrs if attr != "markdown"])
     if changes:
-        return f"{shown} is cleaned when published: {changes} (write Markdown instead)"
+        return message("W-html-cleaned", html=shown, changes=changes)
     if any(attr == "markdown" for attr, _ in attrs):
         return None
-    return f"{shown} in the text: write Markdown instead (raw HTML is cleaned when published)"
+    return message("W-html-in-text", html=shown)
 
 
-def attr_list_finding(content: str) -> str | None:
+def attr_list_finding(content: str) -> Message | None:
     """What publishing does to one attribute list ``{: #id .class key=value }``, in words."""
     attributes = []
     for m in ATTR_TOKEN_RE.finditer(content):
@@ -258,8 +261,7 @@ def attr_list_finding(content: str) -> str | None:
     changes = _changes(attributes)
     if changes is None:
         return None
-    return (f"attribute list {{{_shorten(content)}}} is cleaned when published: {changes} "
-            f"(expected an id, the classes of admonitions and code, or an image's width and height)")
+    return message("W-attr-list-cleaned", content=_shorten(content), changes=changes)
 
 
 def _code_free_blocks(body: str) -> list[tuple[int, str]]:
@@ -303,7 +305,7 @@ def _code_free_blocks(body: str) -> list[tuple[int, str]]:
     return out
 
 
-def _block_findings(first: int, text: str) -> Iterator[tuple[int, str]]:
+def _block_findings(first: int, text: str) -> Iterator[tuple[int, Message]]:
     """The findings of one paragraph (``first``: its first line), lazily: the caller stops early."""
     def line_of(pos: int) -> int:
         return first + text.count("\n", 0, pos)
@@ -312,41 +314,38 @@ def _block_findings(first: int, text: str) -> Iterator[tuple[int, str]]:
         if AUTOLINK_RE.match(m.group(0)):
             continue
         if m.group("tag"):
-            message = tag_finding(m.group("tag"), m.group(0))
+            said = tag_finding(m.group("tag"), m.group(0))
         else:
-            message = f"raw HTML {_shorten(m.group(0))} is removed when published (write Markdown instead)"
-        if message:
-            yield line_of(m.start()), message
+            said = message("W-html-removed", html=_shorten(m.group(0)))
+        if said:
+            yield line_of(m.start()), said
     for m in ATTR_LIST_RE.finditer(text):
-        message = attr_list_finding(m.group("block") or m.group("inline"))
-        if message:
-            yield line_of(m.start()), message
+        said = attr_list_finding(m.group("block") or m.group("inline"))
+        if said:
+            yield line_of(m.start()), said
     links = [(m.start(), m.group("image"), m.group("url")) for m in LINK_RE.finditer(text)]
     links += [(m.start(), "", m.group("url")) for m in REFERENCE_RE.finditer(text)]
     for pos, image, raw_url in links:
         url = html.unescape(raw_url)  # Markdown leaves entities for the browser to decode
         if image and not is_local(url):
-            yield line_of(pos), (f"image {_shorten(raw_url)} is not in the archive and is removed when published "
-                                 "(expected an image stored with the records: a relative path)")
+            yield line_of(pos), message("W-image-not-in-archive", url=_shorten(raw_url))
         elif not image and not link_allowed(url):
-            yield line_of(pos), (f"link {_shorten(raw_url)} is removed when published "
-                                 "(expected an http, https or mailto address, or a page of the archive)")
+            yield line_of(pos), message("W-link-removed", url=_shorten(raw_url))
 
 
-def body_findings(body: str) -> list[tuple[int, str]]:
+def body_findings(body: str) -> list[tuple[int, Message]]:
     """(line offset in the body, message) for each thing in a record's Markdown that publishing
     removes or changes: raw HTML outside code, attribute lists, links to other schemes, images
     from other sites. At most ``MAX_FINDINGS``, then one line saying there are more."""
     if "<" not in body and "]" not in body and "{" not in body:
         return []  # the common case; single characters are the quickest test (~1 µs a record)
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, Message]] = []
     for first, text in _code_free_blocks(body):
         found += itertools.islice(_block_findings(first, text), MAX_FINDINGS + 1 - len(found))
         if len(found) > MAX_FINDINGS:
             break
-    found.sort()
+    found.sort(key=lambda f: (f[0], f[1].render("en")))  # (the order it always had)
     if len(found) > MAX_FINDINGS:
         line = found[MAX_FINDINGS][0]
-        found = found[:MAX_FINDINGS] + [(line, f"more raw HTML or links from here on are cleaned when published "
-                                               f"(only the first {MAX_FINDINGS} are listed; write Markdown instead)")]
+        found = found[:MAX_FINDINGS] + [(line, message("W-html-more", limit=MAX_FINDINGS))]
     return found

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .messages import Bilingual, Message, message
+
 
 @dataclass(frozen=True)
 class Term:
@@ -51,6 +53,12 @@ class Vocabulary:
 
     def describe(self) -> str:
         return " | ".join(f"{t.code} {t.zh}" if t.code != t.zh else t.zh for t in self.terms)
+
+    def one_of(self) -> Message:
+        """"expected …" of a message: zh names the terms as staff write them (集中学习 或 网络学习),
+        en with their codes (the words of ``describe``)."""
+        return message("part.one-of", terms=[
+            Bilingual(t.zh, f"{t.code} {t.zh}" if t.code != t.zh else t.zh) for t in self.terms])
 
 
 TYPES = Vocabulary(
@@ -169,19 +177,19 @@ PAGES_MAX = 100_000  # 页数 of one 件
 NOTE_MAX = 500  # characters of 本件情况说明 (`archive file --note`), one line
 
 
-def too_long(value: object, limit: int) -> str | None:
+def too_long(value: object, limit: int) -> Message | None:
     """What is wrong with a text longer than ``limit`` characters (the one wording of every limit)."""
     if isinstance(value, str) and len(value) > limit:
-        return f"too long (expected at most {limit:,} characters, got {len(value):,})"
+        return message("E-too-long", limit=limit, got=len(value))
     return None
 
 
-def stage_name_problem(name: str) -> str | None:
+def stage_name_problem(name: str) -> Message | None:
     """Stage names become anchors and headings: one line of at most ``STAGE_NAME_MAX`` characters."""
     if len(name) > STAGE_NAME_MAX:
-        return f"stage name too long (expected at most {STAGE_NAME_MAX} characters, got {len(name):,})"
+        return message("E-stage-name-too-long", limit=STAGE_NAME_MAX, got=len(name))
     if any(ch in name for ch in "\n\t"):
-        return f"a stage name is one line (expected no line breaks or tabs, got {name!r})"
+        return message("E-stage-name-not-one-line", got=repr(name))
     return None
 
 

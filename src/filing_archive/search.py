@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .labels import term_label
+from .messages import message
 from .presenter import Presenter, RecordFace
 from .records import Record
 from .registry import Registry
@@ -379,7 +380,7 @@ def _index_child(records: list[Record], registry: Registry, out: str, urls: Urls
         # forked or spawned, the records are this process's copy: their bodies go once indexed
         conn.send(("ok", build_index_in(records, registry, out, consume=True, urls=urls, pages=pages)))
     except Exception as exc:  # reported by the parent, in words
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        conn.send(("error", message("part.search.failed", error=type(exc).__name__, detail=str(exc))))
     finally:
         conn.close()
 
@@ -404,7 +405,7 @@ class BackgroundIndex:
         try:
             status, value = self._conn.recv()
         except EOFError:
-            status, value = "error", f"the indexing process stopped (exit code {self._process.exitcode})"
+            status, value = "error", message("part.search.stopped", exit_code=self._process.exitcode)
         finally:
             self._process.join()
             self._conn.close()

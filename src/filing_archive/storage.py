@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from . import frontmatter
+from .messages import message
 from .schema import FIELDS
 
 
@@ -28,17 +29,15 @@ def sha256_hex(data: bytes) -> str:
 
 
 class HashUnavailable(RuntimeError):
-    """This Python's hashlib has no SM3 (its OpenSSL was built without it)."""
+    """This Python's hashlib has no SM3 (its OpenSSL was built without it); the exception's
+    argument is the catalogue message saying so."""
 
 
 def _sm3():  # -> a hashlib object
     try:
         return hashlib.new("sm3")
     except ValueError:
-        raise HashUnavailable(
-            "SM3 (GB/T 32905) is not available: this Python's hashlib uses an OpenSSL built without it "
-            "(expected OpenSSL 1.1.1 or later with SM3; see `python3 -c \"import hashlib; hashlib.new('sm3')\"`)"
-        ) from None
+        raise HashUnavailable(message("E-sm3-unavailable")) from None
 
 
 def sm3_hex(data: bytes) -> str:

@@ -12,6 +12,7 @@ import os
 import stat
 from dataclasses import dataclass
 
+from .messages import Message, message
 from .schema import RECORD_MAX_BYTES
 
 BOM = "\ufeff"
@@ -20,10 +21,10 @@ BOM = "\ufeff"
 class SourceError(Exception):
     """A file that cannot be read as a record at all; ``line`` is 1-based (0: whole file)."""
 
-    def __init__(self, line: int, message: str, field: str = ""):
-        super().__init__(message)
+    def __init__(self, line: int, said: Message, field: str = ""):
+        super().__init__(said)
         self.line = line
-        self.message = message
+        self.message = said
         self.field = field
 
 
@@ -95,10 +96,7 @@ def _other_than_utf8(data: bytes) -> Encoding | None:
 def check_size(size: int, max_bytes: int) -> None:
     """Refuse a file larger than ``max_bytes`` (callers check the size before reading a file)."""
     if size > max_bytes:
-        raise SourceError(
-            1, f"file is too large (expected at most {max_bytes:,} bytes, {max_bytes / 1024 / 1024:g} MB; "
-            f"got {size:,})"
-        )
+        raise SourceError(1, message("E-file-too-large", limit=max_bytes, mb=max_bytes / 1024 / 1024, got=size))
 
 
 def read_limited(path: str | os.PathLike, max_bytes: int = RECORD_MAX_BYTES) -> bytes:
@@ -107,12 +105,12 @@ def read_limited(path: str | os.PathLike, max_bytes: int = RECORD_MAX_BYTES) -> 
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            raise SourceError(1, "not a regular file (expected a text file, got a named pipe, a device or a socket)")
+            raise SourceError(1, message("E-file-not-regular"))
         check_size(info.st_size, max_bytes)
         with open(path, "rb") as fh:
             return fh.read()  # if it grew since, decode_source says so
     except OSError as exc:
-        raise SourceError(1, f"cannot read the file ({exc.strerror or exc})") from None
+        raise SourceError(1, message("E-file-unreadable", reason=str(exc.strerror or exc))) from None
 
 
 def decode_source(data: bytes, max_bytes: int = RECORD_MAX_BYTES) -> str:
@@ -125,17 +123,13 @@ def decode_source(data: bytes, max_bytes: int = RECORD_MAX_BYTES) -> str:
         likely = _other_than_utf8(data)
         if likely and likely.name.startswith("UTF-"):
             line = 1  # the lines of UTF-16 are not the lines of its bytes
-        hint = f"it looks like {likely.name}; " if likely else ""
-        raise SourceError(
-            line, f"file is not UTF-8 ({hint}save it as UTF-8, expected UTF-8 text)"
-        ) from None
+        hint = message("part.looks-like", encoding=likely.name) if likely else ""
+        raise SourceError(line, message("E-file-not-utf8", hint=hint)) from None
     # ASCII in UTF-16 is valid UTF-8 with a zero byte after each character: many zeros say so.
     if b"\x00" in data and data.count(b"\x00") * 8 > len(data):
         likely = _other_than_utf8(data)
         if likely and likely.name.startswith("UTF-"):
-            raise SourceError(
-                1, f"file is not UTF-8 (it looks like {likely.name}; save it as UTF-8, expected UTF-8 text)"
-            )
+            raise SourceError(1, message("E-file-not-utf8", hint=message("part.looks-like", encoding=likely.name)))
     if text.startswith(BOM):
         text = text[1:]
     if "\r" not in text:  # the common case: nothing to replace, no copy

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date
 
 from . import frontmatter
-from .fields import ID_RE, did_you_mean
+from .fields import ID_RE, suggestion
 from .frontmatter import FrontMatter, SourceError
+from .messages import message
 from .problems import Problems
 from .record_checker import PAGE_KEYS, RecordChecker
 from .record_paths import check_record_path
@@ -31,8 +32,8 @@ def parse_or_report(path: str, data: bytes, problems: Problems) -> FrontMatter |
 
 def check_body_html(path: str, fm: FrontMatter, problems: Problems) -> None:
     """Warn where publishing will remove or clean part of the text (raw HTML, unsafe links)."""
-    for offset, message in body_findings(fm.body):
-        problems.warning(path, fm.body_line + offset, "body", message)
+    for offset, said in body_findings(fm.body):
+        problems.warning(path, fm.body_line + offset, "body", said)
 
 
 def validate_record(
@@ -57,17 +58,10 @@ def validate_record(
     stem = src_uri.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     record_id = v.get("id", stem)
     if "id" not in v and "id" not in fm.values and not ID_RE.match(stem):
-        problems.error(
-            path, 1, "id",
-            f"the file name {stem} is not a usable id: rename the file or set id "
-            f"(expected lower-case letters, digits and -)",
-        )
+        problems.error(path, 1, "id", "E-file-name-not-id", name=stem, why=message("part.id-name.characters"))
     elif "id" not in v and "id" not in fm.values and len(stem) > ID_MAX:
-        problems.error(
-            path, 1, "id",
-            f"the file name {stem} is not a usable id: rename the file or set id "
-            f"(expected at most {ID_MAX} characters, got {len(stem)})",
-        )
+        problems.error(path, 1, "id", "E-file-name-not-id", name=stem,
+                       why=message("part.id-name.length", limit=ID_MAX, got=len(stem)))
     broken = problems.error_count > errors_before
     if broken and ("id" in fm.values and "id" not in v or not ID_RE.match(record_id) or len(record_id) > ID_MAX):
         record_id = ""  # no id that other records could use
@@ -125,16 +119,12 @@ def validate_translation(
     for key in fm.values:
         if key not in TRANSLATABLE_FIELDS and key not in PAGE_KEYS:
             if key in FIELDS:
-                checker.warning(
-                    key, f"set {key} in the Chinese record; a translation carries only "
-                    f"{', '.join(TRANSLATABLE_FIELDS)}",
-                )
+                checker.warning(key, "W-translation-field", key=key, fields=list(TRANSLATABLE_FIELDS))
             else:
-                hint = did_you_mean(key, list(TRANSLATABLE_FIELDS))
-                suggestion = f"; did you mean {hint}?" if hint else ""
-                checker.warning(key, f"unknown field{suggestion}")
+                checker.warning(key, "W-translation-field-unknown",
+                                suggestion=suggestion(key, list(TRANSLATABLE_FIELDS)))
     if fm.values.get("title") in (None, ""):
-        checker.error("title", "required field is missing (expected text)")
+        checker.error("title", "E-field-missing", expected=message("part.expected.text"))
     for name in TRANSLATABLE_FIELDS:
         checker.check_field(name)
     checker.check_field("secrecy")  # a secret grade here stops the file like in the record
