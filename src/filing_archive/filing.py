@@ -220,9 +220,9 @@ def file_records(
         targets: list[Record] = []
         for rel in dict.fromkeys(rels):
             if not (root / rel).is_file():
-                raise UsageError("E-no-such-file", path=rel)
+                raise UsageError("E-no-such-file", files=[rel])
             if not rel.startswith(records_prefix) or not rel.endswith(".md"):
-                result.problems.error(rel, 0, "", "E-not-a-record", folder=records_prefix)
+                result.problems.error(rel, 0, "", "E-file-not-a-record", folder=records_prefix)
             elif translation_lang(rel.rsplit("/", 1)[-1]):
                 result.problems.error(rel, 0, "", "E-translation-filed")
             elif rel in errors_by_path or rel not in by_path:
