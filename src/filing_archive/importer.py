@@ -325,11 +325,11 @@ def format_report(result: ImportResult) -> str:
                 out.append(say("out.import-skipped", title=draft.shown, why=why, path=draft.skipped_as))
                 continue
             path = _relative(draft.path, result.root)
-            notes = [message("part.import-inferred", fields=", ".join(draft.inferred) or "—")]
+            notes = [message("part.import-inferred", fields=draft.inferred or ["—"])]
             if draft.date_note:
                 notes.append(message("part.import-date-from", note=_short(str(draft.date_note))))
             if draft.placeholders:
-                notes.append(message("part.import-placeholders", fields=", ".join(draft.placeholders)))
+                notes.append(message("part.import-placeholders", fields=draft.placeholders))
             if draft.taken_name:
                 notes.append(message("part.import-name-taken", name=draft.taken_name))
             if draft.original:
