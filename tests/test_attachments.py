@@ -449,5 +449,5 @@ def test_import_keeps_the_word_original_beside_each_record_it_writes(project):
     for record in records:
         kept = record.with_name(record.stem + ".files") / "学习-方案-汇编.docx"
         assert kept.read_bytes() == original
-        assert f"原件 original kept as {kept.relative_to(project.root).as_posix()}" in result.stdout
+        assert f"original kept as {kept.relative_to(project.root).as_posix()}" in result.stdout
     assert [p for p in problems_of(project) if ".files" in p] == []  # the kept original passes every attachment rule

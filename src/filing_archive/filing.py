@@ -197,7 +197,8 @@ def file_records(
     (``schedule.py``); a record no entry covers is refused."""
     root = Path(root).resolve()
     if retention is not None and retention not in RETENTION_CODES:
-        raise UsageError("E-retention-option-bad", codes=RETENTION_CODES, retention=retention)
+        raise UsageError("E-option-retention-bad", option="--retention", expected=list(RETENTION_CODES),
+                         suggestion=message("part.option-got", got=retention))
     rels = [project_path(root, p) for p in paths]
     given_pages = parse_pages(None if pages is None else str(pages), len(set(rels)))
     result = Result()
@@ -347,7 +348,7 @@ def _prepare_one(
     if retention is None and entry is None:
         keywords = message("part.with-keywords", keywords="/".join(record.keywords)) if record.keywords else ""
         refuse(message("E-no-schedule-entry", type=TYPES[record.type].zh, unit=record.unit, keywords=keywords,
-                       codes=RETENTION_CODES, entries=entries_listed(archive.schedule)),
+                       codes=list(RETENTION_CODES), entries=entries_listed(archive.schedule)),
                "retention", record.line("type"))
         return None
     if retention is None:
