@@ -26,7 +26,7 @@ def test_verify_names_a_broken_chain_in_chinese(filed):
     assert result.returncode == 1
     expected = short(hashlib.sha256(lines[1].rstrip().encode()).hexdigest())
     assert [line for line in result.stdout.splitlines() if line.startswith("filing-log.jsonl")] == [
-        f"filing-log.jsonl:3: prev：哈希链断开：prev 与第 2 行的 SHA-256 不符（第 2 行被改动，或有行被删除、移动）；"
+        f"filing-log.jsonl:3: 前一行摘要 (prev)：哈希链断开：prev 与第 2 行的 SHA-256 不符（第 2 行被改动，或有行被删除、移动）；"
         f"应为 {expected}，实际为 {short(json.loads(lines[2])['prev'])}（详见使用手册 handbook/errors/#e-log-chain-broken）",
     ]
 
