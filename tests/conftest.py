@@ -99,6 +99,7 @@ class Project:
                 shutil.copytree(REPO / folder, root / folder, dirs_exist_ok=True)
             for page in (REPO / "docs").glob("*.md"):
                 shutil.copy(page, root / "docs" / page.name)
+            shutil.copytree(REPO / "docs" / "handbook", root / "docs" / "handbook", dirs_exist_ok=True)
 
     def write(self, rel: str, text: str | bytes) -> Path:
         path = self.root / rel

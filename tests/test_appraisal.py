@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -46,15 +47,15 @@ def appraised(appraisal_template, tmp_path) -> Project:
 
 def test_appraise_on_the_last_and_the_first_day_of_a_term(appraised):
     last = appraised.archive("appraise", "--as-of", "2025-12-31")
-    assert (last.returncode, last.stdout) == (0, "档案鉴定 / appraisal as of 2025-12-31: 0 件保管期满 records whose "
+    assert (last.returncode, last.stdout) == (0, "appraisal as of 2025-12-31: 0 records whose "
                                                  "term has run out\n")
     first = appraised.archive("appraise", "--as-of", "2026-01-01", "--xlsx", "鉴定表.xlsx")
     assert first.returncode == 0, first.stderr
     assert first.stdout.splitlines() == [
-        "档案鉴定 / appraisal as of 2026-01-01: 1 件保管期满 records whose term has run out",
-        "Z001-WS·2015-D10-AAA (10年, 期满 term ended 2025-12-31): 1 件",
+        "appraisal as of 2026-01-01: 1 records whose term has run out",
+        "Z001-WS·2015-D10-AAA (10年, term ended 2025-12-31): 1 records",
         f"  Z001-WS·2015-D10-AAA-0001  二〇一五年集中学习  ({OLD})",
-        "鉴定表 written: 鉴定表.xlsx",
+        "appraisal sheet written: 鉴定表.xlsx",
     ]
     from openpyxl import load_workbook
 
@@ -67,14 +68,16 @@ def test_appraise_on_the_last_and_the_first_day_of_a_term(appraised):
     ]
     # A year on, the 2016 record joins; 永久 and 30年 records never appear before their time.
     later = appraised.archive("appraise", "--as-of", "2027-01-01")
-    assert "Z001-WS·2016-D10-AAA (10年, 期满 term ended 2026-12-31): 1 件" in later.stdout
+    assert "Z001-WS·2016-D10-AAA (10年, term ended 2026-12-31): 1 records" in later.stdout
     assert "forever" not in later.stdout and "long.md" not in later.stdout
 
 
 def test_appraise_refuses_a_date_that_is_not_one(appraised):
     result = appraised.archive("appraise", "--as-of", "2026-02-30")
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1] == "archive: --as-of: expected a real date YYYY-MM-DD, got 2026-02-30"
+    assert result.stderr.strip().splitlines()[-1] == (
+        "archive: --as-of: expected a real date YYYY-MM-DD, got 2026-02-30"
+        " (see the handbook: en/handbook/errors/#e-option-date-bad)")
 
 
 # --- archive dispose -------------------------------------------------------------------------
@@ -97,9 +100,9 @@ def test_a_destruction_then_verify_passes_and_a_tampered_list_fails(appraised):
     assert result.returncode == 0, result.stdout + result.stderr
     list_rel = "docs/archive/AAA/2026/2026-03-02-xhqc.md"
     assert result.stdout.splitlines() == [
-        f"{list_rel}: 已归档 filed as Z001-WS·2026-Y-AAA-0001 (sha256 {result.stdout.split('sha256 ')[1][:13]})",
-        f"{OLD}: 已销毁 destroyed Z001-WS·2015-D10-AAA-0001 by 销毁清册〔2026〕1号 (Z001-WS·2026-Y-AAA-0001)",
-        f"  已删除 removed {OLD}",
+        f"{list_rel}: filed as Z001-WS·2026-Y-AAA-0001 (sha256 {result.stdout.split('sha256 ')[1][:13]})",
+        f"{OLD}: destroyed Z001-WS·2015-D10-AAA-0001 by 销毁清册〔2026〕1号 (Z001-WS·2026-Y-AAA-0001)",
+        f"  removed {OLD}",
     ]
     assert not (appraised.root / OLD).exists()
     assert OLD not in (appraised.root / "manifest-sha256.txt").read_text("utf-8")
@@ -127,7 +130,10 @@ def refused(project: Project, text: str) -> list[str]:
     result = project.archive("dispose", "清册.yml", env=AUTHOR)
     assert result.returncode == 1, result.stdout + result.stderr
     assert (project.root / OLD).exists() and len((project.root / "filing-log.jsonl").read_text().splitlines()) == 4
-    return result.stdout.splitlines()
+    lines = result.stdout.splitlines()
+    # each problem ends with where the handbook explains its code; the lines are compared without it
+    assert all(re.search(r" \(see the handbook: en/handbook/errors/#e-disposal-[a-z-]+\)$", line) for line in lines), lines
+    return [re.sub(r" \(see the handbook: [^)]*\)$", "", line) for line in lines]
 
 
 def test_dispose_refuses_each_wrong_record_and_writes_nothing(appraised):
@@ -150,11 +156,11 @@ def test_dispose_refuses_each_wrong_record_and_writes_nothing(appraised):
 @pytest.mark.parametrize("part", ["number", "date", "unit", "opinion", "approved_by", "approval", "supervisors",
                                   "records"])
 def test_dispose_refuses_a_list_missing_a_part(appraised, part):
-    from filing_archive.disposal import PARTS
+    from filing_archive.disposal import expected
 
     text = "".join(line for line in LIST.splitlines(keepends=True)
                    if not line.startswith(part + ":") and not (part == "records" and line.startswith("  - ")))
-    assert refused(appraised, text) == [f"清册.yml:1: {part}: missing (expected {PARTS[part]})"]
+    assert refused(appraised, text) == [f"清册.yml:1: {part}: missing (expected {expected(part).render('en')})"]
 
 
 def test_dispose_refuses_placeholders_one_supervisor_and_the_same_one_twice(appraised):

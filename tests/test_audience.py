@@ -11,12 +11,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import FILERS, Project, add_pages, minimal
+from sitecheck import page as site_page
 
 from filing_archive.filing import file_records, withdraw_record
 from filing_archive.settings import Settings
 
 TOKEN = "ZQX7"  # in every part of the 内部 records (and the id of the 内部 plan a 公开 record names)
 R = "docs/archive/AAA/2025"
+
+ZH = {"ARCHIVE_LANG": ""}  # archive build prints its steps in the default language, Chinese
 
 
 def seeded(root: Path) -> Project:
@@ -65,8 +68,8 @@ def texts(site: Path) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def two_sites(tmp_path_factory) -> tuple[Project, dict[str, str], dict[str, str], str, str]:
     project = seeded(tmp_path_factory.mktemp("audience") / "p")
-    intranet = project.archive("build", "--site-dir", "intranet")
-    public = project.archive("build", "--audience", "public", "--site-dir", "public")
+    intranet = project.archive("build", "--site-dir", "intranet", env=ZH)
+    public = project.archive("build", "--audience", "public", "--site-dir", "public", env=ZH)
     assert intranet.returncode == 0, intranet.stdout + intranet.stderr
     assert public.returncode == 0, public.stdout + public.stderr
     return (project, texts(project.root / "intranet"), texts(project.root / "public"), intranet.stdout,
@@ -115,6 +118,25 @@ def test_the_public_counts_and_records_json_leave_the_internal_records_out(two_s
         assert page in intranet and page not in public
 
 
+def test_the_public_home_page_leaves_the_internal_records_out_of_latest_counts_and_due(two_sites):
+    project, _, _, _, _ = two_sites
+    seen = {}
+    for site in ("intranet", "public"):
+        home = site_page(project.root / site, "")
+        seen[site] = {
+            "latest": [a.text_content() for a in home.xpath('//ol[@class="archive-home__latest"]/li/a')],
+            "units": [" ".join(td.text_content().strip() for td in tr) for tr in
+                      home.xpath('//*[@id="home-by-unit"]/..//tbody/tr')],
+            "due": [a.text_content() for a in home.xpath('//ul[@class="archive-home__due"]/li/a')],
+        }
+    assert seen["intranet"] == {
+        "latest": [f"未归档内部{TOKEN}", "公开学习记录三", f"内部学习记录{TOKEN}", "公开学习记录一", f"内部方案{TOKEN}"],
+        "units": ["甲镇党委 4", "乙中学党支部 1"],  # the withdrawn record is on neither site
+        "due": [f"内部方案{TOKEN}", f"未归档内部{TOKEN}"],
+    }
+    assert seen["public"] == {"latest": ["公开学习记录三", "公开学习记录一"], "units": ["甲镇党委 2"], "due": []}
+
+
 def test_archive_build_prints_one_line_a_step_in_chinese(two_sites):
     project, _, _, intranet_out, public_out = two_sites
     lines = public_out.splitlines()
@@ -137,8 +159,8 @@ def test_archive_build_stops_before_building_when_check_fails(tmp_path):
     result = project.archive("build", "--audience", "public")
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == "检查：未通过（1 件记录，1 个错误，0 个警告）"
-    assert lines[2] == "构建（公开版）：未进行（检查和核验都通过后才构建）"
+    assert lines[0] == "check: failed (1 records, 1 errors, 0 warnings)"
+    assert lines[2] == "build (public): not run (it runs when check and verify pass)"
     assert lines[3].startswith("docs/archive/AAA/2025/bad.md:5: date: ")
     assert not project.site.exists()
 
@@ -173,7 +195,7 @@ def test_the_public_build_refuses_a_public_record_that_links_to_an_internal_one(
     project.record("AAA/2025/open.md", "见[内部记录](inner.md)。\n", **minimal(title="公开记录"))
     project.record("AAA/2025/inner.md", **minimal(title=f"内部记录{TOKEN}", secrecy="内部", date="2025-03-13"))
     assert project.archive("build").returncode == 0  # the intranet site, with both
-    result = project.archive("build", "--audience", "public")
+    result = project.archive("build", "--audience", "public", env=ZH)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[2] == "构建（公开版）：未通过，未发布（mkdocs build --strict 的输出见下）"
@@ -190,7 +212,8 @@ def test_archive_build_refuses_a_site_folder_that_holds_the_project_or_is_in_doc
     result = project.archive("build", "--site-dir", site_dir)
     assert result.returncode == 2
     assert result.stderr == (f"archive: --site-dir {site_dir}: the site folder is replaced by each build (expected a "
-                             f"folder outside docs/ that does not hold the project, such as site/)\n")
+                             f"folder outside docs/ that does not hold the project, such as site/)"
+                             " (see the handbook: en/handbook/errors/#e-build-site-dir-bad)\n")
     assert (project.root / "docs/archive/AAA/2025/open.md").is_file()
     assert not (project.root / "docs/site").exists()
 
@@ -201,8 +224,8 @@ def test_a_warning_passes_check_and_stops_the_strict_build(tmp_path):
     result = project.archive("build")
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == "检查：通过（1 件记录，0 个错误，1 个警告）"
-    assert lines[2] == "构建（内网版）：未通过，未发布（mkdocs build --strict 的输出见下）"
+    assert lines[0] == "check: passed (1 records, 0 errors, 1 warnings)"
+    assert lines[2] == "build (intranet): failed, nothing published (the output of mkdocs build --strict follows)"
     warning = ("docs/archive/AAA/2025/open.md:8: warning: doc_no: the year 2024 inside 〔〕 of 文号 甲党发〔2024〕3号 "
                "is not the year 2025 of 成文日期 2025-03-12 (expected 〔2025〕, got 〔2024〕)")
     assert lines[3] == warning

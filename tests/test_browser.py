@@ -440,6 +440,18 @@ def test_back_to_the_empty_search_page_clears_it(page, origin):
     assert form_values(page)["q"] == ""
 
 
+def test_header_box_finds_the_handbook_apart_from_the_records(home, origin):
+    """A word of the handbook alone: no record, and the handbook's page under its own heading."""
+    assert quick(home, "有序列表") == []
+    expect(home.locator("#archive-quick .archive-quick__heading")).to_have_text("使用手册")
+    links = home.locator("#archive-quick li.archive-page-result a.archive-page-result__title")
+    expect(links).to_have_count(1)
+    assert (links.text_content(), links.evaluate("a => a.href")) == ("Markdown 十分钟入门", f"{origin}/handbook/markdown/")
+    quick(home, "集中学习")  # a records' word: the records as before, the handbook's pages after them
+    assert home.locator("#archive-quick li.archive-result").count() == 2
+    assert home.locator("#archive-quick li.archive-page-result").count() >= 1
+
+
 # --- languages ----------------------------------------------------------------------------------------
 def test_chinese_query_on_an_english_page_finds_english_pages(page, origin):
     page.goto(f"{origin}/en/")
@@ -474,7 +486,8 @@ SWITCHES = [  # (page, language chosen in the header's switch, where it leads)
     ("/en/archive/catalogue/2023/", "zh", "/archive/catalogue/2023/"),
     ("/archive/search/", "en", "/en/archive/search/"),
     ("/", "en", "/en/"),  # pages of docs/
-    ("/en/guide/", "zh", "/guide/"),
+    ("/en/handbook/record/", "zh", "/handbook/record/"),
+    ("/handbook/fields/", "en", "/en/handbook/fields/"),  # the handbook's generated pages
 ]
 
 

@@ -148,8 +148,10 @@ def test_preview_shows_drafts_and_rebuilds_a_saved_record(site_project):
 
     proc = subprocess.Popen(
         [sys.executable, "-m", "filing_archive", "preview", "-a", f"127.0.0.1:{port}"],
-        cwd=site_project.root, env={**os.environ, "ARCHIVE_BUILD_DATE": "2026-11-30", "NO_MKDOCS_2_WARNING": "1"},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        # no NO_MKDOCS_2_WARNING of ours and the default language: archive preview quiets MkDocs itself
+        cwd=site_project.root, env={**os.environ, "ARCHIVE_BUILD_DATE": "2026-11-30", "NO_MKDOCS_2_WARNING": "",
+                                    "ARCHIVE_LANG": ""},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
     )
     base = f"http://127.0.0.1:{port}/"
     try:
@@ -166,6 +168,19 @@ def test_preview_shows_drafts_and_rebuilds_a_saved_record(site_project):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+    # what staff read: one line per step, in Chinese; nothing they cannot act on
+    lines = [line for line in proc.stdout.read().splitlines() if line.strip()]
+    assert lines[:4] == [
+        "正在构建预览……",
+        "以下草稿只在预览中显示，构建发布时不会出现：",
+        f"  - {base}archive/AAA/2025/dr/",
+        lines[3],
+    ] and re.fullmatch(r"预览已构建，用时 [\d.]+ 秒", lines[3])
+    assert lines[4] == f"预览地址：{base}（保存记录后页面自动刷新；按 Ctrl+C 结束预览）"
+    assert "检测到修改，重新构建……" in lines
+    shown = "\n".join(lines)
+    for noise in ("end of life", "Zensical", "dirty", "INFO", "WARNING", "mkdocs_static_i18n", "stale", "Watching"):
+        assert noise not in shown
 
 
 def test_sample_site_has_no_broken_links(sample_site):

@@ -512,7 +512,7 @@ def test_check_cadence_prints_gaps(project):
     result = project.archive("check", "--cadence", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines() == [
-        "检查了 22 件记录 / checked 22 records: 0 个错误 errors, 0 个警告 warnings",
+        "checked 22 records: 0 errors, 0 warnings",
         "BBB 乙中学党支部 | yearly-summary 每年总结1次 | 2023 | 0/1",
         "BBB 乙中学党支部 | june-december 每年6月和12月各开会1次 | 2023-12 | 0/1",
         "BBB 乙中学党支部 | half-report 每半年专题汇报1次 | 2024-H1 | 0/1",
@@ -520,7 +520,7 @@ def test_check_cadence_prints_gaps(project):
         "AAA 甲镇党委 | aaa-plan.monthly-analysis 方案期间每月分析研判1次 | 2024-04 | 0/1",
         "AAA 甲镇党委 | aaa-plan.monthly-analysis 方案期间每月分析研判1次 | 2024-05 | 0/1",
         "AAA 甲镇党委 | monthly-study 每月集中学习不少于2次 | 2024-03 | 1/2",
-        "频次检查 / cadence as of 2024-07-15: 7 处缺失 gaps",
+        "cadence as of 2024-07-15: 7 gaps",
     ]
     assert project.archive("check", "--cadence", "--fail-on-gaps", env=env).returncode == 1
     assert project.archive("check", env=env).stdout.count("|") == 0  # gaps only when asked
@@ -536,7 +536,7 @@ def test_fail_on_gaps_passes_without_gaps_and_record_errors_still_fail(project):
     env = {"ARCHIVE_BUILD_DATE": TODAY.isoformat()}
     result = project.archive("check", "--fail-on-gaps", env=env)
     assert result.returncode == 0
-    assert result.stdout.splitlines()[-1] == "频次检查 / cadence as of 2024-07-15: 0 处缺失 gaps"
+    assert result.stdout.splitlines()[-1] == "cadence as of 2024-07-15: 0 gaps"
     project.record("AAA/2024/b.md", **study("2024-02-30"))
     result = project.archive("check", "--cadence", env=env)
     assert result.returncode == 1
@@ -552,6 +552,7 @@ def test_rule_errors_fail_check(project):
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
         "archive.yml:15: cadence[0].per: expected month 月 | quarter 季度 | half 半年 | year 年, got week"
+        " (see the handbook: en/handbook/errors/#e-registry-term-bad)"
     )
 
 

@@ -12,7 +12,7 @@ def test_check_passes_on_a_valid_archive(project):
     project.record("AAA/2025/a.md", **minimal())
     result = project.archive("check")
     assert result.returncode == 0
-    assert result.stdout.strip().endswith("checked 1 records: 0 个错误 errors, 0 个警告 warnings")
+    assert result.stdout.strip().endswith("checked 1 records: 0 errors, 0 warnings")
 
 
 def test_check_reports_every_problem_and_exits_1(project):

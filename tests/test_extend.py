@@ -40,7 +40,7 @@ def test_extend_keeps_the_number_logs_it_and_appraise_no_longer_lists_it(filed):
     assert OLD_NO in filed.archive("appraise", "--as-of", "2026-01-01").stdout
     result = extend(filed, "30年")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith(f"{OLD}: 已延长保管期限 extended {OLD_NO}: 10年 -> 30年 (档号不变 the 档号 stays;")
+    assert result.stdout.startswith(f"{OLD}: extended {OLD_NO}: 10年 -> 30年 (the 档号 stays;")
     text = (filed.root / OLD).read_text(encoding="utf-8")
     assert "retention: 30年\n" in text and f"archive_no: {OLD_NO}\n" in text
     entry = json.loads((filed.root / "filing-log.jsonl").read_text(encoding="utf-8").splitlines()[-1])
@@ -72,7 +72,7 @@ def test_extend_refuses_to_lower_or_keep_a_retention_and_writes_nothing(filed, r
     line = next(n for n, text in enumerate(before[OLD].decode().splitlines(), 1) if text.startswith("retention:"))
     assert result.stdout.splitlines()[-1] == (
         f"{OLD}:{line}: retention: filed {OLD_NO} with retention {retention}: a retention is only extended, never "
-        f"lowered (expected a longer one: {longer}, got 10年)")
+        f"lowered (expected a longer one: {longer}, got 10年) (see the handbook: en/handbook/errors/#e-extend-not-longer)")
     assert {p: (filed.root / p).read_bytes() for p in before} == before
 
 
@@ -105,7 +105,8 @@ def test_extend_finishes_an_interrupted_extend_and_refuses_a_changed_record(file
     record.write_text(record.read_text(encoding="utf-8") + "改了。\n", encoding="utf-8")
     result = extend(filed, "30年", LATER)
     assert result.returncode == 1
-    assert re.search(rf"^{LATER}: changed since it was filed \(sha256 \w+…?, now \w+…?\): amend or restore it first$",
+    assert re.search(rf"^{LATER}: changed since it was filed \(sha256 \w+…?, now \w+…?\): amend or restore it first \(see the handbook: "
+                     r"en/handbook/errors/#e-extend-changed\)$",
                      result.stdout, re.M), result.stdout
 
 
@@ -162,5 +163,5 @@ def test_dispose_refuses_an_extended_record_before_its_new_term(filed):
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stdout.splitlines() == [
         f"清册.yml:9: records: {OLD_NO}: its 30年 term runs to 2045-12-31: nothing is destroyed before its term "
-        "(expected a date after 2045-12-31)"]
+        "(expected a date after 2045-12-31) (see the handbook: en/handbook/errors/#e-disposal-before-term)"]
     assert (filed.root / OLD).exists()

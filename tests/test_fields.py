@@ -18,7 +18,7 @@ TODAY = date(2026, 11, 30)
 def test_every_field_names_a_declared_kind_and_says_what_it_expects(project: Project):
     project.write("archive.yml", REGISTRY)
     registry = load_archive(project.root, TODAY).registry
-    assert {name: kind_of(spec).expected(spec, registry) for name, spec in FIELDS.items()} == {
+    assert {name: str(kind_of(spec).expected(spec, registry)) for name, spec in FIELDS.items()} == {
         "title": "text",
         "type": "plan 方案 | study 学习记录 | briefing 简报 | summary 总结 | report 专题汇报 | analysis 分析研判 | "
                 "opinion 舆情信息 | minutes 纪要 | duty 述职报告 | notice 通报 | disposal 销毁清册",
@@ -74,5 +74,5 @@ def test_a_where_filter_reads_a_value_as_the_record_field_does(project: Project)
                                                                           message)]
     project.write("archive.yml", REGISTRY + "\n".join(rules) + "\n")
     problems = load_archive(project.root, TODAY).problems
-    assert sorted((p.path, p.field, p.message) for p in problems if p.is_error) == sorted(expected)
+    assert sorted((p.path, p.field, str(p.message)) for p in problems if p.is_error) == sorted(expected)
     assert {name for name, _, _ in SAME_READING} <= set(WHERE_FIELDS)

@@ -115,10 +115,10 @@ def test_file_assigns_numbers_in_date_order_and_writes_record_manifest_and_log(p
     assert result.returncode == 0, result.stdout + result.stderr
     digests = {p: sha(project.root / p) for p in (A, B, C)}
     assert result.stdout.splitlines() == [
-        f"{C}: 已归档 filed as Z001-WS·2025-Y-AAA-0001 (sha256 {short(digests[C])})",
-        f"{A}: 已归档 filed as Z001-WS·2025-Y-AAA-0002 (sha256 {short(digests[A])})",
-        f"{B}: 已归档 filed as Z001-WS·2025-Y-AAA-0003 (sha256 {short(digests[B])})",
-        "归档 3 件 / filed 3 records: 0 个错误 errors",
+        f"{C}: filed as Z001-WS·2025-Y-AAA-0001 (sha256 {short(digests[C])})",
+        f"{A}: filed as Z001-WS·2025-Y-AAA-0002 (sha256 {short(digests[A])})",
+        f"{B}: filed as Z001-WS·2025-Y-AAA-0003 (sha256 {short(digests[B])})",
+        "filed 3 records: 0 errors",
     ]
     # Only the affected front-matter lines change; the body is byte-identical.
     assert (project.root / A).read_text("utf-8") == (
@@ -145,7 +145,7 @@ def test_file_assigns_numbers_in_date_order_and_writes_record_manifest_and_log(p
     assert project.archive("check").returncode == 0
     verify = project.archive("verify")
     assert verify.returncode == 0, verify.stdout
-    assert "    Z001-WS·2025-Y-AAA  0001–0003 (3 件)" in verify.stdout.splitlines()
+    assert "    Z001-WS·2025-Y-AAA  0001–0003 (3 records)" in verify.stdout.splitlines()
 
 
 def test_file_continues_the_class_and_keeps_classes_apart(filed):
@@ -153,11 +153,11 @@ def test_file_continues_the_class_and_keeps_classes_apart(filed):
     filed.record("AAA/2025/f.md", **paged(title="六月", date="2025-06-20"))
     result = file_(filed, "docs/archive/AAA/2025/e.md")
     assert result.stdout.splitlines()[0].startswith(
-        "docs/archive/AAA/2025/e.md: 已归档 filed as Z001-WS·2025-Y-AAA-0004 "
+        "docs/archive/AAA/2025/e.md: filed as Z001-WS·2025-Y-AAA-0004 "
     )
     result = file_(filed, "docs/archive/AAA/2025/f.md", retention="10年")  # another class: its own 0001
     assert result.stdout.splitlines()[0].startswith(
-        "docs/archive/AAA/2025/f.md: 已归档 filed as Z001-WS·2025-D10-AAA-0001 "
+        "docs/archive/AAA/2025/f.md: filed as Z001-WS·2025-D10-AAA-0001 "
     )
     assert (filed.root / D).read_text("utf-8").count("archive_no: Z001-WS·2025-D10-BBB-0001") == 1
     assert filed.archive("verify").returncode == 0
@@ -184,7 +184,7 @@ def test_file_refuses_drafts_and_invalid_records_and_writes_nothing(project):
         f"{B}:5: date: not a real calendar date (expected YYYY-MM-DD, got 2025-02-30)",
         f"{B}: not filed: correct the errors above first",
         f"{A}:6: status: a draft cannot be filed: set status: published when the record is final, then file it",
-        "归档 0 件 / filed 0 records: 3 个错误 errors",
+        "filed 0 records: 3 errors",
     ]
     assert result.stdout.splitlines()[1:3] == [
         f"{B}: not filed: correct the errors above first{more('E-errors-first')}",
@@ -201,8 +201,8 @@ def test_file_twice_is_harmless(filed):
     result = file_(filed, A)
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
-        f"{A}: Z001-WS·2025-Y-AAA-0002: 已归档 already filed: nothing to do",
-        "归档 0 件 / filed 0 records: 0 个错误 errors",
+        f"{A}: Z001-WS·2025-Y-AAA-0002: already filed: nothing to do",
+        "filed 0 records: 0 errors",
     ]
     assert log_lines(filed) == before
 
@@ -223,7 +223,7 @@ def test_amend_records_new_and_old_digest_and_reason(filed):
     result = filed.archive("amend", A, "--reason", "补录会后心得", env=AUTHOR)
     assert result.returncode == 0, result.stdout
     assert result.stdout.splitlines() == [
-        f"{A}: 已记录修改 amended Z001-WS·2025-Y-AAA-0002: sha256 {short(old)} -> {short(new)}"
+        f"{A}: amended Z001-WS·2025-Y-AAA-0002: sha256 {short(old)} -> {short(new)}"
     ]
     last = log_entries(filed)[-1]
     assert {k: last[k] for k in ("seq", "action", "path", "archive_no", "digest", "previous_digest", "reason")} == {
@@ -271,9 +271,9 @@ def test_withdraw_keeps_the_file_and_its_digest_and_the_number(filed):
     result = filed.archive("withdraw", B, *WITHDRAW, env=AUTHOR)
     assert result.returncode == 0, result.stdout
     assert result.stdout.splitlines() == [
-        f"{B}: 已撤出 withdrawn Z001-WS·2025-Y-AAA-0003",
-        "  文件与摘要保留，不再发布 / the file and its digest are kept; it is no longer published",
-        "  filing-log.jsonl 保留撤出记录 / keeps the withdrawal for good",
+        f"{B}: withdrawn Z001-WS·2025-Y-AAA-0003",
+        "  the file and its digest are kept; it is no longer published",
+        "  filing-log.jsonl keeps the withdrawal for good",
     ]
     # Nothing is deleted or rewritten: the record, its translation and its manifest line stay.
     assert sha(filed.root / B) == before and (filed.root / "docs/archive/AAA/2025/b.en.md").exists()
@@ -287,7 +287,7 @@ def test_withdraw_keeps_the_file_and_its_digest_and_the_number(filed):
     }
     verify = filed.archive("verify")
     assert verify.returncode == 0, verify.stdout  # not missing, and 0003 still counts: no 漏号
-    assert "已归档 filed: 3; 已撤出 withdrawn: 1" in verify.stdout
+    assert "filed: 3; withdrawn: 1" in verify.stdout
     [entry] = withdrawn_entries(filed.root)
     assert (entry.path, entry.archive_no, entry.title, entry.reason, entry.approval, entry.approver,
             entry.record_date, entry.kept) == (
@@ -327,7 +327,7 @@ def test_a_withdrawal_of_the_old_kind_still_verifies(filed):
     (filed.root / B).unlink()
     verify = filed.archive("verify")
     assert verify.returncode == 0, verify.stdout
-    assert "已归档 filed: 3; 已撤出 withdrawn: 1" in verify.stdout
+    assert "filed: 3; withdrawn: 1" in verify.stdout
 
 
 def test_withdraw_refusals(filed):
@@ -369,7 +369,7 @@ def assert_detected(project: Project, expected: list[str], build: list[str] | No
     result = project.archive("verify")
     assert result.returncode == 1
     assert findings(result) == expected
-    assert result.stdout.splitlines()[-1] == f"结论 result: {len(expected)} 个问题 findings"
+    assert result.stdout.splitlines()[-1] == f"result: {len(expected)} findings"
     assert build_findings(project) == (expected if build is None else build)
 
 
@@ -378,15 +378,15 @@ def test_verify_passes_on_an_untouched_archive(filed):
     assert result.returncode == 0
     head = hashlib.sha256(log_lines(filed)[-1].rstrip("\n").encode()).hexdigest()
     assert result.stdout.splitlines() == [
-        "档案核验 / archive verify: Z001 测试全宗",
-        "  记录 records: 4; 已归档 filed: 4; 已撤出 withdrawn: 0",
-        "  清单 manifest-sha256.txt: 4 行 lines",
-        f"  日志 filing-log.jsonl: 4 条 entries, 链完整 chain intact; head sha256 {head}",
+        "archive verify: Z001 测试全宗",
+        "  records: 4; filed: 4; withdrawn: 0",
+        "  manifest manifest-sha256.txt: 4 lines",
+        f"  log filing-log.jsonl: 4 entries, chain intact; head sha256 {head}",
         "  git: not committed in git",
         "  件号 by class:",
-        "    Z001-WS·2025-D10-BBB  0001 (1 件)",
-        "    Z001-WS·2025-Y-AAA    0001–0003 (3 件)",
-        "结论 result: 通过 OK — every filed record is present and unchanged, the log chain is intact, "
+        "    Z001-WS·2025-D10-BBB  0001 (1 records)",
+        "    Z001-WS·2025-Y-AAA    0001–0003 (3 records)",
+        "result: OK — every filed record is present and unchanged, the log chain is intact, "
         "档号 are unique and 件号 run without gaps",
     ]
     assert build_findings(filed) == []
@@ -624,8 +624,8 @@ def test_interrupted_file_is_explained_by_verify_and_finished_by_a_rerun(project
     rerun = file_(project, A, B, C)
     assert rerun.returncode == 0, rerun.stdout
     out = rerun.stdout.splitlines()
-    assert out[0].startswith(f"{C}: 已归档 filed as Z001-WS·2025-Y-AAA-000{2 if step == 'record' else 3} ")
-    assert out[1].startswith(f"{A}: 已补完归档 finished an interrupted filing as Z001-WS·2025-Y-AAA-0001 ")
+    assert out[0].startswith(f"{C}: filed as Z001-WS·2025-Y-AAA-000{2 if step == 'record' else 3} ")
+    assert out[1].startswith(f"{A}: finished an interrupted filing as Z001-WS·2025-Y-AAA-0001 ")
     verify = project.archive("verify")
     assert verify.returncode == 0, verify.stdout
     assert [e["path"] for e in log_entries(project)] == [C, A, B]
@@ -654,8 +654,8 @@ def test_killed_inside_a_record_write_leaves_the_record_as_it_was(project):
     rerun = file_(project, A, B)
     assert rerun.returncode == 0, rerun.stdout
     assert rerun.stdout.splitlines()[:2] == [
-        f"{rel}: 已删除中断写入留下的临时文件 removed a temporary file an interrupted write left",
-        f"{A}: 已归档 filed as Z001-WS·2025-Y-AAA-0001 (sha256 {short(sha(project.root / A))})",
+        f"{rel}: removed a temporary file an interrupted write left",
+        f"{A}: filed as Z001-WS·2025-Y-AAA-0001 (sha256 {short(sha(project.root / A))})",
     ]
     assert not temp.exists()
     assert project.archive("verify").returncode == 0
@@ -738,7 +738,9 @@ def test_new_slug_is_safe_for_any_title(project):
 def test_new_usage_errors_exit_2(project, args, message):
     result = project.archive("new", *args)
     assert result.returncode == 2
-    assert result.stderr == message + "\n"
+    shown, trailer = result.stderr.rsplit(" (see the handbook: ", 1)
+    assert shown == message
+    assert re.fullmatch(r"en/handbook/errors/#e-(new|option)-[a-z-]+\)\n", trailer)
     assert list((project.root / "docs/archive").rglob("*.md")) == []
 
 
@@ -778,7 +780,7 @@ def test_leftover_temporary_files_are_reported_by_verify_and_removed_by_the_next
     (filed.root / A).write_text((filed.root / A).read_text("utf-8") + "补充。\n", encoding="utf-8")
     amend = filed.archive("amend", A, "--reason", "补充", env=AUTHOR)
     assert amend.returncode == 0, amend.stdout
-    assert "docs/archive/AAA/2025/.a.md.x7y8z9w0.tmp: 已删除中断写入留下的临时文件" in amend.stdout
+    assert "docs/archive/AAA/2025/.a.md.x7y8z9w0.tmp: removed a temporary file an interrupted write left" in amend.stdout
     assert [p.exists() for p in leftovers] == [False, False] and fresh.exists()
     ignored = subprocess.run(["git", "check-ignore", "--no-index", "-q", "docs/archive/AAA/2025/.a.md.x7y8z9w0.tmp"],
                              cwd=REPO_ROOT)

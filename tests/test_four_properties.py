@@ -144,7 +144,7 @@ def test_the_report_names_one_failure_of_each_kind(damaged, report):
     assert got == expected(damaged)
     assert (data["fonds"], data["scope"], data["date"], data["result"]) == (
         "Z001 测试全宗", "全部 all", BUILD_DATE, "不通过 failed")
-    assert "结论 result: 不通过 — 16 个问题 findings" in result.stdout
+    assert "result: failed — 16 findings" in result.stdout
 
 
 def test_the_html_names_the_same(damaged, report):

@@ -297,6 +297,8 @@ def test_adding_a_record_to_a_stage_changes_exactly_the_pages_that_list_it(pages
         "en/archive/by-unit/AAA/index.html",
         "en/archive/deadlines/index.html",
         "en/archive/index.html",
+        "en/index.html",  # the home page: among the latest, and due for filing
+        "index.html",
     ]
     stages = page(copy.site, "archive/by-stage/p-aaa-2025/").xpath('//section[@class="archive-stage"]')
     assert listed_titles(stages[2]) == ["新增调研记录"]

@@ -171,7 +171,7 @@ def test_checking_in_two_processes_finds_what_one_finds(troubled_sample, monkeyp
     halves = []
     real = archive_module._check_files_in_two
     monkeypatch.setattr(archive_module, "_parallel", lambda files: True)
-    monkeypatch.setattr(archive_module, "_check_files_in_two", lambda *a: halves.append(1) or real(*a))
+    monkeypatch.setattr(archive_module, "_check_files_in_two", lambda *a, **kw: halves.append(1) or real(*a, **kw))
     parallel = archive_module.load_archive(troubled_sample, date(2026, 11, 30), bodies=False)
     assert halves == [1]
     assert list(parallel.problems) == list(serial.problems) and len(serial.problems.errors) >= 4

@@ -124,7 +124,7 @@ def scheduled(tmp_path) -> Project:
 def test_file_without_retention_takes_the_schedules(scheduled):
     result = scheduled.archive("file", SUMMARY, *FILERS)
     assert result.returncode == 0, result.stdout
-    assert result.stdout.splitlines()[0].startswith(f"{SUMMARY}: 已归档 filed as Z001-WS·2025-Y-BBB-0001 ")
+    assert result.stdout.splitlines()[0].startswith(f"{SUMMARY}: filed as Z001-WS·2025-Y-BBB-0001 ")
     entry = json.loads((scheduled.root / "filing-log.jsonl").read_text("utf-8").splitlines()[-1])
     assert entry["retention"] == "永久"
     assert "retention: 永久" in (scheduled.root / SUMMARY).read_text("utf-8")
@@ -134,11 +134,12 @@ def test_file_with_a_departing_retention_warns_naming_the_entry(scheduled):
     result = scheduled.archive("file", SUMMARY, "--retention", "10年", *FILERS)
     assert result.returncode == 0, result.stdout
     warning = (f"{SUMMARY}:3: warning: retention: 保管期限 10年 departs from the retention schedule, item 1 "
-               f"本机关年度工作总结 (总结) → 永久 (expected 永久, got 10年)")
+               f"本机关年度工作总结 (总结) → 永久 (expected 永久, got 10年) (see the handbook: en/handbook/errors/#w-retention-departs)")
     assert warning in result.stdout.splitlines()
     check = scheduled.archive("check")
     assert f"{SUMMARY}:7: warning: retention: 保管期限 10年 departs from the retention schedule, item 1 " \
-           f"本机关年度工作总结 (总结) → 永久 (expected 永久, got 10年)" in check.stdout.splitlines()
+           f"本机关年度工作总结 (总结) → 永久 (expected 永久, got 10年) (see the handbook: " \
+           f"en/handbook/errors/#w-retention-departs)" in check.stdout.splitlines()
     assert check.returncode == 0
     assert scheduled.archive("check", "--strict").returncode == 1
 
@@ -155,7 +156,7 @@ def test_file_with_no_entry_and_no_retention_is_refused_with_the_list(scheduled)
         "本机关年度工作总结 (总结) → 永久; item 2.1 学校的情况通报 (通报, 学校) → 30年; item 2.2 其他情况通报 (通报) → 10年; "
         "item 2.3 甲镇党委的通报 (通报, AAA) → 永久; item 3 理论学习记录 (学习记录) → 10年; item 4 意识形态专题学习记录 "
         "(学习记录, 主题词 意识形态) → 30年) (see the handbook: en/handbook/errors/#e-no-schedule-entry)",
-        "归档 0 件 / filed 0 records: 1 个错误 errors",
+        "filed 0 records: 1 errors",
     ]
     assert (scheduled.root / "docs/archive/BBB/2025/p.md").read_bytes() == before
     assert not (scheduled.root / "filing-log.jsonl").exists() or \
@@ -170,11 +171,11 @@ def test_file_with_no_entry_and_no_retention_is_refused_with_the_list(scheduled)
 def test_deadline_on_both_sides_of_30_june(scheduled, today, due, late, code):
     env = {"ARCHIVE_BUILD_DATE": today}
     result = scheduled.archive("check", "--deadlines", "--fail-on-late", env=env)
-    word = "应归未归 late" if late else "待归档 due"
+    word = "late" if late else "due"
     assert result.stdout.splitlines()[-3:] == [
         f"{SUMMARY}: {word}: BBB 2025 乙中学2025年工作总结 (due by 2026-06-30)",
-        f"BBB: {due} 件待归档 due, {late} 件应归未归 late",
-        f"归档时限 / filing deadlines as of {today}: {due} 件待归档 due, {late} 件应归未归 late",
+        f"BBB: {due} due, {late} late",
+        f"filing deadlines as of {today}: {due} due, {late} late",
     ]
     assert result.returncode == code
     assert scheduled.archive("check", env=env).returncode == 0  # late counts only when asked
@@ -202,7 +203,8 @@ def test_the_deadline_is_configurable_and_checked(tmp_path):
         shown = wrong.strip("'")
         assert result.stdout.splitlines()[0] == (
             "archive.yml:14: filing_deadline: expected the month and day of the next year by which a year's records "
-            f"are filed, as MM-DD such as 06-30 (a day every year has), got {shown}")
+            f"are filed, as MM-DD such as 06-30 (a day every year has), got {shown}"
+            " (see the handbook: en/handbook/errors/#e-deadline-bad)")
 
 
 # --- the pages, in the sample site (built once, BUILD_DATE 2026-11-30) ---------------------------

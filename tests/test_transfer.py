@@ -109,7 +109,7 @@ def test_the_bag_validates_and_holds_what_the_archives_need(project):
     sheets = load_workbook(data / "归档文件目录.xlsx")
     remarks = [row[-1] for ws in sheets for row in ws.iter_rows(values_only=True) if str(row[1]).startswith("Z001-WS·2025")]
     assert remarks == ["已移交 2026-11-30"] * 4
-    assert "合计 total: 4 件, 10 页; 编制人 张移交, 2026-11-30" in result.stdout
+    assert "total: 4 records, 10 pages; prepared by 张移交, 2026-11-30" in result.stdout
 
 
 def test_the_transfer_is_logged_and_in_the_catalogue(project):
@@ -129,7 +129,8 @@ def test_the_transfer_is_logged_and_in_the_catalogue(project):
     assert again.returncode == 1
     assert again.stdout.splitlines()[0] == (
         f"{A}c.md:8: archive_no: Z001-WS·2025-D10-AAA-0001 was already transferred on 2026-11-30 (filing-log.jsonl "
-        f"line 6): a record is transferred once (expected records not yet transferred)")
+        f"line 6): a record is transferred once (expected records not yet transferred)"
+        " (see the handbook: en/handbook/errors/#e-transfer-already)")
     assert not (project.root / "bag2").exists()
 
 
@@ -144,7 +145,7 @@ def test_nothing_is_transferred_while_the_archive_fails_its_check(project):
     (project.root / A / "b.md").write_text("改过\n", encoding="utf-8")
     result = transfer(project)
     assert result.returncode == 1
-    assert "移交未进行 / nothing transferred" in result.stdout
+    assert "nothing transferred" in result.stdout
     assert f"{A}b.md:1: status: changed after filing" in result.stdout
     assert not (project.root / "bag").exists()
     assert "transfer" not in (project.root / "filing-log.jsonl").read_text("utf-8")

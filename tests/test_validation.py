@@ -572,4 +572,4 @@ def test_check_counts_every_record_file(project):
     project.write("docs/archive/AAA/2025/c.md", "no front-matter\n")
     project.write("docs/archive/AAA/2025/a.en.md", "---\ntitle: A\n---\n")
     result = project.archive("check")
-    assert result.stdout.splitlines()[-1] == "检查了 3 件记录 / checked 3 records: 2 个错误 errors, 0 个警告 warnings"
+    assert result.stdout.splitlines()[-1] == "checked 3 records: 2 errors, 0 warnings"

@@ -14,6 +14,7 @@ from .cadence_rules import Exemption, Rule, collect
 from .deadlines import DEFAULT_DEADLINE, load_deadline
 from .fixity import FilingLog, read_log, replay
 from .problems import ArchiveError, Problem, Problems
+from .progress import Report
 from .records import Record, Translation
 from .registry import Registry, load_registry
 from .schedule import Entry, load_schedule
@@ -263,11 +264,13 @@ class _Checked:
 
 
 def _check_files(names: list[str], root_len: int, docs_len: int, registry: Registry, today: date,
-                 bodies: bool, extended: dict[str, tuple[str, str]]) -> _Checked:
+                 bodies: bool, extended: dict[str, tuple[str, str]], progress: Report | None = None) -> _Checked:
     """Read and check each record file on its own (the rules across records come after)."""
     found = _Checked()
     problems = Problems()
-    for name in names:
+    for count, name in enumerate(names, 1):
+        if progress:
+            progress(count, len(names), name[root_len:])
         path = name[root_len:].replace(os.sep, "/")
         src_uri = name[docs_len:].replace(os.sep, "/")
         lang = translation_lang(os.path.basename(name))
@@ -314,7 +317,7 @@ def _check_files_child(conn, *args) -> None:
         conn.close()
 
 
-def _check_files_in_two(names: list[str], *args) -> list[_Checked]:
+def _check_files_in_two(names: list[str], *args, progress: Report | None = None) -> list[_Checked]:
     """The second half of the files checked in a forked process while this one checks the first:
     each file is checked on its own, and `archive check` at 50,000 records takes half as long on
     two cores. Whatever goes wrong in the child, the parent checks its half itself."""
@@ -325,7 +328,9 @@ def _check_files_in_two(names: list[str], *args) -> list[_Checked]:
     child.start()
     child_end.close()
     try:
-        first = _check_files(names[:half], *args)
+        # the child checks as fast as this process: this half's count, doubled, is the whole's
+        first = _check_files(names[:half], *args, progress=progress and (
+            lambda done, _total, name: progress(2 * done, len(names), name)))
         try:
             status, second = conn.recv()
         except EOFError:
@@ -351,8 +356,10 @@ def extended_records(log: FilingLog) -> dict[str, tuple[str, str]]:
             if state.filed_retention and not state.withdrawn}
 
 
-def load_archive(root: Path | str, today: date | None = None, bodies: bool = True) -> Archive:
+def load_archive(root: Path | str, today: date | None = None, bodies: bool = True,
+                 progress: Report | None = None) -> Archive:
     """Read and validate every record under ``docs/<records_dir>/``; never raises on bad input.
+    ``progress`` hears of each file read (``progress.Progress``).
 
     ``bodies=False``: the records' bodies are checked, then not kept (``archive check`` and ``verify``
     need only what the checks found); the files are then checked in two processes where there are
@@ -376,9 +383,9 @@ def load_archive(root: Path | str, today: date | None = None, bodies: bool = Tru
     log = read_log(root)
     args = (root_len, docs_len, registry, today, bodies, extended_records(log))
     if not bodies and _parallel(len(files.records)):
-        parts = _check_files_in_two(files.records, *args)
+        parts = _check_files_in_two(files.records, *args, progress=progress)
     else:
-        parts = [_check_files(files.records, *args)]
+        parts = [_check_files(files.records, *args, progress)]
     records: list[Record] = []
     broken: list[Record] = []  # records with errors: kept for the rules that span records, never published
     originals: set[str] = set()

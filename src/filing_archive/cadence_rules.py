@@ -17,11 +17,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 
-from .fields import did_you_mean, fmt, kind_of, unknown_key, yaml_date
-from .periods import MONTH_ABBR_EN, PER_ADJECTIVE, PERIOD_KEY_EXAMPLE, PERIODS, parse_period
+from .fields import fmt, kind_of, suggestion, unknown_key, yaml_date
+from .messages import Bilingual, Message, message
+from .periods import MONTH_ABBR_EN, PERIODS, parse_period
 from .problems import Problems
 from .records import Record
-from .registry import Registry, Unit
+from .registry import Registry, Unit, one_of
 from .schema import COUNTED_STATUSES, FIELDS, ID_MAX, NAME_MAX, STATUSES, TYPES, UNIT_KINDS, in_language, too_long
 
 RULE_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: "$" would accept a trailing newline
@@ -117,7 +118,12 @@ class Exemption:
     line: int = 0
 
 
-Report = Callable[[str, str], None]  # (dotted key, message)
+Report = Callable[..., None]  # (dotted key, code or message, **its arguments)
+
+
+def _required(missing: bool) -> Message | str:
+    """"required; " before "expected …" when the key is not there at all."""
+    return message("part.cadence-required") if missing else ""
 
 
 def _text(value: object) -> str | None:
@@ -132,54 +138,54 @@ def parse_rule(raw: object, prefix: str, report: Report, registry: Registry | No
     """
     problems = 0
 
-    def err(key: str, message: str) -> None:
+    def err(key: str, code: Message | str, **args: object) -> None:
         nonlocal problems
         problems += 1
-        report(f"{prefix}.{key}" if key else prefix, message)
+        report(f"{prefix}.{key}" if key else prefix, code, **args)
 
     if not isinstance(raw, dict):
-        err("", f"expected a rule {{id, name, type, per, min}}, got {fmt(raw)}")
+        err("", "E-cadence-rule-bad", got=fmt(raw))
         return None
     allowed = RULE_KEYS if registry is not None else tuple(k for k in RULE_KEYS if k != "applies_to")
     for key in raw:
         if key == "applies_to" and registry is None:
-            err(key, "a plan's rule applies to the plan's own unit (expected no applies_to; remove it)")
+            err(key, "E-cadence-plan-applies-to")
         elif key not in allowed:
             err(str(key), unknown_key(key, allowed))
 
     rule_id = raw.get("id")
     if rule_id is None:
-        err("id", "required (expected an id of lower-case letters, digits and - such as monthly-study)")
+        err("id", "E-cadence-id-missing")
     elif not isinstance(rule_id, str) or not RULE_ID_RE.match(rule_id):
-        err("id", f"expected lower-case letters, digits and - such as monthly-study, got {fmt(rule_id)}")
+        err("id", "E-cadence-id-bad", got=fmt(rule_id))
     elif too_long(rule_id, ID_MAX):  # it becomes an anchor and a column of the compliance CSV
         err("id", too_long(rule_id, ID_MAX))
     name = _text(raw.get("name"))
     if name is None:
-        err("name", f"required (expected the duty in words such as 每月集中学习不少于2次, got {fmt(raw.get('name'))})")
+        err("name", "E-cadence-name-missing", got=fmt(raw.get("name")))
     for key in ("name", "name_en", "source"):
         if too_long(raw.get(key), NAME_MAX):
             err(key, too_long(raw.get(key), NAME_MAX))
     name_en = raw.get("name_en", "")
     if not isinstance(name_en, str):
-        err("name_en", f"expected text, got {fmt(name_en)}")
+        err("name_en", "E-registry-text-bad", got=fmt(name_en))
     source = raw.get("source", "")
     if not isinstance(source, str | int) or isinstance(source, bool):
-        err("source", f"expected text such as 篇2, got {fmt(source)}")
+        err("source", "E-cadence-source-bad", got=fmt(source))
 
     type_term = TYPES.get(raw.get("type"))
     if type_term is None:
-        hint = did_you_mean(str(raw.get("type")), TYPES.spellings()) if "type" in raw else None
-        err("type", f"{'required; ' if 'type' not in raw else ''}expected {TYPES.describe()}, "
-                    f"got {fmt(raw.get('type'))}{f'; did you mean {hint}?' if hint else ''}")
+        hint = suggestion(str(raw.get("type")), TYPES.spellings()) if "type" in raw else ""
+        err("type", "E-registry-term-bad", required=_required("type" not in raw), expected=one_of(TYPES),
+            got=fmt(raw.get("type")), suggestion=hint)
     per_term = PERIODS.get(raw.get("per"))
     if per_term is None:
-        err("per", f"{'required; ' if 'per' not in raw else ''}expected {PERIODS.describe()}, "
-                   f"got {fmt(raw.get('per'))}")
+        err("per", "E-registry-term-bad", required=_required("per" not in raw), expected=one_of(PERIODS),
+            got=fmt(raw.get("per")), suggestion="")
 
     minimum = raw.get("min", 1)
     if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
-        err("min", f"expected a whole number ≥ 1, got {fmt(minimum)}")
+        err("min", "E-cadence-min-bad", got=fmt(minimum))
 
     months: tuple[int, ...] = ()
     if "months" in raw:
@@ -188,14 +194,13 @@ def parse_rule(raw: object, prefix: str, report: Report, registry: Registry | No
             value = [value]
         if (not isinstance(value, list) or not value
                 or not all(isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in value)):
-            err("months", f"expected a list of months 1–12 such as [6, 12], got {fmt(raw['months'])}")
+            err("months", "E-cadence-months-bad", got=fmt(raw["months"]))
         elif len(set(value)) != len(value):
-            err("months", f"a month appears twice (expected each month once, got {fmt(raw['months'])})")
+            err("months", "E-cadence-month-twice", got=fmt(raw["months"]))
         else:
             months = tuple(sorted(value))
             if per_term is not None and per_term.code != "month":
-                err("months", f"months only go with per: month; a rule with months has one period per listed "
-                              f"month (expected per: month, got per: {raw.get('per')})")
+                err("months", "E-cadence-months-per", per=raw.get("per"))
 
     start = None
     if raw.get("from") is not None:
@@ -207,10 +212,10 @@ def parse_rule(raw: object, prefix: str, report: Report, registry: Registry | No
     if registry is not None:
         value = raw.get("applies_to")
         items = [value] if isinstance(value, str) else value
-        expected = (f"unit codes and/or unit kinds such as [{', '.join(list(registry.units)[:2])}] or "
-                    f"[{', '.join(t.code for t in list(UNIT_KINDS)[:2])}]; kinds: {UNIT_KINDS.describe()}")
         if not isinstance(items, list) or not items:
-            err("applies_to", f"{'required; ' if value is None else ''}expected {expected}, got {fmt(value)}")
+            err("applies_to", "E-cadence-applies-to-bad", required=_required(value is None),
+                units=list(registry.units)[:2], kinds=[t.code for t in list(UNIT_KINDS)[:2]],
+                all_kinds=one_of(UNIT_KINDS), got=fmt(value))
         else:
             for i, item in enumerate(items):
                 unit = registry.unit(item)
@@ -221,20 +226,19 @@ def parse_rule(raw: object, prefix: str, report: Report, registry: Registry | No
                     applies_to.append(kind.code)
                 else:
                     spellings = [*registry.units, *(u.name for u in registry.units.values()), *UNIT_KINDS.spellings()]
-                    hint = did_you_mean(str(item), spellings)
                     key = f"applies_to[{i}]" if isinstance(value, list) else "applies_to"
-                    err(key, f"not a unit or unit kind of archive.yml (expected a unit code or name, or a kind: "
-                             f"{UNIT_KINDS.describe()}; got {fmt(item)}{f'; did you mean {hint}?' if hint else ''})")
+                    err(key, "E-cadence-applies-to-unknown", kinds=one_of(UNIT_KINDS), got=fmt(item),
+                        suggestion=suggestion(str(item), spellings))
 
     where: list[tuple[str, object]] = []
     if "where" in raw:
         value = raw["where"]
         if not isinstance(value, dict) or not value:
-            err("where", f"expected field: value filters such as {{form: 集中学习}}, got {fmt(value)}")
+            err("where", "E-cadence-where-bad", got=fmt(value))
             value = {}
         for where_field, wanted in value.items():
             checked = _where_value(str(where_field), wanted, type_term.code if type_term else None,
-                                   lambda message, key=where_field: err(f"where.{key}", message))
+                                   lambda code, key=where_field, **args: err(f"where.{key}", code, **args))
             if checked is not None:
                 where.append((str(where_field), checked))
 
@@ -247,31 +251,29 @@ def parse_rule(raw: object, prefix: str, report: Report, registry: Registry | No
     )
 
 
-def _where_value(name: str, value: object, type_code: str | None, err: Callable[[str], None]) -> object | None:
+def _where_value(name: str, value: object, type_code: str | None, err: Callable[..., None]) -> object | None:
     """One ``where:`` filter, normalised to what a Record holds (codes for vocabularies): one value
     of the field's kind, read as ``fields.py`` reads it in a record."""
     spec = FIELDS.get(name)
     if name not in WHERE_FIELDS:
-        hint = did_you_mean(name, list(WHERE_FIELDS))
-        why = "the rule's own type:, applies_to: and periods fix it; " if name in ("type", "unit", "date") else ""
-        err(f"not a field a rule can filter on ({why}expected one of {', '.join(WHERE_FIELDS)}, got {name}"
-            f"{f'; did you mean {hint}?' if hint else ''})")
+        why = message("part.cadence-where-fixed") if name in ("type", "unit", "date") else ""
+        err("E-cadence-where-field-bad", why=why, allowed=list(WHERE_FIELDS), name=name,
+            suggestion=suggestion(name, list(WHERE_FIELDS)))
         return None
     if spec.only_types and type_code and type_code not in spec.only_types:
-        kinds = " | ".join(TYPES[t].zh for t in spec.only_types)
-        err(f"only {kinds} records carry {spec.zh}, so no {TYPES[type_code].zh} record could match "
-            f"(expected a field of {TYPES[type_code].zh} records, got {name})")
+        err("E-cadence-where-field-type", kinds=[TYPES[t].zh for t in spec.only_types], label=spec.zh,
+            type=TYPES[type_code].zh, name=name)
         return None
     if isinstance(value, list | dict) or value is None:
-        err(f"expected a single value to compare with, got {fmt(value)}")
+        err("E-cadence-where-value-bad", got=fmt(value))
         return None
     checked, problem = kind_of(spec).where_kind.parse(spec, value)
     if problem:
         err(problem)
         return None
     if name == "status" and checked not in COUNTED_STATUSES:
-        err(f"drafts never count (expected {' | '.join(f'{c} {STATUSES[c].zh}' for c in COUNTED_STATUSES)}, "
-            f"got {fmt(value)})")
+        err("E-cadence-where-draft", expected=[Bilingual(STATUSES[c].zh, f"{c} {STATUSES[c].zh}")
+                                               for c in COUNTED_STATUSES], got=fmt(value))
         return None
     return checked
 
@@ -280,9 +282,7 @@ def parse_plan_cadence(value: object, lines: dict[str, int], path: str, problems
     """A plan's ``cadence:`` list (record_checker.py calls this for the field); None if it has errors."""
     first_line = lines.get("cadence", 1)
     if not isinstance(value, list) or not value:
-        problems.error(path, first_line, "cadence",
-                       f"expected a list of rules such as - {{id: monthly-study, name: 每月集中学习不少于2次, "
-                       f"type: study, per: month, min: 2}}, got {fmt(value)}")
+        problems.error(path, first_line, "cadence", "E-cadence-plan-list-bad", got=fmt(value))
         return None
     errors_before = problems.error_count
     rules: list[Rule] = []
@@ -294,9 +294,7 @@ def parse_plan_cadence(value: object, lines: dict[str, int], path: str, problems
         if rule is None:
             continue
         if rule.id in seen:
-            problems.error(path, line, f"cadence[{i}].id",
-                           f"duplicate rule id {rule.id} (first in cadence[{seen[rule.id]}]; expected ids unique "
-                           f"within the plan)")
+            problems.error(path, line, f"cadence[{i}].id", "E-cadence-plan-id-twice", id=rule.id, first=seen[rule.id])
             continue
         seen[rule.id] = i
         rules.append(replace(rule, path=path, line=line))
@@ -309,11 +307,11 @@ def registry_rules(registry: Registry, problems: Problems) -> list[Rule]:
     if raw is None:
         return []
 
-    def report(key: str, message: str) -> None:
-        problems.error(registry.path, registry.line_of(key), key, message)
+    def report(key: str, code: Message | str, **args: object) -> None:
+        problems.error(registry.path, registry.line_of(key), key, code, **args)
 
     if not isinstance(raw, list):
-        report("cadence", f"expected a list of rules {{id, name, applies_to, type, per, min}}, got {fmt(raw)}")
+        report("cadence", "E-cadence-list-bad", got=fmt(raw))
         return []
     rules: list[Rule] = []
     seen: dict[str, int] = {}
@@ -322,8 +320,7 @@ def registry_rules(registry: Registry, problems: Problems) -> list[Rule]:
         if rule is None:
             continue
         if rule.id in seen:
-            report(f"cadence[{i}].id", f"duplicate rule id {rule.id} (first on line {seen[rule.id]}; "
-                                       f"expected ids unique in archive.yml)")
+            report(f"cadence[{i}].id", "E-cadence-id-twice", id=rule.id, first=seen[rule.id])
             continue
         line = registry.line_of(f"cadence[{i}]")
         seen[rule.id] = line
@@ -348,11 +345,11 @@ def registry_exemptions(registry: Registry, rules: dict[str, Rule], problems: Pr
     if raw is None:
         return []
 
-    def report(key: str, message: str) -> None:
-        problems.error(registry.path, registry.line_of(key), key, message)
+    def report(key: str, code: Message | str, **args: object) -> None:
+        problems.error(registry.path, registry.line_of(key), key, code, **args)
 
     if not isinstance(raw, list):
-        report("exemptions", f"expected a list of {{unit, rule, period, reason}}, got {fmt(raw)}")
+        report("exemptions", "E-exemptions-list-bad", got=fmt(raw))
         return []
     found: list[Exemption] = []
     seen: dict[tuple[str, str, str], int] = {}
@@ -362,8 +359,7 @@ def registry_exemptions(registry: Registry, rules: dict[str, Rule], problems: Pr
             continue
         key = (exemption.unit, exemption.rule, exemption.period)
         if key in seen:
-            report(f"exemptions[{i}]", f"duplicate exemption of {key[0]} from {key[1]} in {key[2]} (first on line "
-                                       f"{seen[key]}; expected one exemption per unit, rule and period)")
+            report(f"exemptions[{i}]", "E-exemption-twice", unit=key[0], rule=key[1], period=key[2], first=seen[key])
             continue
         seen[key] = exemption.line
         found.append(exemption)
@@ -374,45 +370,44 @@ def parse_exemption(item: object, prefix: str, registry: Registry, rules: dict[s
                     report: Report) -> Exemption | None:
     """One exemption ``{unit, rule, period, reason}``; None (with problems reported) if it is wrong."""
     if not isinstance(item, dict):
-        report(prefix, f"expected {{unit, rule, period, reason}}, got {fmt(item)}")
+        report(prefix, "E-exemption-bad", got=fmt(item))
         return None
-    errors: list[tuple[str, str]] = []
+    errors: list[tuple[str, Message | str]] = []
     for key in item:
         if key not in EXEMPTION_KEYS:
             errors.append((str(key), unknown_key(key, EXEMPTION_KEYS)))
     unit = registry.unit(item.get("unit"))
     if unit is None:
-        hint = did_you_mean(str(item.get("unit")), [*registry.units, *(u.name for u in registry.units.values())])
-        errors.append(("unit", f"not a unit of archive.yml (expected a unit code or its exact Chinese name, "
-                               f"got {fmt(item.get('unit'))}{f'; did you mean {hint}?' if hint else ''})"))
+        hint = suggestion(str(item.get("unit")), [*registry.units, *(u.name for u in registry.units.values())])
+        errors.append(("unit", message("E-registry-unit-unknown", got=fmt(item.get("unit")), suggestion=hint)))
     rule = rules.get(item.get("rule")) if isinstance(item.get("rule"), str) else None
     if rule is None:
-        shown = " | ".join(list(rules)[:8]) + (" | …" if len(rules) > 8 else "")
-        hint = did_you_mean(str(item.get("rule")), list(rules))
-        errors.append(("rule", f"not the id of a cadence rule (expected {shown or 'a rule id'}, "
-                               f"got {fmt(item.get('rule'))}{f'; did you mean {hint}?' if hint else ''})"))
+        shown = message("part.one-of", terms=list(rules)[:8] + ["…"] * (len(rules) > 8)) if rules else (
+            message("part.cadence-a-rule-id"))
+        errors.append(("rule", message("E-exemption-rule-unknown", expected=shown, got=fmt(item.get("rule")),
+                                       suggestion=suggestion(str(item.get("rule")), list(rules)))))
     elif unit is not None and not rule.applies(unit):
-        applicable = ", ".join(code for code, u in registry.units.items() if rule.applies(u))
-        errors.append(("unit", f"rule {rule.key} does not apply to {unit.code} "
-                               f"(expected one of {applicable}, got {unit.code})"))
+        applicable = [code for code, u in registry.units.items() if rule.applies(u)]
+        errors.append(("unit", message("E-exemption-rule-elsewhere", rule=rule.key, unit=unit.code,
+                                       applicable=applicable)))
     period = None
     if rule is not None:
         period = parse_period(rule.per, item.get("period"))
         if period is None:
-            errors.append(("period", f"not a period of {PER_ADJECTIVE[rule.per]} rule {rule.key} "
-                                     f"(expected {PERIOD_KEY_EXAMPLE[rule.per]}, got {fmt(item.get('period'))})"))
+            errors.append(("period", message("E-exemption-period-bad", per=message(f"part.cadence-per-{rule.per}"),
+                                             rule=rule.key, example=message(f"part.cadence-period-{rule.per}"),
+                                             got=fmt(item.get("period")))))
         elif rule.months and period.start.month not in rule.months:
-            errors.append(("period", f"rule {rule.key} counts only months {', '.join(map(str, rule.months))} "
-                                     f"(expected one of {' | '.join(f'{period.year}-{m:02d}' for m in rule.months)}, "
-                                     f"got {period.key})"))
+            errors.append(("period", message("E-exemption-month-bad", rule=rule.key, months=list(rule.months),
+                                             periods=[f"{period.year}-{m:02d}" for m in rule.months],
+                                             got=period.key)))
     reason = _text(item.get("reason"))
     if reason is None:
-        errors.append(("reason", f"required: why the period is exempt (expected text such as 暑假, "
-                                 f"got {fmt(item.get('reason'))})"))
+        errors.append(("reason", message("E-exemption-reason-missing", got=fmt(item.get("reason")))))
     elif too_long(reason, NAME_MAX):
         errors.append(("reason", too_long(reason, NAME_MAX)))
-    for key, message in errors:
-        report(f"{prefix}.{key}", message)
+    for key, problem in errors:
+        report(f"{prefix}.{key}", problem)
     if errors:
         return None
     return Exemption(unit.code, rule.key, period.key, reason, registry.line_of(prefix))
@@ -428,13 +423,11 @@ def collect(registry: Registry, records: list[Record], problems: Problems) -> tu
         bound = plan_rules(record)
         if not bound:
             first, last = record.stages[0], record.stages[-1]
-            missing = [f"no start for {first.name}"] * (first.start is None) + [f"no end for {last.name}"] * (
-                last.end is None)
-            problems.error(
-                record.path, record.line("cadence"), "cadence",
-                f"a plan's rules run from its first stage's start to its last stage's end (expected dated stages "
-                f"- {{name: …, start: YYYY-MM-DD, end: YYYY-MM-DD}}, got {' and '.join(missing)})",
-            )
+            missing = (message("part.cadence-no-start-end", first=first.name, last=last.name)
+                       if first.start is None and last.end is None else
+                       message("part.cadence-no-start", stage=first.name) if first.start is None else
+                       message("part.cadence-no-end", stage=last.name))
+            problems.error(record.path, record.line("cadence"), "cadence", "E-cadence-plan-undated", missing=missing)
         rules.extend(bound)
     by_key = {rule.key: rule for rule in rules}
     return rules, registry_exemptions(registry, by_key, problems)

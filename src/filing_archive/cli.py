@@ -9,15 +9,17 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import filing, four_properties, scaffold, site_build, transfer, verify
+from . import cli_editor, filing, four_properties, scaffold, site_build, transfer, verify
 from .archive import load_archive
 from .archive_checks import older_contract_warnings
+from .cli_output import print_appraisal, print_four_properties, print_result, print_transfer, print_verify
 from .compliance import evaluate
 from .compliance_report import gap_line
+from .console import QUIET_ENV
 from .deadlines import deadline_lines, deadlines_json, evaluate_deadlines
-from .fixity import LOG_FILE, MANIFEST_FILE, short
-from .messages import LANGUAGES, set_language
+from .messages import LANGUAGES, say, set_language
 from .problems import UsageError
+from .progress import Progress
 from .registry import REGISTRY_FILE, find_root
 from .schedule import check_departures
 from .schema import RETENTION_CODES
@@ -28,14 +30,14 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 def cmd_check(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
-    archive = load_archive(root, bodies=False)
+    archive = load_archive(root, bodies=False, progress=Progress("out.progress-check"))
     older_contract_warnings(archive.records, archive.problems)
     check_departures(archive.schedule, archive.records, archive.registry, archive.problems)
     problems = archive.problems.sorted()
     if args.paths:
         missing = [p for p in args.paths if not Path(p).exists()]
         if missing:
-            raise UsageError(f"no such file: {', '.join(missing)}")
+            raise UsageError("E-no-such-file", files=missing)
         wanted = {filing.project_path(root, p) for p in args.paths}
         folders = tuple(w.rstrip("/") + "/" for w in wanted)
         problems = [p for p in problems if p.path in wanted or p.path == REGISTRY_FILE or p.path.startswith(folders)]
@@ -62,73 +64,33 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         for problem in problems:
             print(problem.shown())
-        print(
-            f"检查了 {archive.files_checked} 件记录 / checked {archive.files_checked} records: "
-            f"{len(errors)} 个错误 errors, {len(warnings)} 个警告 warnings"
-        )
+        print(say("out.checked", records=archive.files_checked, errors=len(errors), warnings=len(warnings)))
         if cadence:
             for gap in gaps:
                 print(gap_line(gap, archive.registry.units))
-            print(f"频次检查 / cadence as of {archive.today}: {len(gaps)} 处缺失 gaps")
+            print(say("out.cadence-gaps", day=archive.today, count=len(gaps)))
         if show_deadlines:
             for line in deadline_lines(deadlines):
                 print(line)
-            print(f"归档时限 / filing deadlines as of {archive.today}: {len(deadlines.due)} 件待归档 due, "
-                  f"{len(deadlines.late)} 件应归未归 late")
+            print(say("out.deadlines", day=archive.today, due=len(deadlines.due), late=len(deadlines.late)))
     if errors or (args.strict and warnings) or (args.fail_on_gaps and gaps) or (args.fail_on_late and deadlines.late):
         return EXIT_PROBLEMS
     return EXIT_OK
 
 
 # --- new (scaffold.py); file, amend, withdraw (filing.py); verify (verify.py) ---------------
-def _print_result(result: filing.Result) -> None:
-    for outcome in result.outcomes:
-        digest = short(outcome.digest)
-        if outcome.action == "filed":
-            print(f"{outcome.path}: 已归档 filed as {outcome.archive_no} (sha256 {digest})")
-        elif outcome.action == "completed":
-            print(f"{outcome.path}: 已补完归档 finished an interrupted filing as {outcome.archive_no} "
-                  f"(sha256 {digest})")
-        elif outcome.action == "already":
-            print(f"{outcome.path}: {outcome.archive_no}: "
-                  f"{outcome.note or '已归档 already filed: nothing to do'}")
-        elif outcome.action == "cleaned":
-            print(f"{outcome.path}: 已删除中断写入留下的临时文件 removed a temporary file an interrupted write left")
-        elif outcome.action == "amended":
-            print(f"{outcome.path}: 已记录修改 amended {outcome.archive_no}: "
-                  f"sha256 {short(outcome.previous_digest)} -> {digest}")
-        elif outcome.action == "extended":
-            print(f"{outcome.path}: 已延长保管期限 extended {outcome.archive_no}: {outcome.note} -> {outcome.retention}"
-                  f" (档号不变 the 档号 stays; sha256 {short(outcome.previous_digest)} -> {digest})")
-        elif outcome.action == "withdrawn":
-            print(f"{outcome.path}: 已撤出 withdrawn {outcome.archive_no}")
-            print("  文件与摘要保留，不再发布 / the file and its digest are kept; it is no longer published")
-            print(f"  {LOG_FILE} 保留撤出记录 / keeps the withdrawal for good")
-        elif outcome.action == "destroyed":
-            print(f"{outcome.path}: 已销毁 destroyed {outcome.archive_no} by {outcome.note}")
-            for removed in outcome.removed:
-                print(f"  已删除 removed {removed}")
-    for problem in result.problems:
-        print(problem.shown())
-
-
 def cmd_dispose(args: argparse.Namespace) -> int:
     from . import disposal
 
     root = find_root(Path(args.root).resolve())
     result = disposal.dispose(root, args.list, by=args.by, checked_by=args.checked_by)
-    _print_result(result)
+    print_result(result)
     return EXIT_PROBLEMS if result.problems.errors else EXIT_OK
 
 
 def cmd_new(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
-    day = None
-    if args.date:
-        try:
-            day = date.fromisoformat(args.date)
-        except ValueError:
-            raise UsageError(f"--date: expected a real date YYYY-MM-DD, got {args.date}") from None
+    day = _day("--date", args.date) if args.date else None
     path = scaffold.new_record(root, args.type, args.unit, args.title, day, args.plan, args.stage)
     print(path.relative_to(root).as_posix())
     return EXIT_OK
@@ -138,17 +100,17 @@ def cmd_file(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
     result = filing.file_records(root, args.paths, args.retention, pages=args.pages, by=args.by,
                                  checked_by=args.checked_by, checked_on=args.checked_on, note=args.note)
-    _print_result(result)
+    print_result(result)
     done = sum(1 for o in result.outcomes if o.action not in ("already", "cleaned"))
     errors = len(result.problems.errors)
-    print(f"归档 {done} 件 / filed {done} records: {errors} 个错误 errors")
+    print(say("out.filed-count", count=done, errors=errors))
     return EXIT_PROBLEMS if errors else EXIT_OK
 
 
 def cmd_amend(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
     result = filing.amend_record(root, args.path, args.reason)
-    _print_result(result)
+    print_result(result)
     return EXIT_PROBLEMS if result.problems.errors else EXIT_OK
 
 
@@ -156,32 +118,22 @@ def cmd_extend(args: argparse.Namespace) -> int:
     from .extension import extend_record
 
     result = extend_record(find_root(Path(args.root).resolve()), args.path, args.retention, args.reason, args.approval)
-    _print_result(result)
+    print_result(result)
     return EXIT_PROBLEMS if result.problems.errors else EXIT_OK
 
 
 def cmd_withdraw(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
     result = filing.withdraw_record(root, args.path, args.reason, args.approval, args.approver)
-    _print_result(result)
+    print_result(result)
     return EXIT_PROBLEMS if result.problems.errors else EXIT_OK
-
-
-def _number_ranges(numbers: list[int]) -> str:
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return ", ".join(f"{r[0]:04d}" if len(r) == 1 else f"{r[0]:04d}–{r[-1]:04d}" for r in runs)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
     if args.report or args.archive_class:
         return _four_properties(root, args)
-    report = verify.verify(root)
+    report = verify.verify(root, progress=Progress("out.progress-verify"))
     if args.json or args.format == "json":
         json.dump(
             {
@@ -194,7 +146,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 "log_entries": report.log_entries,
                 "log_intact": report.log_intact,
                 "log_head": report.log_head,
-                "git": report.git,
+                "git": str(report.git),
                 "classes": report.classes,
                 "findings": [p.as_dict() for p in report.findings],
             },
@@ -204,32 +156,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
         )
         print()
         return EXIT_OK if report.ok else EXIT_PROBLEMS
-    chain = "链完整 chain intact" if report.log_intact else "链断裂 CHAIN BROKEN"
-    print(f"档案核验 / archive verify: {report.fonds}")
-    print(f"  记录 records: {report.records}; 已归档 filed: {report.filed}; 已撤出 withdrawn: {report.withdrawn}")
-    print(f"  清单 {MANIFEST_FILE}: {report.manifest_lines} 行 lines")
-    print(f"  日志 {LOG_FILE}: {report.log_entries} 条 entries, {chain}; head sha256 {report.log_head}")
-    print(f"  git: {report.git}")
-    if report.classes:
-        print("  件号 by class:")
-        width = max(len(c) for c in report.classes)
-        for cls, numbers in report.classes.items():
-            print(f"    {cls:<{width}}  {_number_ranges(numbers)} ({len(numbers)} 件)")
-    for problem in report.findings:
-        print(problem.shown())
-    if report.ok:
-        print("结论 result: 通过 OK — every filed record is present and unchanged, the log chain is intact, "
-              "档号 are unique and 件号 run without gaps")
-        return EXIT_OK
-    print(f"结论 result: {len(report.findings)} 个问题 findings")
-    return EXIT_PROBLEMS
+    print_verify(report)
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
 def _day(option: str, text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"{option}: expected a real date YYYY-MM-DD, got {text}") from None
+        raise UsageError("E-option-date-bad", option=option, got=text) from None
 
 
 def cmd_appraise(args: argparse.Namespace) -> int:
@@ -240,52 +175,29 @@ def cmd_appraise(args: argparse.Namespace) -> int:
     as_of = _day("--as-of", args.as_of)
     archive = load_archive(root, bodies=False)
     classes = appraisal.due_records(archive, record_history(root), as_of)
-    total = sum(len(rows) for rows in classes.values())
-    print(f"档案鉴定 / appraisal as of {as_of}: {total} 件保管期满 records whose term has run out")
-    for cls, rows in classes.items():
-        print(f"{cls} ({rows[0].retention}, 期满 term ended {rows[0].term_end}): {len(rows)} 件")
-        for row in rows:
-            print(f"  {row.archive_no}  {row.title}  ({row.path})")
+    print_appraisal(classes, as_of)
     if args.xlsx:
         out = Path(args.xlsx)
         storage.atomic_write(out, appraisal.appraisal_xlsx(classes, as_of))
-        print(f"鉴定表 written: {out}")
+        print(say("out.appraisal-written", file=out))
     return EXIT_OK
 
 
 def _four_properties(root: Path, args: argparse.Namespace) -> int:
     """``verify --report DIR``: the 四性检测 report written as JSON and HTML, its counts printed."""
     if not args.report:
-        raise UsageError("--class needs --report DIR (the folder the 四性检测 report is written to)")
+        raise UsageError("E-option-class-needs-report")
     report = four_properties.build_report(root, args.archive_class)
     written = four_properties.write_report(report, Path(args.report))
-    print(f"四性检测 / four-properties check: {report.fonds} ({report.scope or '全部 all'})")
-    for check in report.checks:
-        print(f"  {check.zh}: {check.passed}/{len(check.items)}")
-        for problem in sorted(set(check.failures)):
-            print(f"    {problem.shown()}")
-    print(f"报告 report: {', '.join(str(p) for p in written)}")
-    print("结论 result: 通过 OK" if report.ok else
-          f"结论 result: 不通过 — {sum(len(set(c.failures)) for c in report.checks)} 个问题 findings")
+    print_four_properties(report, written)
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
 def cmd_transfer(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
     result = transfer.transfer(root, args.fonds, args.year, Path(args.out), args.by, args.retention)
-    if result.problems:
-        for problem in result.problems:
-            print(problem.shown())
-        print(f"移交未进行 / nothing transferred: {len(result.problems)} 个问题 findings")
-        return EXIT_PROBLEMS
-    listing = result.listing
-    print(f"移交 / transfer: {listing['fonds']} {listing['fonds_name']} {listing['year']} ({listing['retention']})")
-    for row in listing["by_retention_and_unit"]:
-        print(f"  {row['retention']} {row['unit']}: {row['records']} 件, {row['pages']} 页")
-    print(f"  合计 total: {listing['records']} 件, {listing['pages']} 页; 编制人 {listing['prepared_by']}, "
-          f"{listing['date']}")
-    print(f"BagIt bag: {result.bag} (validated); {LOG_FILE}: {listing['records']} transfer entries")
-    return EXIT_OK
+    print_transfer(result)
+    return EXIT_PROBLEMS if result.problems else EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -301,8 +213,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(problem.shown())
         return EXIT_PROBLEMS
     unit, type_code, pattern, paths = importer.check_arguments(registry, args.unit, args.type, args.split, args.files)
-    show_progress = sys.stderr.isatty() or len(paths) > importer.PROGRESS_MIN_FILES
-    progress = importer.Progress() if show_progress else None
+    progress = Progress("out.progress-import", plain_from=importer.PROGRESS_MIN_FILES + 1)
     result = importer.import_files(root, registry, paths, unit, type_code, pattern, args.dry_run, progress)
     print(importer.format_report(result))
     return EXIT_OK if result.ok else EXIT_PROBLEMS
@@ -326,7 +237,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", args.dev_addr]
     os.chdir(root)
     # Become MkDocs (no child left behind): Ctrl+C and kill reach the server itself.
-    os.execve(sys.executable, command, {**os.environ, PREVIEW_ENV: "1"})
+    os.execve(sys.executable, command, {**os.environ, **QUIET_ENV, PREVIEW_ENV: "1"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -520,6 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT",
                          help="address to serve on (default 127.0.0.1:8000)")
     preview.set_defaults(func=cmd_preview)
+    cli_editor.add_parsers(sub)  # archive schema
     for command in [parser, *sub.choices.values()]:  # before or after the command: archive check --lang en
         command.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
                              help="消息语言 / language of messages (default zh, or $ARCHIVE_LANG)")

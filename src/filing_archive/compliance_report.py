@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from .compliance import Cell, Compliance, Gap
+from .messages import say
 from .registry import Unit
 from .schema import in_language
 
@@ -48,5 +49,5 @@ def compliance_csv_rows(compliance: Compliance, lang: str = "zh") -> list[list[s
 def gap_line(gap: Gap, units: dict[str, Unit], lang: str = "zh") -> str:
     """One gap for the command line: unit | rule | period | count/min."""
     unit = units[gap.unit]
-    return (f"{unit.code} {unit.label(lang)} | {gap.rule.key} {gap.rule.label(lang)} | {gap.period.key} | "
-            f"{gap.cell.count}/{gap.cell.min}")
+    return say("out.cadence-gap", unit=unit.code, name=unit.label(lang), rule=gap.rule.key,
+               rule_name=gap.rule.label(lang), period=gap.period.key, count=gap.cell.count, min=gap.cell.min)

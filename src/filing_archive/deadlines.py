@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .fields import fmt
+from .messages import message, say
 from .problems import Problems
 from .records import Record
 from .registry import Registry
@@ -35,9 +36,7 @@ def load_deadline(registry: Registry, problems: Problems) -> tuple[int, int]:
             return month, day
         except ValueError:
             pass
-    problems.error(registry.path, registry.line_of(DEADLINE_KEY), DEADLINE_KEY,
-                   f"expected the month and day of the next year by which a year's records are filed, as MM-DD "
-                   f"such as 06-30 (a day every year has), got {fmt(raw)}")
+    problems.error(registry.path, registry.line_of(DEADLINE_KEY), DEADLINE_KEY, "E-deadline-bad", got=fmt(raw))
     return DEFAULT_DEADLINE
 
 
@@ -86,13 +85,13 @@ def deadline_lines(deadlines: Deadlines) -> list[str]:
     """``archive check --deadlines``: one line per due or late record, then the counts per unit."""
     lines = []
     for unit in deadlines.units.values():
-        for word, records in (("应归未归 late", unit.late), ("待归档 due", unit.due)):
+        for word, records in (("part.deadline-late", unit.late), ("part.deadline-due", unit.due)):
             for record in records:
-                lines.append(f"{record.path}: {word}: {unit.unit} {record.year} {record.title} "
-                             f"(due by {deadlines.deadline(record)})")
+                lines.append(say("out.deadline-record", where=record.path, state=message(word), unit=unit.unit,
+                                 year=record.year, title=record.title, due=deadlines.deadline(record)))
     for unit in deadlines.units.values():
         if unit.due or unit.late:
-            lines.append(f"{unit.unit}: {len(unit.due)} 件待归档 due, {len(unit.late)} 件应归未归 late")
+            lines.append(say("out.deadline-unit", unit=unit.unit, due=len(unit.due), late=len(unit.late)))
     return lines
 
 

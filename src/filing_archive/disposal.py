@@ -27,23 +27,20 @@ from .filing_details import placeholder_problem, same_person
 from .fixity import append_log
 from .frontmatter import parse_yaml_mapping
 from .git import git_author
+from .messages import Message, message
 from .problems import Problems, UsageError
 from .records import parse_archive_no
 from .registry import person_problem
 from .textfile import SourceError, decode_source, read_limited
 
 LIST_MAX_BYTES = 1_048_576
-# Each part of a 清册, with what is expected (the message when it is missing or wrong).
-PARTS = {
-    "number": "the 清册's number, e.g. 销毁清册〔2026〕1号",
-    "date": "the day of destruction, YYYY-MM-DD",
-    "unit": "the code of the unit whose records are destroyed (the 清册 is filed under it)",
-    "opinion": "the 鉴定 opinion (鉴定意见)",
-    "approved_by": "who approved the destruction",
-    "approval": "the approval reference, e.g. 销毁审批〔2026〕2号",
-    "supervisors": "two 监销人: a list of two different names",
-    "records": "the records destroyed: a list of {archive_no: …, title: …}",
-}
+# Each part of a 清册; what is expected of it is the catalogue's part.disposal-<part> (the message
+# when it is missing or wrong).
+PARTS = ("number", "date", "unit", "opinion", "approved_by", "approval", "supervisors", "records")
+
+
+def expected(part: str) -> Message:
+    return message(f"part.disposal-{part.replace('_', '-')}")
 
 
 @dataclass
@@ -75,53 +72,54 @@ def read_list(root: Path, rel: str, problems: Problems) -> DisposalList | None:
         problems.error(rel, exc.line, exc.field, exc.message)
         return None
     except OSError as exc:
-        raise UsageError(f"cannot read {rel}: {exc.strerror}") from None
+        raise UsageError("E-file-unreadable", file=rel, reason=exc.strerror) from None
     before = len(problems.errors)
 
-    def err(key: str, message: str) -> None:
-        problems.error(rel, lines.get(key, 1), key, f"{message} (expected {PARTS.get(key, '')})"
-                       if key in PARTS else message)
+    def err(key: str, problem: Message | str) -> None:
+        problems.error(rel, lines.get(key, 1), key, "E-disposal-part-bad", problem=problem, expected=expected(key))
+
+    def got(value: object) -> Message:
+        return message("part.disposal-got", got=value)
 
     for key in values:
         if key not in PARTS:
-            problems.error(rel, lines[key], key, f"unknown part (expected one of {', '.join(PARTS)})")
+            problems.error(rel, lines[key], key, "E-disposal-part-unknown", allowed=list(PARTS))
     texts: dict[str, str] = {}
     for key in ("number", "unit", "opinion", "approved_by", "approval"):
         value = values.get(key)
         if key not in values:
-            err(key, "missing")
+            err(key, message("part.disposal-missing"))
         elif not isinstance(value, str) or (key != "unit" and placeholder_problem(value)) or not value.strip():
-            err(key, f"got {placeholder_problem(value) if isinstance(value, str) else repr(value)}")
+            err(key, got(placeholder_problem(value) if isinstance(value, str) else repr(value)))
         elif key == "approved_by" and person_problem(value):
-            err(key, str(person_problem(value)))
+            err(key, person_problem(value))
         else:
             texts[key] = value.strip()
     day = values.get("date")
     if "date" not in values:
-        err("date", "missing")
+        err("date", message("part.disposal-missing"))
     elif not isinstance(day, date):
-        err("date", f"got {day!r}")
+        err("date", got(repr(day)))
     supervisors = values.get("supervisors")
     if "supervisors" not in values:
-        err("supervisors", "missing")
+        err("supervisors", message("part.disposal-missing"))
     elif (not isinstance(supervisors, list) or len(supervisors) != 2
           or any(not isinstance(s, str) or person_problem(s) or placeholder_problem(s) for s in supervisors)):
-        err("supervisors", f"got {supervisors!r}")
+        err("supervisors", got(repr(supervisors)))
     elif same_person(supervisors[0], supervisors[1]):
-        err("supervisors", f"one person twice ({supervisors[0]})")
+        err("supervisors", message("part.disposal-one-person-twice", name=supervisors[0]))
     listed: list[ListedRecord] = []
     items = values.get("records")
     if "records" not in values:
-        err("records", "missing")
+        err("records", message("part.disposal-missing"))
     elif not isinstance(items, list) or not items:
-        err("records", f"got {items!r}")
+        err("records", got(repr(items)))
     else:
         for i, item in enumerate(items):
             line = lines.get(f"records[{i}]", lines["records"])
             if not isinstance(item, dict) or not all(isinstance(item.get(k), str) and item[k].strip()
                                                      for k in ("archive_no", "title")):
-                problems.error(rel, line, "records", f"item {i + 1}: expected {{archive_no: …, title: …}} with "
-                                                     f"the record's 档号 and 题名, got {item!r}")
+                problems.error(rel, line, "records", "E-disposal-item-bad", n=i + 1, got=repr(item))
                 continue
             listed.append(ListedRecord(item["archive_no"].strip(), item["title"].strip(), line))
     if len(problems.errors) > before:
@@ -148,7 +146,7 @@ def dispose(root: Path, list_file: str, today: date | None = None, *, by: str | 
     root = Path(root).resolve()
     rel = project_path(root, list_file)
     if not (root / rel).is_file():
-        raise UsageError(f"no such file: {rel}")
+        raise UsageError("E-no-such-file", files=[rel])
     result = Result()
     dl = read_list(root, rel, result.problems)
     if dl is None:
@@ -160,10 +158,10 @@ def dispose(root: Path, list_file: str, today: date | None = None, *, by: str | 
         _, _, states = opened
         archive = load_archive(root, today, bodies=False)
         if dl.unit not in archive.registry.units:
-            result.problems.error(rel, 0, "unit", f"unknown unit {dl.unit} (expected {PARTS['unit']})")
+            result.problems.error(rel, 0, "unit", "E-disposal-unit-unknown", unit=dl.unit, expected=expected("unit"))
         if dl.day > archive.today:
-            result.problems.error(rel, 0, "date", f"{dl.day} is after today ({archive.today}) (expected "
-                                                  f"{PARTS['date']})")
+            result.problems.error(rel, 0, "date", "E-disposal-date-future", day=dl.day, today=archive.today,
+                                  expected=expected("date"))
         live = {s.archive_no: s for s in states.values() if not s.withdrawn}
         by_path = {r.path: r for r in archive.records}
         targets = []
@@ -172,21 +170,19 @@ def dispose(root: Path, list_file: str, today: date | None = None, *, by: str | 
             record = by_path.get(state.path) if state else None
             where = (rel, item.line, "records")
             if state is None or record is None:
-                result.problems.error(*where, f"{item.archive_no} is not a filed record of this archive "
-                                              f"(expected the 档号 of a filed record)")
+                result.problems.error(*where, "E-disposal-not-filed", number=item.archive_no)
             elif record.title != item.title:
-                result.problems.error(*where, f"{item.archive_no}: title {item.title} is not the record's "
-                                              f"(expected {record.title})")
+                result.problems.error(*where, "E-disposal-title-differs", number=item.archive_no, title=item.title,
+                                      expected=record.title)
             elif state.retention == "永久" or record.retention == "永久":
-                result.problems.error(*where, f"{item.archive_no} is kept 永久: permanent records are never "
-                                              f"destroyed (expected a 30年 or 10年 record)")
+                result.problems.error(*where, "E-disposal-permanent", number=item.archive_no)
             elif (end := term_end(parse_archive_no(item.archive_no).year, record.retention)) and dl.day <= end:
-                result.problems.error(*where, f"{item.archive_no}: its {record.retention} term runs to {end}: "
-                                              f"nothing is destroyed before its term (expected a date after {end})")
+                result.problems.error(*where, "E-disposal-before-term", number=item.archive_no,
+                                      retention=record.retention, end=end)
             else:
                 targets.append((item, state, record))
         if len({t[0].archive_no for t in targets}) != len(targets):
-            result.problems.error(rel, 0, "records", "a record is listed twice (expected each 档号 once)")
+            result.problems.error(rel, 0, "records", "E-disposal-listed-twice")
         if result.problems.errors:
             return result
         titles = {i.archive_no: (r.path, r.date.strftime("%Y%m%d"), r.retention or "") for i, _, r in targets}

@@ -17,6 +17,7 @@ from .filing import Outcome, Result, _open_for_writing, _with_attachments, archi
 from .filing_details import required_text
 from .fixity import append_log, short
 from .git import git_author
+from .messages import message
 from .problems import UsageError
 from .schema import RETENTION_CODES
 from .storage import sha256_hex
@@ -37,9 +38,10 @@ def extend_record(root: Path, path: str, retention: str, reason: str, approval: 
     """Raise a filed record's retention, with the reason and the approval, in the record and the log."""
     root = Path(root).resolve()
     if retention not in LONGER:
-        raise UsageError(f"--retention: expected one of {' | '.join(RETENTION_CODES)}, got {retention}")
-    reason = required_text("--reason", reason, "why the appraisal keeps it longer, e.g. 仍有查考价值")
-    approval = required_text("--approval", approval, "the 审批 reference, e.g. 鉴定审批〔2026〕3号")
+        raise UsageError("E-option-retention-bad", option="--retention", expected=list(RETENTION_CODES),
+                         suggestion=message("part.option-got", got=retention))
+    reason = required_text("--reason", reason, message("part.extend-reason"))
+    approval = required_text("--approval", approval, message("part.extend-approval"))
     rel = project_path(root, path)
     result = Result()
     with archive_lock(root):
@@ -49,31 +51,29 @@ def extend_record(root: Path, path: str, retention: str, reason: str, approval: 
         manifest, log, states = opened
         state = states.get(rel)
         if state is None or state.withdrawn:
-            what = "was withdrawn" if state else "is not filed (no entry in filing-log.jsonl)"
-            result.problems.error(rel, 0, "retention", f"{what}: only a filed record's retention is extended")
+            what = message("part.extend-withdrawn" if state else "part.extend-not-filed")
+            result.problems.error(rel, 0, "retention", "E-extend-not-filed", what=what)
             return result
         old = state.retention or ""
         file = root / rel
         if not file.is_file():
-            result.problems.error(rel, 0, "", f"filed as {state.archive_no} but the file is missing: restore it "
-                                              "from git first")
+            result.problems.error(rel, 0, "", "E-extend-file-missing", number=state.archive_no)
             return result
         data = file.read_bytes()
         if LONGER.get(old, -1) >= LONGER[retention]:
-            longer = " or ".join(sorted((r for r in LONGER if LONGER[r] > LONGER.get(old, -1)), key=LONGER.get))
-            result.problems.error(
-                rel, retention_line(data), "retention",
-                f"filed {state.archive_no} with retention {old}: a retention is only extended, never lowered "
-                f"(expected a longer one: {longer or 'none, 永久 is the longest'}, got {retention})",
-            )
+            longer = sorted((r for r in LONGER if LONGER[r] > LONGER.get(old, -1)), key=LONGER.get)
+            result.problems.error(rel, retention_line(data), "retention", "E-extend-not-longer",
+                                  number=state.archive_no, old=old, retention=retention,
+                                  longer=message("part.extend-either", first=longer[0], second=longer[1])
+                                  if len(longer) == 2 else longer[0] if longer else message("part.extend-longest"))
             return result
         if sha256_hex(data) != state.digest:
             # An interrupted extend wrote the record but not the log: the same edit of the filed bytes.
             undone = storage.edit_front_matter(data, {"retention": old})
             redone = storage.edit_front_matter(undone, {"retention": retention})
             if sha256_hex(undone) != state.digest or redone != data:
-                result.problems.error(rel, 0, "", f"changed since it was filed (sha256 {short(state.digest)}, now "
-                                                  f"{short(sha256_hex(data))}): amend or restore it first")
+                result.problems.error(rel, 0, "", "E-extend-changed", before=short(state.digest),
+                                      now=short(sha256_hex(data)))
                 return result
             data = undone
         new_data = storage.edit_front_matter(data, {"retention": retention})

@@ -12,6 +12,8 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .messages import Message, message
+
 
 def commit_dates(root: Path, folder: str) -> dict[str, tuple[datetime, datetime]]:
     """Path (relative to the repository root) -> (first commit, last commit), UTC."""
@@ -67,13 +69,13 @@ def git_user_name(root: Path) -> str | None:
     return _git_user(root)[0]
 
 
-def committed_bytes(root: Path, rel: str) -> tuple[bytes | None, str]:
+def committed_bytes(root: Path, rel: str) -> tuple[bytes | None, Message | str]:
     """The bytes of ``rel`` as committed at ``HEAD``; else None and why ("git not available",
     "not committed in git")."""
     try:
         shown = subprocess.run(["git", "show", f"HEAD:./{rel}"], cwd=root, capture_output=True, timeout=30)
     except (OSError, subprocess.SubprocessError):
-        return None, "git not available"
+        return None, message("part.git-unavailable")
     if shown.returncode != 0:
-        return None, "not committed in git"
+        return None, message("part.git-not-committed")
     return shown.stdout, ""

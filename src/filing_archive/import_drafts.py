@@ -77,6 +77,7 @@ class Draft:
     skipped_as: str = ""  # path of the record it was already imported as
     duplicate: bool = False  # the same text as another part of this run
     original: Path | None = None  # the source kept as the record's attachment (Word, PDF)
+    title_guessed: bool = False  # the split heading without its number: the report asks to review it
 
     @property
     def shown(self) -> Message | str:
@@ -218,6 +219,46 @@ def take_title(blocks: list[Block]) -> tuple[str | None, list[Block]]:
             and not first.text.endswith((":", "：")) and parse_date(first.text) is None:
         return first.text, blocks[1:]
     return None, blocks
+
+
+# A compilation's split heading (意识形态工作方案(篇1)) labels the compilation, not the document: its
+# number goes, and the line after it is the document's title when it reads as one.
+COMPILATION_NUMBER_RE = re.compile(
+    r"\s*(?:[（(【\[［]\s*(?:第?\s*[0-9０-９一二三四五六七八九十百]+\s*篇|篇\s*[0-9０-９一二三四五六七八九十百]+"
+    r"|[0-9０-９]+)\s*[)）】\]］]|[（(]?\s*之\s*[0-9０-９一二三四五六七八九十]+\s*[)）]?"
+    r"|\s篇\s*[0-9０-９一二三四五六七八九十百]+)\s*$"
+)
+TITLE_LINE_MAX = 40
+TITLE_LINE_PUNCTUATION = set("。，、；：！？,;:!?.")
+# Words that name a unit in a title: 青禾镇…, …中学, …卫生院, …党委.
+UNIT_WORD_RE = re.compile(
+    r"(?:[镇乡县区市村]|街道|社区|学校|中学|小学|幼儿园|卫生院|医院|党委|党组|党支部|委员会|局|中心)"
+)
+
+
+def type_words() -> tuple[str, ...]:
+    return tuple(w for t in TYPES for w in (t.zh, *t.aliases, *TYPE_SYNONYMS.get(t.code, ())))
+
+
+def reads_as_title(text: str) -> bool:
+    """A line that is a document's title: short, without sentence punctuation, ending in a 文种
+    word or naming a unit; never a date, an outline item or a labelled line."""
+    text = text.strip()
+    if not text or len(text) > TITLE_LINE_MAX or TITLE_LINE_PUNCTUATION & set(text):
+        return False
+    if outline_marker(text) is not None or parse_date(text) is not None:
+        return False
+    return text.endswith(type_words()) or bool(UNIT_WORD_RE.search(text))
+
+
+def part_title(heading: str, blocks: list[Block]) -> tuple[str, list[Block], bool]:
+    """The title of a part cut at ``heading``, the part's body, and whether the title is a guess:
+    the line after the heading when it reads as a title (it leaves the body), else the heading
+    without its compilation number, a guess the report asks to review."""
+    first = blocks[0] if blocks else None
+    if first is not None and first.kind in ("line", "heading") and reads_as_title(first.text):
+        return first.text.strip(), blocks[1:], False
+    return COMPILATION_NUMBER_RE.sub("", heading).strip() or heading.strip(), blocks, True
 
 
 def shift_headings(blocks: list[Block]) -> list[Block]:

@@ -16,7 +16,6 @@ Every write goes through ``storage`` (exclusive create: an existing file is neve
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from .import_drafts import (
     choose_date,
     is_chrome,
     make_draft,
+    part_title,
     remove_chrome,
     shift_headings,
     take_title,
@@ -215,7 +215,10 @@ def plan_parts(path: Path, name: str, unit: str, type_code: str | None, pattern:
         report.dropped.extend(dropped)
         day = choose_date(part, preamble)
         pages = {"pages": blocks[end - 1].page - heading.page + 1} if heading.page else {}  # the part's pages
-        report.drafts.append(make_draft(heading.text, heading.where, shift_headings(kept), unit, type_code, day, pages))
+        title, kept, guessed = part_title(heading.text, kept)
+        draft = make_draft(title, heading.where, shift_headings(kept), unit, type_code, day, pages)
+        draft.title_guessed = guessed
+        report.drafts.append(draft)
     return report
 
 
@@ -326,6 +329,8 @@ def format_report(result: ImportResult) -> str:
                 continue
             path = _relative(draft.path, result.root)
             notes = [message("part.import-inferred", fields=draft.inferred or ["—"])]
+            if draft.title_guessed:
+                notes.append(message("part.import-title-guess"))
             if draft.date_note:
                 notes.append(message("part.import-date-from", note=_short(str(draft.date_note))))
             if draft.placeholders:
@@ -362,22 +367,3 @@ def format_report(result: ImportResult) -> str:
     elif left:
         out.append(say("out.import-fill-placeholders", placeholder=PLACEHOLDER))
     return "\n".join(out)
-
-
-class Progress:
-    """A small text progress bar on stderr: redrawn in place on a terminal, one line per file otherwise."""
-
-    def __init__(self, stream=None, width: int = 24):
-        self.stream = stream or sys.stderr
-        self.width = width
-        self.tty = self.stream.isatty()
-
-    def __call__(self, done: int, total: int, name: str) -> None:
-        filled = self.width * done // total
-        bar = "#" * filled + "." * (self.width - filled)
-        line = say("out.import-progress", bar=bar, done=done, total=total, name=_short(name, 30))
-        if self.tty:
-            self.stream.write("\r" + line + "\033[K" + ("\n" if done == total else ""))
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()

@@ -145,6 +145,16 @@ UI: dict[str, dict[str, str]] = {
         "month_label": "{month}月",
         "draft": "草稿",
         "all_plans": "全部方案及其阶段",
+        # the home page (home_page.py)
+        "home": "首页", "home_search": "检索档案", "home_latest": "最近发布和归档的记录",
+        "home_due": "待办", "home_due_records": "已发布、尚未归档的记录",
+        "home_due_more": "全部 {n} 件见“归档时限”", "home_nothing_due": "没有已发布而未归档的记录。",
+        "home_shortfalls": "本期尚未完成的频次要求",
+        "home_shortfalls_none": "本期的频次要求都已完成，或尚无要求。",
+        "home_gaps": "以往周期缺失 {n} 项", "home_state_late": "应归未归", "home_state_due": "待归档",
+        "home_entries": "查阅入口",
+        "nav_appraisal": "档案鉴定", "nav_deadlines": "归档时限", "nav_compliance": "合规检查", "nav_stats": "统计",
+        "nav_search": "高级检索", "manual": "使用手册",
     },
     "en": {
         "metadata": "Record details",
@@ -292,6 +302,16 @@ UI: dict[str, dict[str, str]] = {
         "month_label": "{month_name}",
         "draft": "draft",
         "all_plans": "Every plan and its stages",
+        # the home page (home_page.py)
+        "home": "Home", "home_search": "Search the archive", "home_latest": "Latest published and filed records",
+        "home_due": "To do", "home_due_records": "Published records not yet filed",
+        "home_due_more": "All {n} on Filing deadlines", "home_nothing_due": "No published record awaits filing.",
+        "home_shortfalls": "Duties of the current period not yet met",
+        "home_shortfalls_none": "Every duty of the current period is met, or none is due.",
+        "home_gaps": "{n} gaps in past periods", "home_state_late": "Late", "home_state_due": "Due",
+        "home_entries": "Where to look",
+        "nav_appraisal": "Appraisal", "nav_deadlines": "Filing deadlines", "nav_compliance": "Compliance",
+        "nav_stats": "Statistics", "nav_search": "Advanced search", "manual": "Handbook",
     },
 }
 
@@ -325,7 +345,7 @@ SEARCH_STRINGS = {
         "results": "约 {n} 条结果", "no_results": "没有找到包含该检索词的记录。", "advanced": "高级检索与更多结果 →",
         "failed": "检索失败：", "showing": "显示 {shown} 条，共约 {n} 条", "searching": "正在检索…",
         "prompt": "请输入检索词或选择条件。", "draft": "草稿", "archive_no": "档号", "doc_no": "文号", "unit": "单位",
-        "date": "日期",
+        "date": "日期", "handbook": "使用手册",
     },
     "en": {
         "results": "About {n} results", "no_results": "No record contains what you searched for.",
@@ -333,6 +353,7 @@ SEARCH_STRINGS = {
         "showing": "Showing {shown} of about {n}", "searching": "Searching…",
         "prompt": "Type a query or choose filters.",
         "draft": "draft", "archive_no": "Archival no.", "doc_no": "Document no.", "unit": "Unit", "date": "Date",
+        "handbook": "Handbook",
     },
 }
 

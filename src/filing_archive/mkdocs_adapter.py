@@ -24,24 +24,29 @@ from mkdocs.structure.pages import Page
 from .archive import Archive, load_archive
 from .audience import Withheld, withhold_internal
 from .compliance import evaluate
+from .console import ARCHIVE_LOGGER, quiet_preview_log
 from .fixity import withdrawn_entries
 from .git import commit_dates
+from .handbook_pages import HandbookPage, generated_pages, search_pages
+from .home_page import HomePage
 from .indexes import ArchiveIndex
 from .labels import SEARCH_STRINGS, UI
+from .messages import say
 from .pages import GeneratedFile, GeneratedPage, archive_pages
 from .presenter import Presenter, presenters
 from .problems import ArchiveError
+from .progress import Report, child_report
 from .records import Record
 from .sanitise import clean_html, page_id, text_only
 from .schedule_pages import schedule_pages
 from .schema import DEFAULT_LANGUAGE
 from .search import BackgroundIndex
-from .settings import AUDIENCES, Settings
+from .settings import AUDIENCES, PREVIEW_ENV, Settings
 from .urls import Urls, lang_prefix
 from .verify import fixity_problems
 from .views import RecordView, attachment_rows, filed_view, panel_rows, record_link, stage_rows
 
-log = logging.getLogger("mkdocs.archive")
+log = logging.getLogger(ARCHIVE_LOGGER)
 
 
 class ArchiveOptions(Config):
@@ -59,7 +64,7 @@ def read_settings(config: MkDocsConfig) -> Settings:
     failed, _ = options.validate()
     if failed:
         key, error = failed[0]
-        raise PluginError(f"{config.config_file_path}: extra.{key}: {error}")
+        raise PluginError(say("out.build-setting-bad", file=config.config_file_path, setting=key, error=error))
     settings = Settings(search=options.archive_search, build_date=options.archive_build_date,
                         urls=Urls(directory_urls=config.use_directory_urls), audience=options.archive_audience)
     return settings.with_environment()
@@ -111,10 +116,10 @@ class StaticI18n:
         return file
 
     @staticmethod
-    def link_alternates(config: MkDocsConfig, urls: Urls, generated: GeneratedPage) -> None:
+    def link_alternates(config: MkDocsConfig, urls: Urls, src_uri: str) -> None:
         alternates = config.extra.get("alternate")
         if alternates:
-            links = [{**alt, "link": urls.page(generated.src_uri, alt["lang"])} for alt in alternates]
+            links = [{**alt, "link": urls.page(src_uri, alt["lang"])} for alt in alternates]
             # mkdocs-static-i18n sets it as an attribute, which shadows the mapping: set both
             config.extra["alternate"] = links
             config.extra.alternate = links
@@ -140,7 +145,9 @@ class ArchiveSite:
         self.attachment_owners: dict[str, Record] = {}  # an attachment's src_uri -> its record
         self.index: ArchiveIndex | None = None
         self.pages: dict[str, GeneratedPage] = {}  # src_uri -> page, the same for every language
+        self.home: HomePage | None = None  # the data beneath docs/index.md's intro
         self.site_files: list[GeneratedFile] = []
+        self.handbook: list[HandbookPage] = []  # the handbook's generated pages, every language
         self.git_dates: dict = {}
         self.history: dict = {}  # record path -> RecordHistory, from the filing log
         self.unpublished: set[str] = set()  # records withdrawn with their file kept
@@ -148,10 +155,13 @@ class ArchiveSite:
         self.present: dict[str, Presenter] = {}
         self.search_job: BackgroundIndex | None = None
         self.withheld = Withheld()  # the public build's 内部 records: never handed to MkDocs
+        self.rendering: tuple[Report | None, int, int] = (None, 0, 0)  # (report, pages written, pages)
 
     # --- events -------------------------------------------------------------------------
     def start(self, command: str) -> None:
         self.serving = command == "serve"
+        if self.serving and os.environ.get(PREVIEW_ENV):
+            quiet_preview_log()  # archive preview: one line per step and the problems
 
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.i18n.depth == 0:
@@ -165,7 +175,7 @@ class ArchiveSite:
 
     def load(self, config: MkDocsConfig) -> Archive:
         root = Path(config.config_file_path).parent
-        archive = load_archive(root, self.settings.build_date)
+        archive = load_archive(root, self.settings.build_date, progress=child_report("out.progress-build-read"))
         if self.settings.build_date and not os.environ.get("SOURCE_DATE_EPOCH"):
             # MkDocs dates pages and sitemap.xml(.gz) by SOURCE_DATE_EPOCH: the archive's build date,
             # so two builds of one commit as of one day are byte-identical.
@@ -179,10 +189,7 @@ class ArchiveSite:
         try:
             archive.raise_for_errors()
         except ArchiveError as exc:
-            raise PluginError(
-                f"{len(archive.problems.errors)} error(s) in the archive: nothing was published "
-                f"(run 'archive check' and 'archive verify' to see them again)"
-            ) from exc
+            raise PluginError(say("out.build-errors", count=len(archive.problems.errors))) from exc
         withdrawn = withdrawn_entries(root, self.history)
         if self.settings.public:  # the one place the public build leaves 内部 records out
             self.withheld = withhold_internal(archive, withdrawn)
@@ -203,8 +210,10 @@ class ArchiveSite:
         pages, self.site_files = archive_pages(self.index, archive.today, self.history, withdrawn, compliance, urls,
                                                self.withheld.masked)
         self.present = presenters(archive.registry, urls)
-        pages += schedule_pages(self.index, self.present, archive, pages, self.history)
+        self.home = HomePage(self.index, self.present, compliance, HomePage.find_manual(Path(config.docs_dir)))
+        pages += schedule_pages(self.index, self.present, archive, [*pages, self.home], self.history)
         self.pages = {page.src_uri: page for page in pages}
+        self.handbook = generated_pages(archive.registry)
         self.git_dates = commit_dates(root, f"{archive.registry.docs_dir}/{archive.registry.records_dir}")
         return archive
 
@@ -227,18 +236,21 @@ class ArchiveSite:
                 continue
             file.inclusion = InclusionLevel.DRAFT if record.is_draft else InclusionLevel.NOT_IN_NAV
         if unchecked:  # load_archive refuses these already: this only guards against the two disagreeing
-            raise PluginError(
-                f"{len(unchecked)} file(s) under the records folder are not records the archive checked: "
-                f"{', '.join(unchecked[:5])} (nothing was published; run 'archive check')"
-            )
+            raise PluginError(say("out.build-unchecked", count=len(unchecked), files=unchecked[:5]))
         for src_uri in self.pages:
             file = File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
             files.append(self.i18n.place(file, self.lang))
+        for page in self.handbook:  # Markdown of this language, laid out like the handbook's written pages
+            if page.lang == self.lang:
+                files.append(self.i18n.place(File.generated(config, page.src_uri, content=page.markdown), self.lang))
         if self.lang == DEFAULT_LANGUAGE:
             for item in self.site_files:
                 files.append(File.generated(config, item.src_uri, content=item.content))
             if self.settings.search and self.search_job is None and not self.keep_search_index(config):
                 self.start_search_index(config)
+        # archive build shows the pages written (each language's in turn)
+        self.rendering = (child_report("out.progress-build-pages"), 0,
+                          sum(1 for f in files.documentation_pages() if f.inclusion.is_included()))
         return files
 
     def keep_search_index(self, config: MkDocsConfig) -> bool:
@@ -256,7 +268,8 @@ class ArchiveSite:
         """Build the search index in a second process while MkDocs renders pages in this one."""
         assert self.index is not None
         out = os.path.join(config.site_dir, "search")
-        self.search_job = BackgroundIndex(self.index.records, self.index.registry, out, self.settings.urls)
+        handbook = search_pages(Path(config.docs_dir), self.handbook, self.settings.urls)
+        self.search_job = BackgroundIndex(self.index.records, self.index.registry, out, self.settings.urls, handbook)
 
     def finish(self, config: MkDocsConfig) -> None:
         """After the last language (the outermost build ends last): wait for the search index."""
@@ -267,13 +280,11 @@ class ArchiveSite:
         try:
             figures = self.search_job.result()
         except RuntimeError as exc:
-            raise PluginError(f"the search index could not be built: {exc}") from None
+            raise PluginError(say("out.build-search-failed", reason=str(exc))) from None
         finally:
             self.search_job = None
-        log.info(
-            f"search index: {figures['documents']} documents, {figures['shards']} shards, "
-            f"{figures['posting_bytes'] / 2**20:.1f} MB of postings, peak RSS {figures['peak_rss_mb']} MB"
-        )
+        log.info(say("out.build-search-index", documents=figures["documents"], shards=figures["shards"],
+                     megabytes=figures["posting_bytes"] / 2**20, rss=figures["peak_rss_mb"]))
 
     def page_source(self, page: Page) -> str | None:
         """Record bodies were read and validated already; hand MkDocs the body, not the file.
@@ -300,6 +311,9 @@ class ArchiveSite:
         if record is not None:
             page.meta["title"] = Markup(escape(translation.title if translation else record.title))
             page.meta["template"] = "archive/record.html"
+        elif self.home is not None and self.home.shows(page.file.src_uri):
+            page.meta["template"] = self.home.template  # its intro stays Markdown; the rest is laid out
+            page.meta.setdefault("hide", ["navigation", "toc"])  # the blocks need the width
         return markdown
 
     def page_content(self, html: str, page: Page) -> str:
@@ -325,6 +339,10 @@ class ArchiveSite:
         English build runs inside the Chinese one, on top of it: 400 MB at 50,000 records)."""
         if self.record_of(page.file) is not None:
             page.content = ""
+        report, done, total = self.rendering
+        if report:
+            self.rendering = (report, done + 1, total)
+            report(done + 1, total, page.file.src_uri)
         return output
 
     def page_context(self, context: dict, page: Page, config: MkDocsConfig) -> dict:
@@ -336,11 +354,15 @@ class ArchiveSite:
         generated = self.generated_page(page.file)
         if generated is not None:
             context["archive_page"] = generated.context(self.lang)
-            self.i18n.link_alternates(config, self.settings.urls, generated)
+            self.i18n.link_alternates(config, self.settings.urls, generated.src_uri)
             return context
+        if page.file.generated_by and any(p.src_uri == page.file.src_uri for p in self.handbook):
+            self.i18n.link_alternates(config, self.settings.urls, page.file.src_uri)
         record, _ = self.record_and_translation(page.file)
         if record is not None:
             context["archive_record"] = self.record_view(record)
+        elif self.home is not None and self.home.shows(page.file.src_uri):
+            context["archive_page"] = self.home.context(self.lang)
         return context
 
     # --- helpers ------------------------------------------------------------------------

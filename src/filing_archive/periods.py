@@ -29,9 +29,6 @@ PERIOD_KEY_RE = {
     "half": re.compile(r"^(?P<year>\d{4})-H(?P<n>\d)$"),
     "year": re.compile(r"^(?P<year>\d{4})$"),
 }
-PERIOD_KEY_EXAMPLE = {"month": "YYYY-MM such as 2026-07", "quarter": "YYYY-Qn such as 2026-Q3",
-                      "half": "YYYY-H1 or YYYY-H2 such as 2026-H2", "year": "YYYY such as 2026"}
-PER_ADJECTIVE = {"month": "monthly", "quarter": "quarterly", "half": "half-yearly", "year": "yearly"}
 MONTH_ABBR_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 

@@ -15,6 +15,7 @@ from .problems import Problems, clip
 from .records import ARCHIVE_NO_RE, expected_archive_no
 from .registry import Registry
 from .schema import (
+    EDITOR_KEYS,
     FIELDS,
     PLACEHOLDER,
     RETENTION_CODES,
@@ -25,8 +26,8 @@ from .schema import (
 )
 from .secrecy import marking_in, marking_in_title, markings_in_lines, may_carry_marking
 
-# Page keys MkDocs and Material understand; harmless on a record.
-PAGE_KEYS = {"hide", "description"}
+# Page keys MkDocs and Material understand, and the keys an editor notes for itself; harmless on a record.
+PAGE_KEYS = {"hide", "description", *EDITOR_KEYS}
 
 
 class RecordChecker:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .frontmatter import Loader, compose, construct_value
+from .messages import Bilingual, Message, message
 from .problems import Problems, UsageError, clip
 from .schema import (
     LIST_MAX,
@@ -132,11 +133,17 @@ def shown(value: object) -> str:
     return clip(repr(value))
 
 
-def folder_too_long(folder: str) -> str | None:
+def one_of(vocabulary) -> Message:
+    """"a | b | c" of a vocabulary's terms (zh as staff write them, en with their codes) for a message."""
+    return message("part.one-of", terms=[Bilingual(t.zh, f"{t.code} {t.zh}" if t.code != t.zh else t.zh)
+                                         for t in vocabulary.terms])
+
+
+def folder_too_long(folder: str) -> Message | None:
     """A folder path whose parts are each at most ``PATH_NAME_MAX`` characters."""
     for part in folder.split("/"):
         if len(part) > PATH_NAME_MAX:
-            return f"folder name too long (expected at most {PATH_NAME_MAX} characters, got {len(part):,})"
+            return message("E-registry-folder-name-long", limit=PATH_NAME_MAX, length=len(part))
     return None
 
 
@@ -158,7 +165,7 @@ def load_registry(root: Path, problems: Problems) -> Registry | None:
     path = root / REGISTRY_FILE
     rel = REGISTRY_FILE
     if not path.exists():
-        problems.error(rel, 0, "", f"registry not found (expected {path})")
+        problems.error(rel, 0, "", "E-registry-missing", file=str(path))
         return None
     try:
         data, lines, duplicates = _load_with_lines(decode_source(read_limited(path, REGISTRY_MAX_BYTES),
@@ -167,11 +174,11 @@ def load_registry(root: Path, problems: Problems) -> Registry | None:
         problems.error(rel, exc.line, exc.field, exc.message)
         return None
     for line, key, first, _nested in duplicates:
-        problems.error(rel, line, key, f"key appears twice (first on line {first}; expected each key once)")
+        problems.error(rel, line, key, "E-registry-key-twice", first=first)
     if duplicates:
         return None
     if not isinstance(data, dict):
-        problems.error(rel, 1, "", "the registry must be a mapping (fonds:, units:, ...)")
+        problems.error(rel, 1, "", "E-registry-not-mapping")
         return None
     registry = check_registry(data, lines, rel, problems)
     if registry is not None:
@@ -180,9 +187,8 @@ def load_registry(root: Path, problems: Problems) -> Registry | None:
         records = (root / registry.docs_dir / registry.records_dir).resolve()
         if not records.is_relative_to(inside):
             key = "records_dir" if (root / registry.docs_dir).resolve().is_relative_to(inside) else "docs_dir"
-            problems.error(rel, lines.get(key, 1), key,
-                           f"the records folder {registry.docs_dir}/{registry.records_dir} leads outside the project "
-                           f"(expected a folder inside {root.name}, not a link to {records})")
+            problems.error(rel, lines.get(key, 1), key, "E-registry-folder-outside",
+                           folder=f"{registry.docs_dir}/{registry.records_dir}", project=root.name, target=str(records))
             return None
     return registry
 
@@ -190,32 +196,32 @@ def load_registry(root: Path, problems: Problems) -> Registry | None:
 def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Problems) -> Registry | None:
     errors_before = problems.error_count
 
-    def err(key: str, message: str) -> None:
-        problems.error(rel, lines.get(key, 1), key, message)
+    def err(key: str, code: Message | str, **args: object) -> None:
+        problems.error(rel, lines.get(key, 1), key, code, **args)
 
     for key in data:
         if key not in KNOWN_KEYS:
-            err(key, f"unknown registry key (expected one of {', '.join(sorted(KNOWN_KEYS))})")
+            err(key, "E-registry-key-unknown", allowed=sorted(KNOWN_KEYS))
 
     fonds = data.get("fonds")
     if not isinstance(fonds, str) or not FONDS_RE.match(fonds):
-        err("fonds", f"全宗号 must be 4 of A-Z and 0-9 (expected e.g. Z001, got {shown(fonds)})")
+        err("fonds", "E-registry-code-bad", what=message("part.registry-fonds-code"), n=4, example="Z001",
+            got=shown(fonds))
     fonds_name = data.get("fonds_name")
     if not isinstance(fonds_name, str) or not fonds_name.strip():
-        err("fonds_name", "required: the name of the fonds (全宗名称)")
+        err("fonds_name", "E-registry-fonds-name-missing")
     for key in ("fonds_name", "fonds_name_en"):
         if too_long(data.get(key), NAME_MAX):
             err(key, too_long(data.get(key), NAME_MAX))
     records_dir = data.get("records_dir", "archive")
     if not isinstance(records_dir, str) or not FOLDER_RE.match(records_dir):
-        err("records_dir", f"expected a folder name under docs/ such as archive, got {shown(records_dir)}")
+        err("records_dir", "E-registry-records-dir-bad", got=shown(records_dir))
     elif folder_too_long(records_dir):
         err("records_dir", folder_too_long(records_dir))
     docs_dir = data.get("docs_dir", "docs")
     if not isinstance(docs_dir, str) or not FOLDER_RE.match(docs_dir):
         # not .., not absolute: `archive new` writes there, and check must not read another folder
-        err("docs_dir", f"expected a folder inside the project such as docs (letters, digits, _ and - "
-                        f"separated by /; no .. and no leading /), got {shown(docs_dir)}")
+        err("docs_dir", "E-registry-docs-dir-bad", got=shown(docs_dir))
     elif folder_too_long(docs_dir):
         err("docs_dir", folder_too_long(docs_dir))
 
@@ -223,27 +229,28 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
     own_fonds: dict[str, tuple[int, dict]] = {}  # unit code -> (its index, its keys), for check_unit_fonds
     raw_units = data.get("units")
     if not isinstance(raw_units, list) or not raw_units:
-        err("units", "required: a list of units, each with code, name, name_en and kind")
+        err("units", "E-registry-units-missing")
         raw_units = []
     names: dict[str, str] = {}
     for i, raw in enumerate(raw_units):
         key = f"units[{i}]"
         if not isinstance(raw, dict):
-            err(key, "expected a unit with code, name, name_en and kind")
+            err(key, "E-registry-unit-bad")
             continue
         for k in raw:
             if k not in UNIT_KEYS:
-                err(f"{key}.{k}", f"unknown unit key (expected {', '.join(sorted(UNIT_KEYS))})")
+                err(f"{key}.{k}", "E-registry-unit-key-unknown", allowed=sorted(UNIT_KEYS))
         code = raw.get("code")
         if not isinstance(code, str) or not UNIT_CODE_RE.match(code):
-            err(f"{key}.code", f"机构代码 must be 3 of A-Z and 0-9 (expected e.g. LCZ, got {shown(code)})")
+            err(f"{key}.code", "E-registry-code-bad", what=message("part.registry-unit-code"), n=3, example="LCZ",
+                got=shown(code))
             continue
         if code in units:
-            err(f"{key}.code", f"duplicate unit code {code} (already used by {units[code].name})")
+            err(f"{key}.code", "E-registry-unit-code-twice", unit=code, other=units[code].name)
             continue
         name = raw.get("name")
         if not isinstance(name, str) or not name.strip():
-            err(f"{key}.name", "required: the unit's Chinese name")
+            err(f"{key}.name", "E-registry-unit-name-missing")
             continue
         long = [k for k in ("name", "name_en") if too_long(raw.get(k), NAME_MAX)]
         for k in long:
@@ -251,15 +258,15 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
         if long:
             continue
         if name in names:
-            err(f"{key}.name", f"duplicate unit name {name} (already used by {names[name]})")
+            err(f"{key}.name", "E-registry-unit-name-twice", name=name, other=names[name])
             continue
         name_en = raw.get("name_en", "")
         if not isinstance(name_en, str):
-            err(f"{key}.name_en", f"expected text, got {shown(name_en)}")
+            err(f"{key}.name_en", "E-registry-text-bad", got=shown(name_en))
             name_en = ""
         kind = raw.get("kind")
         if UNIT_KINDS.get(kind) is None:
-            err(f"{key}.kind", f"expected one of {UNIT_KINDS.describe()}, got {shown(kind)}")
+            err(f"{key}.kind", "E-registry-unit-kind-bad", expected=one_of(UNIT_KINDS), got=shown(kind))
             continue
         names[name] = code
         units[code] = Unit(code, name.strip(), name_en.strip(), UNIT_KINDS.get(kind).code)
@@ -267,12 +274,12 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
 
     stages = data.get("stages", [])
     if not isinstance(stages, list) or not all(isinstance(s, str) and s.strip() for s in stages):
-        err("stages", f"expected a list of stage names, got {shown(stages)}")
+        err("stages", "E-registry-stages-bad", got=shown(stages))
         stages = []
     elif len(set(stages)) != len(stages):
-        err("stages", "stage names must be unique")
+        err("stages", "E-registry-stages-twice")
     elif len(stages) > LIST_MAX:
-        err("stages", f"too many stages (expected at most {LIST_MAX}, got {len(stages)})")
+        err("stages", "E-registry-stages-many", limit=LIST_MAX, count=len(stages))
     for i, name in enumerate(stages):
         if stage_name_problem(name):
             err(f"stages[{i}]", stage_name_problem(name))
@@ -281,7 +288,7 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
     if not isinstance(stage_names_en, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in stage_names_en.items()
     ):
-        err("stage_names_en", f"expected a mapping such as {{宣传动员: Mobilisation}}, got {shown(stage_names_en)}")
+        err("stage_names_en", "E-registry-stage-names-en-bad", got=shown(stage_names_en))
         stage_names_en = {}
     for name, english in stage_names_en.items():
         if too_long(english, NAME_MAX):
@@ -295,8 +302,8 @@ def check_registry(data: dict, lines: dict[str, int], rel: str, problems: Proble
     attachment_max_mb = data.get("attachment_max_mb", ATTACHMENT_MAX_MB)
     if (not isinstance(attachment_max_mb, int) or isinstance(attachment_max_mb, bool)
             or not 1 <= attachment_max_mb <= ATTACHMENT_MAX_MB_LIMIT):
-        err("attachment_max_mb", f"expected a whole number of megabytes from 1 to {ATTACHMENT_MAX_MB_LIMIT:,}, "
-                                 f"got {shown(attachment_max_mb)}")
+        err("attachment_max_mb", "E-registry-attachment-max-bad", limit=ATTACHMENT_MAX_MB_LIMIT,
+            got=shown(attachment_max_mb))
 
     if problems.error_count > errors_before:
         return None
@@ -331,27 +338,26 @@ def check_unit_fonds(units: dict[str, Unit], raw_units: dict[str, tuple[int, dic
         key = f"units[{i}]"
         fonds, org_code = raw.get("fonds", registry_fonds), raw.get("org_code", code)
         if not isinstance(fonds, str) or not FONDS_RE.match(fonds):
-            err(f"{key}.fonds", f"全宗号 must be 4 of A-Z and 0-9 (expected e.g. Z002, got {shown(fonds)})")
+            err(f"{key}.fonds", "E-registry-code-bad", what=message("part.registry-fonds-code"), n=4, example="Z002",
+                got=shown(fonds))
             continue
         if not isinstance(org_code, str) or not UNIT_CODE_RE.match(org_code):
-            err(f"{key}.org_code",
-                f"机构（问题）code must be 3 of A-Z and 0-9 (expected e.g. BGS, got {shown(org_code)})")
+            err(f"{key}.org_code", "E-registry-code-bad", what=message("part.registry-org-code"), n=3, example="BGS",
+                got=shown(org_code))
             continue
         names = {k: raw.get(k) for k in ("fonds_name", "fonds_name_en") if k in raw}
         bad = [k for k, v in names.items() if not isinstance(v, str) or not v.strip() or too_long(v, NAME_MAX)]
         for k in bad:
-            err(f"{key}.{k}", too_long(names[k], NAME_MAX)
-                or f"expected the name of the fonds as text, got {shown(names[k])}")
+            err(f"{key}.{k}", too_long(names[k], NAME_MAX) or message("E-registry-fonds-name-bad", got=shown(names[k])))
         if bad:
             continue
         if names and "fonds" not in raw:
-            err(f"{key}.{next(iter(names))}", "a unit's fonds name goes with its own 全宗号: set fonds too "
-                                              "(expected fonds: 4 of A-Z and 0-9 beside it)")
+            err(f"{key}.{next(iter(names))}", "E-registry-unit-fonds-missing")
             continue
         known = fonds_by_code.get(fonds)
         if known is None:
             if "fonds_name" not in names:
-                err(f"{key}.fonds", f"required with a new 全宗号 {fonds}: fonds_name, the name of the fonds (全宗名称)")
+                err(f"{key}.fonds", "E-registry-fonds-name-needed", fonds=fonds)
                 continue
             known = fonds_by_code[fonds] = Fonds(fonds, names["fonds_name"].strip(),
                                                  names.get("fonds_name_en", "").strip())
@@ -360,30 +366,29 @@ def check_unit_fonds(units: dict[str, Unit], raw_units: dict[str, tuple[int, dic
             given = {k.removeprefix("fonds_"): v.strip() for k, v in names.items()}
             clash = [k for k, v in given.items() if getattr(known, k) and v != getattr(known, k)]
             for k in clash:
-                err(f"{key}.fonds_{k}", f"全宗号 {fonds} is already named {getattr(known, k)} ({where[fonds]}; "
-                                        f"expected one name per 全宗, got {shown(given[k])})")
+                err(f"{key}.fonds_{k}", "E-registry-fonds-name-clash", fonds=fonds, name=getattr(known, k),
+                    where=where[fonds], got=shown(given[k]))
             if clash:
                 continue
             if given.get("name_en") and not known.name_en:  # the first English name given
                 known = fonds_by_code[fonds] = Fonds(fonds, known.name, given["name_en"])
         taken = next((u for u in resolved.values() if u.fonds == fonds and u.org_code == org_code), None)
         if taken:
-            err(f"{key}.org_code" if "org_code" in raw else f"{key}.code",
-                f"机构（问题）code {org_code} is already used in 全宗 {fonds} by {taken.name} (expected each unit "
-                f"of a fonds its own code: their 件号 would run in one series)")
+            err(f"{key}.org_code" if "org_code" in raw else f"{key}.code", "E-registry-org-code-taken",
+                org=org_code, fonds=fonds, other=taken.name)
             continue
         resolved[code] = Unit(unit.code, unit.name, unit.name_en, unit.kind, fonds, org_code)
     return resolved
 
 
-def person_problem(value: object) -> str | None:
+def person_problem(value: object) -> Message | str | None:
     """What is wrong with a person's name (整理人, 检查人): one line of text, at most ``NAME_MAX``."""
     if not isinstance(value, str) or not value.strip():
-        return f"expected a person's name, got {shown(value)}"
+        return message("part.person-name-bad", got=shown(value))
     if too_long(value, NAME_MAX):
         return too_long(value, NAME_MAX)
     if not one_line(value):
-        return f"expected a name on one line without control characters, got {shown(value)}"
+        return message("part.person-name-one-line", got=shown(value))
     return None
 
 
@@ -398,21 +403,21 @@ def check_filing(raw: object, err) -> FilingDefaults:
     if raw is None:
         return FilingDefaults()
     if not isinstance(raw, dict):
-        err("filing", f"expected a mapping such as {{by: 王敏, checked_by: 李强}}, got {shown(raw)}")
+        err("filing", "E-registry-filing-bad", got=shown(raw))
         return FilingDefaults()
     for key in raw:
         if key not in FILING_KEYS:
-            err(f"filing.{key}", f"unknown key (expected {', '.join(sorted(FILING_KEYS))})")
+            err(f"filing.{key}", "E-registry-filing-key-unknown", allowed=sorted(FILING_KEYS))
     names: dict[str, str | None] = {}
     for key in ("by", "checked_by"):
         value = raw.get(key)
         problem = person_problem(value) if value is not None else None
         if problem:
-            err(f"filing.{key}", problem)
+            err(f"filing.{key}", "E-registry-person-bad", problem=problem)
         names[key] = value.strip() if value is not None and not problem else None
     allowed = raw.get("same_person_may_check", False)
     if not isinstance(allowed, bool):
-        err("filing.same_person_may_check", f"expected true or false, got {shown(allowed)}")
+        err("filing.same_person_may_check", "E-registry-boolean-bad", got=shown(allowed))
         allowed = False
     return FilingDefaults(names["by"], names["checked_by"], allowed)
 
@@ -422,4 +427,4 @@ def find_root(start: Path) -> Path:
     for folder in [start, *start.parents]:
         if (folder / REGISTRY_FILE).exists():
             return folder
-    raise UsageError(f"找不到 {REGISTRY_FILE}: run archive inside the project (or pass --root)")
+    raise UsageError("E-project-not-found", file=REGISTRY_FILE)

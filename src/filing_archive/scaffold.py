@@ -10,7 +10,9 @@ from pathlib import Path
 
 from . import storage
 from .archive import build_date, load_archive
+from .messages import message, say
 from .problems import UsageError
+from .registry import one_of
 from .schema import STATUSES, STUDY_FORMS, TYPES
 
 
@@ -24,18 +26,19 @@ def new_record(
     archive = load_archive(root, today)
     registry = archive.registry
     if not registry.fonds:
-        raise UsageError("; ".join(str(p) for p in archive.problems.errors) or "archive.yml is unusable")
+        raise UsageError("E-new-registry-unusable", problems="; ".join(str(p) for p in archive.problems.errors)
+                         or message("part.new-registry-unusable"))
     term = TYPES.get(type_value)
     if term is None:
-        raise UsageError(f"unknown type {type_value} (expected {TYPES.describe()})")
+        raise UsageError("E-new-type-unknown", type=type_value, expected=one_of(TYPES))
     unit = registry.unit(unit_value)
     if unit is None:
-        raise UsageError(f"unknown unit {unit_value} (expected one of {', '.join(registry.units)})")
+        raise UsageError("E-new-unit-unknown", unit=unit_value, units=list(registry.units))
     day = day or today
     if day > today:
-        raise UsageError(f"--date {day} is after today {today} (a record is dated when it was written)")
+        raise UsageError("E-new-date-future", day=day, today=today)
     if (plan is None) != (stage is None):
-        raise UsageError("--plan and --stage go together: the plan's id and one of its stages")
+        raise UsageError("E-new-plan-stage")
     fields: dict[str, object] = {
         "title": (title or "").strip() or f"{unit.name}{term.zh}",
         "type": term.code,
@@ -48,12 +51,11 @@ def new_record(
         plan_record = archive.by_id.get(plan)
         if plan_record is None or plan_record.type != "plan" or plan_record.unit != unit.code:
             plans = sorted(r.id for r in archive.records if r.type == "plan" and r.unit == unit.code)
-            raise UsageError(
-                f"{plan} is not a plan of {unit.code} (expected {' | '.join(plans) or 'none: create the plan first'})"
-            )
+            raise UsageError("E-new-plan-unknown", plan=plan, unit=unit.code,
+                             plans=message("part.one-of", terms=plans) if plans else message("part.new-no-plans"))
         names = [s.name for s in plan_record.stages]
         if stage not in names:
-            raise UsageError(f"{stage} is not a stage of plan {plan} (expected {' | '.join(names)})")
+            raise UsageError("E-new-stage-unknown", stage=stage, plan=plan, stages=names)
         fields["plan"], fields["stage"] = plan, stage
     if term.code == "study":
         fields["form"] = STUDY_FORMS.terms[0].code
@@ -62,7 +64,7 @@ def new_record(
         issues = [r.issue or 0 for r in archive.records
                   if r.type == "briefing" and r.unit == unit.code and r.year == day.year]
         fields["issue"] = max(issues, default=0) + 1
-        comments["issue"] = "期号: the next free number of this unit and year"
+        comments["issue"] = say("out.new-issue-comment")
     text = storage.front_matter_text(fields, comments) + "\n在此填写正文。\n"
     docs_root = root / registry.docs_dir
     taken = {name for source in archive.sources for name in (source.stem, source.id)}

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .fields import did_you_mean, fmt, unknown_key
+from .fields import fmt, suggestion, unknown_key
+from .messages import Message, message
 from .problems import Problems
 from .records import Record
-from .registry import Registry, Unit, one_line
+from .registry import Registry, Unit, one_line, one_of
 from .schema import LIST_MAX, RETENTION, TITLE_MAX, TYPES, UNIT_KINDS, in_language, too_long
 
 SCHEDULE_KEY = "retention_schedule"
@@ -59,7 +60,7 @@ class Entry:
             return False
         return not self.keywords or any(k in keywords for k in self.keywords)
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
         """``item 2 年度工作总结 (总结) → 永久``: how messages name an entry."""
         scope = [TYPES[self.type].zh]
         if self.unit:
@@ -67,8 +68,9 @@ class Entry:
         if self.kind:
             scope.append(UNIT_KINDS[self.kind].zh)
         if self.keywords:
-            scope.append("主题词 " + "/".join(self.keywords))
-        return f"item {self.item} {self.wording} ({', '.join(scope)}) → {self.retention}"
+            scope.append(message("part.schedule-keywords", keywords="/".join(self.keywords)))
+        return message("part.schedule-entry", item=self.item, wording=self.wording, scope=scope,
+                       retention=self.retention)
 
 
 def entry_for(schedule: list[Entry], record_type: str, keywords: list[str], unit: Unit | None) -> Entry | None:
@@ -83,14 +85,18 @@ def record_entry(schedule: list[Entry], record: Record, registry: Registry) -> E
     return entry_for(schedule, record.type, record.keywords, registry.units.get(record.unit))
 
 
-def entries_listed(schedule: list[Entry]) -> str:
-    """Every entry, for the refusal of a filing that none covers."""
-    return "; ".join(e.describe() for e in schedule) or "the schedule has no entries"
+def entries_listed(schedule: list[Entry]) -> Message:
+    """Every entry, for the refusal of a filing that none covers ("a; b; c", each language's way)."""
+    if not schedule:
+        return message("part.schedule-empty")
+    listed = schedule[-1].describe()
+    for entry in reversed(schedule[:-1]):
+        listed = message("part.schedule-entries", entry=entry.describe(), rest=listed)
+    return listed
 
 
-def departure_message(entry: Entry, retention: str) -> str:
-    return (f"保管期限 {retention} departs from the retention schedule, {entry.describe()} "
-            f"(expected {entry.retention}, got {retention})")
+def departure_message(entry: Entry, retention: str) -> Message:
+    return message("W-retention-departs", retention=retention, entry=entry.describe(), expected=entry.retention)
 
 
 def check_departures(schedule: list[Entry], records: list[Record], registry: Registry, problems: Problems) -> None:
@@ -112,34 +118,32 @@ def load_schedule(registry: Registry, problems: Problems) -> list[Entry]:
     if raw is None:
         return []
 
-    def report(key: str, message: str) -> None:
-        problems.error(registry.path, registry.line_of(key), key, message)
+    def report(key: str, code: Message | str, **args: object) -> None:
+        problems.error(registry.path, registry.line_of(key), key, code, **args)
 
     if not isinstance(raw, list):
-        report(SCHEDULE_KEY, f"expected a list of entries {{item, type, retention, wording}}, got {fmt(raw)}")
+        report(SCHEDULE_KEY, "E-schedule-list-bad", got=fmt(raw))
         return []
     if len(raw) > ENTRIES_MAX:
-        report(SCHEDULE_KEY, f"too many entries (expected at most {ENTRIES_MAX}, got {len(raw):,})")
+        report(SCHEDULE_KEY, "E-schedule-many", limit=ENTRIES_MAX, count=len(raw))
         return []
     entries: list[Entry] = []
     items: dict[str, int] = {}
     scopes: dict[tuple, Entry] = {}
     for i, item in enumerate(raw):
         prefix = f"{SCHEDULE_KEY}[{i}]"
-        entry = parse_entry(item, prefix, registry, lambda key, message, p=prefix: report(
-            f"{p}.{key}" if key else p, message))
+        entry = parse_entry(item, prefix, registry, lambda key, code, p=prefix, **args: report(
+            f"{p}.{key}" if key else p, code, **args))
         if entry is None:
             continue
         entry = Entry(**{**entry.__dict__, "line": registry.line_of(prefix), "order": i})
         if entry.item in items:
-            report(f"{prefix}.item", f"duplicate item {entry.item} (first on line {items[entry.item]}; "
-                                     f"expected each item number once)")
+            report(f"{prefix}.item", "E-schedule-item-twice", item=entry.item, first=items[entry.item])
             continue
         scope = (entry.type, frozenset(entry.keywords), entry.kind, entry.unit)
         if scope in scopes:
             first = scopes[scope]
-            report(prefix, f"covers the same records as item {first.item} (line {first.line}; expected one "
-                           f"entry per 文种, keywords, kind and unit)")
+            report(prefix, "E-schedule-scope-twice", item=first.item, first=first.line)
             continue
         items[entry.item] = entry.line
         scopes[scope] = entry
@@ -147,12 +151,16 @@ def load_schedule(registry: Registry, problems: Problems) -> list[Entry]:
     return entries
 
 
+def _required(missing: bool) -> Message | str:
+    return message("part.cadence-required") if missing else ""
+
+
 def parse_entry(raw: object, prefix: str, registry: Registry, report) -> Entry | None:
     """One entry; None (with each problem reported by key) when it is wrong."""
     if not isinstance(raw, dict):
-        report("", f"expected an entry {{item, type, retention, wording}}, got {fmt(raw)}")
+        report("", "E-schedule-entry-bad", got=fmt(raw))
         return None
-    errors: list[tuple[str, str]] = []
+    errors: list[tuple[str, Message | str]] = []
     for key in raw:
         if key not in ENTRY_KEYS:
             errors.append((str(key), unknown_key(key, ENTRY_KEYS)))
@@ -160,29 +168,29 @@ def parse_entry(raw: object, prefix: str, registry: Registry, report) -> Entry |
     item = str(item) if isinstance(item, int) and not isinstance(item, bool) else item
     if not isinstance(item, str) or not ITEM_RE.match(item) or len(item) > ITEM_MAX:
         # 3.10 read as a number would be 3.1: a dotted number must be quoted ('3.10') to stay itself
-        quote = "; quote a dotted number: '3.2'" if isinstance(item, float) else ""
-        errors.append(("item", f"{'required; ' if 'item' not in raw else ''}expected the entry's number such as "
-                               f"3 or '3.2' (letters, digits, . and -, at most {ITEM_MAX}{quote}), "
-                               f"got {fmt(raw.get('item'))}"))
+        quote = message("part.schedule-quote-number") if isinstance(item, float) else ""
+        errors.append(("item", message("E-schedule-item-bad", required=_required("item" not in raw), limit=ITEM_MAX,
+                                       quote=quote, got=fmt(raw.get("item")))))
     type_term = TYPES.get(raw.get("type"))
     if type_term is None:
-        hint = did_you_mean(str(raw.get("type")), TYPES.spellings()) if "type" in raw else None
-        errors.append(("type", f"{'required; ' if 'type' not in raw else ''}expected {TYPES.describe()}, "
-                               f"got {fmt(raw.get('type'))}{f'; did you mean {hint}?' if hint else ''}"))
+        hint = suggestion(str(raw.get("type")), TYPES.spellings()) if "type" in raw else ""
+        errors.append(("type", message("E-registry-term-bad", required=_required("type" not in raw),
+                                       expected=one_of(TYPES), got=fmt(raw.get("type")), suggestion=hint)))
     retention = RETENTION.get(raw.get("retention"))
     if retention is None:
-        errors.append(("retention", f"{'required; ' if 'retention' not in raw else ''}expected "
-                                    f"{RETENTION.describe()}, got {fmt(raw.get('retention'))}"))
+        errors.append(("retention", message("E-registry-term-bad", required=_required("retention" not in raw),
+                                            expected=one_of(RETENTION), got=fmt(raw.get("retention")),
+                                            suggestion="")))
     texts: dict[str, str] = {}
     for key in ("wording", "wording_en"):
         value = raw.get(key, "" if key == "wording_en" else None)
         if not isinstance(value, str) or (key == "wording" and not value.strip()):
-            errors.append((key, f"{'required: ' if key not in raw else ''}expected the entry's wording as text "
-                                f"such as 本机关年度工作总结, got {fmt(value)}"))
+            errors.append((key, message("E-schedule-wording-bad", got=fmt(value),
+                                        required=message("part.schedule-required") if key not in raw else "")))
         elif too_long(value, TITLE_MAX):
             errors.append((key, too_long(value, TITLE_MAX)))
         elif not one_line(value):
-            errors.append((key, f"expected one line without control characters, got {fmt(value)}"))
+            errors.append((key, message("E-schedule-one-line", got=fmt(value))))
         else:
             texts[key] = value.strip()
     keywords: list[str] = []
@@ -192,29 +200,29 @@ def parse_entry(raw: object, prefix: str, registry: Registry, report) -> Entry |
         if (not isinstance(value, list) or not value or len(value) > LIST_MAX
                 or not all(isinstance(k, str) and k.strip() and len(k) <= KEYWORD_MAX and one_line(k)
                            for k in value)):
-            errors.append(("keywords", f"expected a list of 1 to {LIST_MAX} 主题词 of at most {KEYWORD_MAX} "
-                                       f"characters each, such as [年度总结], got {fmt(raw['keywords'])}"))
+            errors.append(("keywords", message("E-schedule-keywords-bad", limit=LIST_MAX, length=KEYWORD_MAX,
+                                               got=fmt(raw["keywords"]))))
         else:
             keywords = [k.strip() for k in value]
     kind = unit = None
     if "kind" in raw and "unit" in raw:
-        errors.append(("unit", "an entry names a unit or a unit kind, not both (expected one of kind: and unit:)"))
+        errors.append(("unit", message("E-schedule-kind-and-unit")))
     elif "kind" in raw:
         term = UNIT_KINDS.get(raw["kind"])
         if term is None:
-            errors.append(("kind", f"expected one of {UNIT_KINDS.describe()}, got {fmt(raw['kind'])}"))
+            errors.append(("kind", message("E-registry-unit-kind-bad", expected=one_of(UNIT_KINDS),
+                                           got=fmt(raw["kind"]))))
         else:
             kind = term.code
     elif "unit" in raw:
         found = registry.unit(raw["unit"])
         if found is None:
-            hint = did_you_mean(str(raw["unit"]), [*registry.units, *(u.name for u in registry.units.values())])
-            errors.append(("unit", f"not a unit of archive.yml (expected a unit code or its exact Chinese name, "
-                                   f"got {fmt(raw['unit'])}{f'; did you mean {hint}?' if hint else ''})"))
+            hint = suggestion(str(raw["unit"]), [*registry.units, *(u.name for u in registry.units.values())])
+            errors.append(("unit", message("E-registry-unit-unknown", got=fmt(raw["unit"]), suggestion=hint)))
         else:
             unit = found.code
-    for key, message in errors:
-        report(key, message)
+    for key, problem in errors:
+        report(key, problem)
     if errors:
         return None
     return Entry(item=item, type=type_term.code, retention=retention.code, wording=texts["wording"],

@@ -8,6 +8,7 @@ from .appraisal import DueRecord, due_records
 from .archive import Archive
 from .deadlines import DEADLINES_PAGE, Deadlines, evaluate_deadlines
 from .fixity import RecordHistory
+from .home_page import HomePage
 from .indexes import ArchiveIndex
 from .labels import term_label, ui
 from .pages import CompliancePage, GeneratedPage, UnitPage
@@ -99,9 +100,10 @@ class AppraisalPage(GeneratedPage):
 
 
 def attach_deadlines(pages: list[GeneratedPage], deadlines: Deadlines) -> None:
-    """The unit pages and the compliance page show the due and late counts (``deadline_counts``)."""
+    """The unit pages and the compliance page show the due and late counts (``deadline_counts``), the
+    home page the records."""
     for page in pages:
-        if isinstance(page, UnitPage | CompliancePage):
+        if isinstance(page, UnitPage | CompliancePage | HomePage):
             page.deadlines = deadlines
 
 

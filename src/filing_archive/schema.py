@@ -237,6 +237,10 @@ REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
     "briefing": ("issue",),
 }
 
+# Keys an editor writes into a record for itself, not fields of the record: Front Matter CMS (VS Code)
+# notes the form it filled in as fmContentType. The check passes over them; nothing reads them.
+EDITOR_KEYS = ("fmContentType",)
+
 # Fields an English translation file (x.en.md) may set; the rest comes from the Chinese record.
 TRANSLATABLE_FIELDS = ("title", "keywords", "responsible", "host")
 

@@ -36,7 +36,7 @@ import shutil
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,6 +145,7 @@ class LanguageTable:
     plan: list[int] = field(default_factory=list)  # -1: none
     stage: list[int] = field(default_factory=list)  # -1: none
     labels: dict = field(default_factory=dict)
+    pages: list[int] = field(default_factory=list)  # documents that are pages (the handbook), not records
 
 
 def metadata_line(record: Record, registry: Registry) -> str:
@@ -155,9 +156,12 @@ def metadata_line(record: Record, registry: Registry) -> str:
 
 
 def search_documents(records: list[Record], registry: Registry, consume: bool = False,
-                     urls: Urls = DIRECTORY_URLS) -> tuple[Iterator[SearchDoc], list[LanguageTable]]:
+                     urls: Urls = DIRECTORY_URLS, pages: Sequence[tuple[str, SearchDoc]] = (),
+                     ) -> tuple[Iterator[SearchDoc], list[LanguageTable]]:
     """The documents to index, one at a time (their texts are the bulk of the index's memory: at
     50,000 records, 400 MB held at once), and per language the records its readers see.
+    ``pages``: (language, document) of pages that are not records (the handbook), after the
+    records; a reader finds those of their language apart from the records (no filter applies).
 
     ``consume``: let go of each record's body once its document is made (only where the records are
     a copy of their own, as in the forked index process)."""
@@ -188,6 +192,7 @@ def search_documents(records: list[Record], registry: Registry, consume: bool = 
                 text = f"{translation.title}\n{meta}\n{plain_text(translation.body)}\n{record.title}\n{body}"
                 face = present[lang].record(record)
                 yield SearchDoc(face.href, face.title, text, header(face))
+        yield from (doc for _, doc in pages)
 
     # The filter columns are the same in every language; only the documents and the labels differ.
     types = [t.code for t in TYPES]
@@ -207,6 +212,8 @@ def search_documents(records: list[Record], registry: Registry, consume: bool = 
         "plan": [plan_index.get(r.plan, -1) if r.plan else -1 for r in records],
         "stage": [stage_index[r.stage] if r.stage else -1 for r in records],
     }
+    first_page = len(records) + sum(len(t) for t in translated.values())
+    page_docs = {lang: [first_page + i for i, (of, _) in enumerate(pages) if of == lang] for lang in LANGUAGES}
     tables = []
     for lang in LANGUAGES:
         # a reader sees a record's translation into their language, else the original
@@ -219,7 +226,7 @@ def search_documents(records: list[Record], registry: Registry, consume: bool = 
             "plan": [[r.id, r.title_in(lang), r.unit] for r in plan_records],
             "stage": [[name, registry.stage_label(name, lang)] for name in stage_names],
         }
-        tables.append(LanguageTable(lang, doc, **columns, labels=labels))
+        tables.append(LanguageTable(lang, doc, **columns, labels=labels, pages=page_docs[lang]))
     return documents(), tables
 
 
@@ -357,19 +364,20 @@ def write_json(path: Path, data: object) -> None:
 
 
 def build_index_in(records: list[Record], registry: Registry, out: str, consume: bool = False,
-                   urls: Urls = DIRECTORY_URLS) -> dict:
-    """Build the index of ``records`` under ``out``; the figures include the process's peak RSS.
-    ``consume``: the records are this process's own copy, their bodies may go once indexed."""
-    docs, tables = search_documents(records, registry, consume, urls)
+                   urls: Urls = DIRECTORY_URLS, pages: Sequence[tuple[str, SearchDoc]] = ()) -> dict:
+    """Build the index of ``records`` (and ``pages``) under ``out``; the figures include the
+    process's peak RSS. ``consume``: the records are this process's own copy, their bodies may go
+    once indexed."""
+    docs, tables = search_documents(records, registry, consume, urls, pages)
     result = build_index(docs, tables, Path(out))
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     return result
 
 
-def _index_child(records: list[Record], registry: Registry, out: str, urls: Urls, conn) -> None:
+def _index_child(records: list[Record], registry: Registry, out: str, urls: Urls, pages, conn) -> None:
     try:
         # forked or spawned, the records are this process's copy: their bodies go once indexed
-        conn.send(("ok", build_index_in(records, registry, out, consume=True, urls=urls)))
+        conn.send(("ok", build_index_in(records, registry, out, consume=True, urls=urls, pages=pages)))
     except Exception as exc:  # reported by the parent, in words
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
@@ -382,10 +390,11 @@ class BackgroundIndex:
     Forked where the system can: the child starts at once with the records already in its memory
     (nothing imported again, nothing copied through a pipe); only the figures come back."""
 
-    def __init__(self, records: list[Record], registry: Registry, out: str, urls: Urls = DIRECTORY_URLS):
+    def __init__(self, records: list[Record], registry: Registry, out: str, urls: Urls = DIRECTORY_URLS,
+                 pages: Sequence[tuple[str, SearchDoc]] = ()):
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         self._conn, child_end = context.Pipe(duplex=False)
-        self._process = context.Process(target=_index_child, args=(records, registry, out, urls, child_end),
+        self._process = context.Process(target=_index_child, args=(records, registry, out, urls, pages, child_end),
                                         daemon=True)
         self._process.start()
         child_end.close()

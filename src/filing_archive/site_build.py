@@ -14,10 +14,11 @@ from pathlib import Path
 from . import storage, verify
 from .archive import load_archive
 from .archive_checks import older_contract_warnings
+from .console import QUIET_ENV
+from .messages import message, say
 from .problems import Problem, UsageError
+from .progress import PROGRESS_ENV, Progress, relay
 from .settings import AUDIENCE_ENV
-
-AUDIENCE_WORDS = {"intranet": "内网版", "public": "公开版"}
 
 
 @dataclass
@@ -33,44 +34,57 @@ def build_site(root: Path, audience: str, site_dir: Path | None = None, given: s
     (the strict build then refuses a warning of its own), and the site folder is replaced only by a
     finished build: nothing half-checked or half-built is published. ``given``: --site-dir as typed."""
     site_dir = site_dir or root / "site"
-    archive = load_archive(root, bodies=False)
+    archive = load_archive(root, bodies=False, progress=Progress("out.progress-check"))
     docs = root / archive.registry.docs_dir
     if site_dir in (root, *root.parents) or site_dir.is_relative_to(docs):
         # it is replaced as a whole: never by a folder that holds the project or is published from docs/
-        raise UsageError(f"--site-dir {given}: the site folder is replaced by each build (expected a "
-                         f"folder outside {archive.registry.docs_dir}/ that does not hold the project, such as site/)")
+        raise UsageError("E-build-site-dir-bad", given=given, docs=archive.registry.docs_dir)
     older_contract_warnings(archive.records, archive.problems)
     summary = BuildSummary(problems=archive.problems.sorted())
     errors = sum(p.is_error for p in summary.problems)
     checked = not errors  # as archive check: warnings are printed; the strict build decides on them
-    summary.steps.append(f"检查：{'通过' if checked else '未通过'}（{archive.files_checked} 件记录，{errors} 个错误，"
-                         f"{len(summary.problems) - errors} 个警告）")
-    report = verify.verify(root)
+    summary.steps.append(say("out.build-check", passed=message("part.build-passed" if checked else "part.build-failed"),
+                             records=archive.files_checked, errors=errors, warnings=len(summary.problems) - errors))
+    report = verify.verify(root, progress=Progress("out.progress-verify"))
     summary.problems += report.findings
-    chain = "日志链完整" if report.log_intact else "日志链断裂"
-    summary.steps.append(f"核验：{'通过' if report.ok else '未通过'}（{report.filed} 件已归档，{chain}，"
-                         f"{len(report.findings)} 个问题）")
-    words = AUDIENCE_WORDS[audience]
+    chain = message("part.build-chain-intact" if report.log_intact else "part.build-chain-broken")
+    verified = message("part.build-passed" if report.ok else "part.build-failed")
+    summary.steps.append(say("out.build-verify", passed=verified, filed=report.filed, chain=chain,
+                             findings=len(report.findings)))
+    words = message(f"part.build-{audience}")
     if not (checked and report.ok):
-        summary.steps.append(f"构建（{words}）：未进行（检查和核验都通过后才构建）")
+        summary.steps.append(say("out.build-skipped", audience=words))
         return summary
     # MkDocs writes pages as it goes, even in a build it aborts: build beside the site, swap when done
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(building)]
     try:
-        result = subprocess.run(command, cwd=root, capture_output=True, text=True, encoding="utf-8",
-                                env={**os.environ, AUDIENCE_ENV: audience})
-        summary.built = result.returncode == 0
+        output, returncode = run_mkdocs(command, root, {**os.environ, **QUIET_ENV, PROGRESS_ENV: "1",
+                                                       AUDIENCE_ENV: audience})
+        summary.built = returncode == 0
         if summary.built:
             storage.replace_folder(building, site_dir)
     finally:
         shutil.rmtree(building, ignore_errors=True)
     if summary.built:
         count = sum(1 for path in site_dir.rglob("*") if path.is_file())
-        summary.steps.append(f"构建（{words}）：通过，写入 {site_dir}（{count} 个文件）")
+        summary.steps.append(say("out.build-done", audience=words, site=site_dir, count=count))
     else:
-        summary.steps.append(f"构建（{words}）：未通过，未发布（mkdocs build --strict 的输出见下）")
-        warnings = [line for line in result.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
-        summary.build_output = warnings or result.stderr.splitlines()[-20:]
+        summary.steps.append(say("out.build-refused", audience=words))
+        warnings = [line for line in output if line.startswith(("WARNING", "ERROR"))]
+        summary.build_output = warnings or output[-20:]
     return summary
+
+
+def run_mkdocs(command: list[str], root: Path, env: dict[str, str]) -> tuple[list[str], int]:
+    """Run MkDocs, showing its progress lines on this side's bars as they come; its other lines
+    and its exit status are returned."""
+    bars: dict = {}
+    output: list[str] = []
+    with subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, encoding="utf-8", errors="replace") as child:
+        for line in child.stdout:
+            if not relay(line, bars):
+                output.append(line.rstrip("\n"))
+    return output, child.returncode

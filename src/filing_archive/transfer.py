@@ -22,6 +22,7 @@ from .filing import archive_lock
 from .fixity import LOG_FILE, RecordHistory, append_log, read_log
 from .four_properties import Report, build_report, report_files
 from .indexes import ArchiveIndex
+from .messages import message
 from .problems import Problem, UsageError
 from .records import parse_archive_no
 from .schema import RETENTION_CODES
@@ -88,13 +89,14 @@ def transfer(root: Path, fonds: str, year: int, out: Path, by: str, retention: s
     today = today or build_date()
     by = (by or "").strip()
     if not by:
-        raise UsageError("--by is required: who prepared the transfer (移交清单的编制人)")
+        raise UsageError("E-transfer-by-missing")
     if retention is not None and retention not in RETENTION_CODES:
-        raise UsageError(f"--retention {retention}: expected one of {' | '.join(RETENTION_CODES)}")
+        raise UsageError("E-option-retention-bad", option=f"--retention {retention}", expected=list(RETENTION_CODES),
+                         suggestion="")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise UsageError(f"--out {out}: expected a new or empty folder (the bag is written there)")
+        raise UsageError("E-transfer-out-not-empty", out=str(out))
     if out == root or out.is_relative_to(root / "docs"):
-        raise UsageError(f"--out {out}: expected a folder outside docs/ (the bag must not be published)")
+        raise UsageError("E-transfer-out-inside", out=str(out))
 
     report = build_report(root)
     result = TransferResult(report=report)
@@ -111,13 +113,13 @@ def transfer(root: Path, fonds: str, year: int, out: Path, by: str, retention: s
         if parsed and parsed.fonds == fonds and parsed.year == year and (code is None or parsed.retention == code):
             selected.append((records[rel], state))
     if not selected:
-        what = f", retention {retention}" if retention else ""
-        raise UsageError(f"no filed records of fonds {fonds}, year {year}{what} to transfer")
+        what = message("part.transfer-retention", retention=retention) if retention else ""
+        raise UsageError("E-transfer-nothing", fonds=fonds, year=year, what=what)
     for record, state in selected:
         if state.transferred_on is not None:
-            result.problems.append(Problem(record.path, record.line("archive_no"), "archive_no", (
-                f"{state.archive_no} was already transferred on {state.transferred_on.isoformat()} ({LOG_FILE} line "
-                f"{state.transfer_line}): a record is transferred once (expected records not yet transferred)")))
+            result.problems.append(Problem(record.path, record.line("archive_no"), "archive_no", message(
+                "E-transfer-already", number=state.archive_no, day=state.transferred_on.isoformat(), log=LOG_FILE,
+                line=state.transfer_line)))
     if result.problems:
         return result
 
@@ -165,7 +167,7 @@ def transfer(root: Path, fonds: str, year: int, out: Path, by: str, retention: s
         bag.validate()  # the library's own validator: every payload file against both manifests
     except (OSError, bagit.BagError) as exc:
         shutil.rmtree(out, ignore_errors=True)  # never half a bag
-        raise UsageError(f"--out {out}: the bag could not be written ({exc})") from None
+        raise UsageError("E-transfer-bag-failed", out=str(out), reason=str(exc)) from None
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
         raise

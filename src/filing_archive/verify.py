@@ -30,6 +30,7 @@ from .git import committed_bytes
 from .messages import Message, message, say
 from .numbering import claimed_numbers
 from .problems import ERROR, Problem, Problems
+from .progress import Report
 from .storage import sm3_hex
 
 
@@ -306,12 +307,14 @@ def fixity_problems(archive: Archive) -> tuple[list[Problem], dict[str, RecordHi
 VERIFY_VALIDATION_FIELDS = ("archive_no", "retention")
 
 
-def verify(root: Path, today: date | None = None, bodies: bool = False) -> VerifyReport:
+def verify(root: Path, today: date | None = None, bodies: bool = False, progress: Report | None = None
+           ) -> VerifyReport:
     """Recompute every digest and check manifest, log, 档号 and 件号 (``archive verify``).
-    ``bodies``: keep the records' bodies in ``report.archive`` (the 四性 report reads them)."""
+    ``bodies``: keep the records' bodies in ``report.archive`` (the 四性 report reads them);
+    ``progress`` hears of each file read."""
     root = Path(root).resolve()
     with archive_lock(root, shared=True):
-        archive = load_archive(root, today, bodies=bodies)
+        archive = load_archive(root, today, bodies=bodies, progress=progress)
         findings, summary = integrity_findings(archive)
     if not archive.registry.fonds:
         findings = archive.problems.errors + findings

@@ -176,6 +176,8 @@
   /* Rows of the language table that pass the filters: [{row, doc, date}] */
   Engine.prototype.filtered = function (filters) {
     var t = this.table, labels = t.labels, out = [];
+    // the handbook's pages: searched apart from the records, no filter applies to them
+    if (filters.pages) return (t.pages || []).map(function (doc) { return { row: -1, doc: doc, date: 0 }; });
     function indexOf(list, code) { for (var i = 0; i < list.length; i++) if (list[i][0] === code) return i; return -2; }
     var unit = filters.unit ? indexOf(labels.unit, filters.unit) : -1;
     var type = filters.type ? indexOf(labels.type, filters.type) : -1;
@@ -397,7 +399,7 @@
   }
 
   function unitOf(engine, doc) {
-    var t = engine.table, r = t.doc ? t.doc.indexOf(doc) : doc;
+    var t = engine.table, r = t.doc ? t.doc.indexOf(doc) : doc < t.unit.length ? doc : -1;
     return r >= 0 ? t.labels.unit[t.unit[r]][1] : "";
   }
 
@@ -443,7 +445,12 @@
       var query = cleanQuery(input.value), mine = ++serial;
       if (!query) { close(); return; }
       var search = new Search(engine, query, {}, "relevance");
-      search.prepare().then(function () { return search.next(8); }).then(function (results) {
+      var pages = new Search(engine, query, { pages: true }, "relevance");
+      Promise.all([
+        search.prepare().then(function () { return search.next(8); }),
+        pages.prepare().then(function () { return pages.next(3); })
+      ]).then(function (both) {
+        var results = both[0], pageResults = both[1];
         if (mine !== serial) return;
         box.textContent = "";
         var status = el("p", "archive-quick__status", results.length ? strings.results.replace("{n}", search.total) : strings.no_results);
@@ -456,6 +463,20 @@
           list.appendChild(li);
         });
         box.appendChild(list);
+        if (pageResults.length) {  // the handbook's pages that say it, apart from the records
+          box.appendChild(el("p", "archive-quick__heading", strings.handbook));
+          var pageList = el("ol", "archive-quick__list archive-quick__pages");
+          pageResults.forEach(function (r) {
+            var li = el("li", "archive-page-result");
+            li.setAttribute("role", "option");
+            var a = el("a", "archive-page-result__title", r.header.title);
+            a.href = siteUrl(r.header.url);
+            li.appendChild(a);
+            if (r.snippet) li.appendChild(renderSnippet(r.snippet));
+            pageList.appendChild(li);
+          });
+          box.appendChild(pageList);
+        }
         var more = el("a", "archive-quick__more", strings.advanced);
         more.href = config.page + "?q=" + encodeURIComponent(query);
         box.appendChild(more);
