@@ -71,7 +71,8 @@ def test_usage_errors_exit_2(project, tmp_path):
     assert project.archive("check", "no/such/file.md").returncode == 2
     elsewhere = project.archive("check", str(tmp_path))
     assert (elsewhere.returncode, elsewhere.stderr.strip()) == (
-        2, f"archive: {tmp_path} is not inside the project {project.root}"
+        2, f"archive: {tmp_path} is not inside the project {project.root} "
+        "(see the handbook: en/handbook/errors/#e-path-outside-project)"
     )
     outside = project.run(sys.executable, "-m", "filing_archive", "--root", str(tmp_path), "check")
     assert outside.returncode == 2

@@ -43,10 +43,19 @@ def short(digest: str) -> str:
     return digest[:12] + "…"
 
 
+MORE = re.compile(r" \(see the handbook: en/handbook/errors/#[ew]-[a-z0-9-]+\)$")
+
+
+def more(code: str) -> str:
+    """The trailer of a shown problem: where the handbook explains its code."""
+    return f" (see the handbook: en/handbook/errors/#{code.lower()})"
+
+
 def findings(result: subprocess.CompletedProcess) -> list[str]:
-    """The lines of a report that name a file: the findings."""
+    """The lines of a report that name a file: the findings, without the handbook trailer
+    (``test_messages_filing`` checks the trailers)."""
     prefixes = ("docs/", "manifest-sha256.txt", "filing-log.jsonl", "archive.yml")
-    return [line for line in result.stdout.splitlines() if line.startswith(prefixes)]
+    return [MORE.sub("", line) for line in result.stdout.splitlines() if line.startswith(prefixes)]
 
 
 def build_findings(project: Project) -> list[str]:
@@ -171,12 +180,16 @@ def test_file_refuses_drafts_and_invalid_records_and_writes_nothing(project):
     project.record("AAA/2025/b.md", **paged(date="2025-02-30"))
     result = file_(project, A, B)
     assert result.returncode == 1
-    assert result.stdout.splitlines() == [
-        f"{B}:5: date: not a real calendar date (expected YYYY-MM-DD, got 2025-02-30)"
-        " (see the handbook: en/handbook/errors/#e-date-not-real)",
+    assert [MORE.sub("", line) for line in result.stdout.splitlines()] == [
+        f"{B}:5: date: not a real calendar date (expected YYYY-MM-DD, got 2025-02-30)",
         f"{B}: not filed: correct the errors above first",
         f"{A}:6: status: a draft cannot be filed: set status: published when the record is final, then file it",
         "filed 0 records: 3 errors",
+    ]
+    assert result.stdout.splitlines()[1:3] == [
+        f"{B}: not filed: correct the errors above first{more('E-errors-first')}",
+        f"{A}:6: status: a draft cannot be filed: set status: published when the record is final, then file it"
+        f"{more('E-draft-not-filed')}",
     ]
     assert not (project.root / "manifest-sha256.txt").exists()
     assert not (project.root / "filing-log.jsonl").exists()
@@ -198,7 +211,7 @@ def test_file_usage_errors_exit_2(filed):
     assert filed.archive("file", A, "--retention", "5年").returncode == 2
     missing = filed.archive("file", "docs/archive/AAA/2025/nope.md", "--retention", "永久")
     assert missing.returncode == 2
-    assert missing.stderr == "archive: no such file: docs/archive/AAA/2025/nope.md\n"
+    assert missing.stderr == f"archive: no such file: docs/archive/AAA/2025/nope.md{more('E-no-such-file')}\n"
 
 
 # --- archive amend --------------------------------------------------------------------------
@@ -229,18 +242,20 @@ def test_amend_records_new_and_old_digest_and_reason(filed):
 def test_amend_refuses_what_is_not_an_amendment(filed):
     unchanged = filed.archive("amend", A, "--reason", "x")
     assert unchanged.returncode == 1
-    assert unchanged.stdout == f"{A}: unchanged since it was filed (sha256 {short(sha(filed.root / A))}): nothing to amend\n"
+    assert unchanged.stdout == (f"{A}: unchanged since it was filed (sha256 {short(sha(filed.root / A))}): nothing to "
+                                f"amend{more('E-amend-unchanged')}\n")
     filed.record("AAA/2025/e.md", **paged(date="2025-07-01"))
     not_filed = filed.archive("amend", "docs/archive/AAA/2025/e.md", "--reason", "x")
     assert not_filed.returncode == 1
     assert not_filed.stdout == ("docs/archive/AAA/2025/e.md: is not filed (no entry in filing-log.jsonl): "
-                                "only a filed record can be amended (use archive file)\n")
+                                f"only a filed record can be amended (use archive file){more('E-amend-not-filed')}\n")
     path = filed.root / A
     path.write_text(path.read_text("utf-8").replace("AAA-0002", "AAA-0009"), encoding="utf-8")
     renumbered = filed.archive("amend", A, "--reason", "x")
     assert renumbered.returncode == 1
     assert renumbered.stdout == (f"{A}:8: archive_no: an amendment keeps status: filed and the 档号 "
-                                 f"Z001-WS·2025-Y-AAA-0002 (got status filed, archive_no Z001-WS·2025-Y-AAA-0009)\n")
+                                 f"Z001-WS·2025-Y-AAA-0002 (got status filed, archive_no Z001-WS·2025-Y-AAA-0009)"
+                                 f"{more('E-amend-status-changed')}\n")
     assert filed.archive("amend", A).returncode == 2  # --reason is required
     assert filed.archive("amend", A, "--reason", "  ").returncode == 2
 
@@ -326,13 +341,15 @@ def test_withdraw_refusals(filed):
     ):
         given = dict(zip(WITHDRAW[::2], WITHDRAW[1::2], strict=True)) | {option: value}
         result = filed.archive("withdraw", A, *[x for pair in given.items() for x in pair])
-        assert (result.returncode, result.stderr.strip().splitlines()[-1]) == (2, f"archive: {message}"), result
+        assert (result.returncode, result.stderr.strip().splitlines()[-1]) == (
+            2, f"archive: {message}{more('E-option-placeholder')}"), result
     assert len(log_entries(filed)) == 4  # nothing written
     filed.record("AAA/2025/e.md", **paged(date="2025-08-01"))
     result = filed.archive("withdraw", "docs/archive/AAA/2025/e.md", *WITHDRAW)
     assert result.returncode == 1
     assert result.stdout == ("docs/archive/AAA/2025/e.md: is not filed (no entry in filing-log.jsonl): only a "
-                             "filed record is withdrawn; a draft or published record can simply be deleted\n")
+                             "filed record is withdrawn; a draft or published record can simply be deleted"
+                             f"{more('E-withdraw-not-filed')}\n")
     assert (filed.root / "docs/archive/AAA/2025/e.md").exists()
 
 
@@ -343,7 +360,7 @@ def test_withdraw_refuses_a_plan_that_records_belong_to(project):
     result = project.archive("withdraw", "docs/archive/AAA/2025/p.md", *WITHDRAW)
     assert result.returncode == 1
     assert result.stdout == ("docs/archive/AAA/2025/p.md: records belong to this plan (docs/archive/AAA/2025/s.md): "
-                             "withdraw or re-assign them first\n")
+                             f"withdraw or re-assign them first{more('E-withdraw-plan-in-use')}\n")
     assert (project.root / "docs/archive/AAA/2025/p.md").exists()
 
 
@@ -541,7 +558,7 @@ def test_gap_in_numbers(filed):
     assert_detected(filed, [
         f"{e}:6: status: status is filed but the record is not in manifest-sha256.txt (half-filed, or filed by "
         f"hand): re-run archive file {e} --retention 永久 to finish filing it",
-        f"{e}:9: archive_no: 漏号 gap: 件号 0004 of Z001-WS·2025-Y-AAA was never given (件号 run without gaps: "
+        f"{e}:9: archive_no: gap: 件号 0004 of Z001-WS·2025-Y-AAA was never given (件号 run without gaps: "
         "0001, 0002, 0003, 0005)",
     ])
 
@@ -660,7 +677,8 @@ def test_file_refuses_to_write_on_a_broken_log(filed):
     result = file_(filed, "docs/archive/AAA/2025/e.md")
     assert result.returncode == 1
     assert result.stdout.splitlines()[0].startswith("filing-log.jsonl:2: prev: chain broken")
-    assert result.stdout.splitlines()[0].endswith("— filing refused: run archive verify and repair it first")
+    assert result.stdout.splitlines()[0].endswith(
+        f"— filing refused: run archive verify and repair it first{more('E-write-refused-damage')}")
     assert "status: published" in (filed.root / "docs/archive/AAA/2025/e.md").read_text("utf-8")
 
 

@@ -182,8 +182,9 @@ def test_every_command_reports_a_control_character_without_a_traceback(broken_fi
     project.write("paste.md", "---\ntitle: 粘贴\x0b的标题\n---\n正文\n")
     imported = project.archive("import", "paste.md", "--unit", "AAA")
     assert imported.returncode == 1
-    assert (f"  错误 error: paste.md:2: title: control character U+000B (vertical tab) {CHAR_HELP}; "
-            f"nothing imported") in imported.stdout.splitlines()
+    assert (f"  error: paste.md:2: title: control character U+000B (vertical tab) {CHAR_HELP}; "
+            "nothing imported (see the handbook: en/handbook/errors/#e-import-front-matter-bad)"
+            ) in imported.stdout.splitlines()
     build = project.build()
     assert build.returncode == 1 and f"ERROR   -  {shown}" in build.stderr.splitlines()
     withdraw = project.archive("withdraw", "docs/archive/AAA/2025/a.md", "--reason", "重复归档", "--approval", "审批1号",
@@ -514,7 +515,7 @@ def test_a_link_to_nothing_and_a_named_pipe_are_errors_not_a_traceback_or_a_hang
     project.write("in.txt", "学习心得\n\n2024-05-06\n")
     imported = project.run(sys.executable, "-m", "filing_archive", "import", "in.txt", "--unit", "AAA", timeout=60)
     no_traceback(imported)
-    assert imported.returncode == 0 and "写入 wrote docs/archive/AAA/2024/2024-05-06-aaa-import.md" in imported.stdout
+    assert imported.returncode == 0 and "wrote docs/archive/AAA/2024/2024-05-06-aaa-import.md" in imported.stdout
 
 
 # --- encodings ---------------------------------------------------------------------------------------

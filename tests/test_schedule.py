@@ -155,7 +155,7 @@ def test_file_with_no_entry_and_no_retention_is_refused_with_the_list(scheduled)
         "BBB: give --retention 永久 | 30年 | 10年, or add an entry to archive.yml (expected one of: item 1 "
         "本机关年度工作总结 (总结) → 永久; item 2.1 学校的情况通报 (通报, 学校) → 30年; item 2.2 其他情况通报 (通报) → 10年; "
         "item 2.3 甲镇党委的通报 (通报, AAA) → 永久; item 3 理论学习记录 (学习记录) → 10年; item 4 意识形态专题学习记录 "
-        "(学习记录, 主题词 意识形态) → 30年)",
+        "(学习记录, 主题词 意识形态) → 30年) (see the handbook: en/handbook/errors/#e-no-schedule-entry)",
         "filed 0 records: 1 errors",
     ]
     assert (scheduled.root / "docs/archive/BBB/2025/p.md").read_bytes() == before

@@ -46,7 +46,7 @@ def test_the_same_person_as_sorter_and_checker_is_refused_and_nothing_is_written
     assert result.stderr == (
         "archive: 整理人 and 检查人 are the same person (王敏): one person sorts the records and another checks "
         "them (give --checked-by another person; where one person must do both, set filing: "
-        "{same_person_may_check: true} in archive.yml)\n"
+        "{same_person_may_check: true} in archive.yml) (see the handbook: en/handbook/errors/#e-filer-checks-self)\n"
     )
     assert (project.root / A).read_bytes() == before
     assert not (project.root / "filing-log.jsonl").exists() and not (project.root / "manifest-sha256.txt").exists()
@@ -72,12 +72,12 @@ def test_people_default_from_the_registry_then_git_and_a_missing_checker_is_refu
     missing = file_(plain, A, env={"GIT_AUTHOR_NAME": "周档案"})
     assert (missing.returncode, missing.stderr) == (2, (
         "archive: 检查人 --checked-by: who checked these records? give --checked-by NAME, or set filing: "
-        "{checked_by: NAME} in archive.yml\n"))
+        "{checked_by: NAME} in archive.yml (see the handbook: en/handbook/errors/#e-checker-unknown)\n"))
     assert file_(plain, A, "--by", "", "--checked-by", "吴检查").returncode == 2  # an empty name is no name
     nobody = file_(plain, A, "--checked-by", "吴检查")
     assert (nobody.returncode, nobody.stderr) == (2, (
         "archive: 整理人 --by: who sorted these records? give --by NAME, or set filing: {by: NAME} in archive.yml "
-        "(else git config user.name is used)\n"))
+        "(else git config user.name is used) (see the handbook: en/handbook/errors/#e-filer-unknown)\n"))
     assert file_(plain, A, "--checked-by", "吴检查", env={"GIT_AUTHOR_NAME": "周档案"}).returncode == 0
     assert [(e["by"], e["checked_by"]) for e in log_entries(plain)] == [("周档案", "吴检查")]
 
@@ -140,7 +140,8 @@ def test_a_filing_without_pages_is_refused_naming_how_to_give_them(project):
     result = file_(project, A, B, *PEOPLE)
     assert result.returncode == 1
     how = ("页数 is required to file a record: give archive file --pages N (one record at a time) or set pages: N "
-           "in its front-matter (expected a whole number of pages ≥ 1)")
+           "in its front-matter (expected a whole number of pages ≥ 1) "
+           "(see the handbook: en/handbook/errors/#e-pages-required)")
     assert result.stdout.splitlines() == [f"{A}:1: pages: {how}", f"{B}:1: pages: {how}",
                                           "filed 0 records: 2 errors"]
     assert "status: published" in (project.root / A).read_text("utf-8")
@@ -156,7 +157,8 @@ def test_a_filing_without_pages_is_refused_naming_how_to_give_them(project):
 def test_pages_must_be_a_whole_number_from_1_to_100000(project, pages, message):
     two_records(project)
     result = file_(project, A, "--pages", pages, *PEOPLE)
-    assert (result.returncode, result.stderr) == (2, f"archive: {message}\n")
+    assert (result.returncode, result.stderr) == (
+        2, f"archive: {message} (see the handbook: en/handbook/errors/#e-pages-option-bad)\n")
 
 
 def test_pages_for_several_records_and_pages_that_disagree_are_refused(project):
@@ -164,13 +166,14 @@ def test_pages_for_several_records_and_pages_that_disagree_are_refused(project):
     several = file_(project, A, B, "--pages", "3", *PEOPLE)
     assert (several.returncode, several.stderr) == (2, (
         "archive: --pages gives the 页数 of one record, but 2 records were named: file them one at a time with "
-        "--pages, or set pages: N in each record's front-matter\n"))
+        "--pages, or set pages: N in each record's front-matter "
+        "(see the handbook: en/handbook/errors/#e-pages-many-records)\n"))
     project.record("AAA/2025/a.md", **minimal(title="三月集中学习", date="2025-03-12", pages=3))
     disagree = file_(project, A, "--pages", "5", *PEOPLE)
     assert disagree.returncode == 1
     assert disagree.stdout.splitlines()[0] == (
         f"{A}:8: pages: the front-matter says pages: 3 but --pages says 5 (expected one 页数: correct the "
-        "front-matter or leave out --pages)")
+        "front-matter or leave out --pages) (see the handbook: en/handbook/errors/#e-pages-disagree)")
     assert file_(project, A, "--pages", "3", *PEOPLE).returncode == 0  # the same 页数 twice is no conflict
 
 

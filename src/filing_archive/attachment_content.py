@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 
+from .messages import Message, message
+
 HEAD_BYTES = 4096  # what the signature checks read
 ZIP_MAX_ENTRIES = 10_000  # an Office file has dozens of parts; more is a zip bomb or not Office
 ZIP_MAX_DIRECTORY = 16 * 2**20  # bytes of a zip's central directory
@@ -37,11 +39,11 @@ def _pe(head: bytes) -> bool:
 
 
 EXECUTABLE_HEADERS: tuple[tuple[str, Callable[[bytes], bool]], ...] = (
-    ("a Windows program (MZ/PE header)", _pe),
-    ("a Linux program (ELF header)", lambda h: h.startswith(b"\x7fELF")),
-    ("a macOS program (Mach-O header)", lambda h: h[:4] in (b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf",
+    ("part.executable-pe", _pe),
+    ("part.executable-elf", lambda h: h.startswith(b"\x7fELF")),
+    ("part.executable-macho", lambda h: h[:4] in (b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf",
                                                             b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe")),
-    ("a script (#! line)", lambda h: h.lstrip(b"\xef\xbb\xbf").startswith(b"#!")),
+    ("part.executable-script", lambda h: h.lstrip(b"\xef\xbb\xbf").startswith(b"#!")),
 )
 
 # What a browser takes for HTML or XML when it sniffs a file (WHATWG MIME Sniffing §7.1), and
@@ -54,21 +56,20 @@ _MARKUP_START_RE = re.compile(
 _SCRIPT_RE = re.compile(rb"<\s*(?:script|svg|iframe|object|embed)[\s>/]|javascript\s*:", re.IGNORECASE)
 
 
-def executable(head: bytes) -> str | None:
+def executable(head: bytes) -> Message | None:
     for what, test in EXECUTABLE_HEADERS:
         if test(head):
-            return f"holds {what}: programs and scripts are never kept"
+            return message("E-attachment-executable", what=message(what))
     return None
 
 
-def markup(data: bytes) -> str | None:
+def markup(data: bytes) -> Message | None:
     """HTML, SVG or XML (or script in text): a browser would render it and run its script."""
     probe = data.replace(b"\0", b"")  # UTF-16 text: the ASCII of the markup without its zero bytes
     if _MARKUP_START_RE.match(probe):
-        return ("holds HTML, SVG or XML markup, which a browser would open as a page of this site and run its "
-                "scripts")
+        return message("E-attachment-markup")
     if _SCRIPT_RE.search(probe):
-        return "holds script (<script>, <svg>, javascript:), which a browser could run in this site's pages"
+        return message("E-attachment-script")
     return None
 
 
@@ -122,12 +123,12 @@ def pieces(path: str) -> Iterator[tuple[int, bytes]]:
             offset += len(piece)
 
 
-def ole_macros(path: str) -> str | None:
+def ole_macros(path: str) -> Message | None:
     """A Word, Excel or WPS file in the old binary form holds its macros in a ``_VBA_PROJECT``
     stream; its name is in the file's directory (UTF-16), whatever the file is called."""
     for _, data in pieces(path):
         if _OLE_VBA_RE.search(data):
-            return "holds macros (a _VBA_PROJECT stream): save it as .docx or .xlsx without macros"
+            return message("E-attachment-ole-macros")
     return None
 
 
@@ -145,36 +146,35 @@ def _zip_directory_size(path: str) -> tuple[int, int] | None:
     return entries, directory
 
 
-def zip_problem(path: str, office: bool) -> str | None:
+def zip_problem(path: str, office: bool) -> Message | None:
     """A zip container (OOXML, OpenDocument, OFD): readable, not a zip bomb of parts, and, for
     Office, without a VBA project or ActiveX part whatever the file's name (a .docm renamed .docx)."""
     found = _zip_directory_size(path)
     if found is None:
-        return "is not a readable zip container (damaged, or not the format its name says)"
+        return message("E-attachment-zip-unreadable")
     entries, directory = found
     if entries >= 0xFFFF or entries > ZIP_MAX_ENTRIES or directory > ZIP_MAX_DIRECTORY:
-        return f"has too many parts to check (expected at most {ZIP_MAX_ENTRIES:,})"
+        return message("E-attachment-zip-too-many-parts", limit=ZIP_MAX_ENTRIES)
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
             if office:
                 for name in names:
                     if _MACRO_PART_RE.search(name):
-                        return (f"holds macros or ActiveX controls ({name}): save it as .docx, .xlsx or .pptx "
-                                "without macros")
+                        return message("E-attachment-zip-macros", name=name)
                 info = next((i for i in archive.infolist() if i.filename == "[Content_Types].xml"), None)
                 if info is not None and info.file_size <= CONTENT_TYPES_MAX:
                     types = archive.read(info)
                     if b"macroenabled" in types.lower() or b"vbaproject" in types.lower():
-                        return "is a macro-enabled Office file inside: save it as .docx, .xlsx or .pptx without macros"
+                        return message("E-attachment-zip-macro-enabled")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, NotImplementedError, RuntimeError, ValueError,
             EOFError, zlib.error):
-        return "is not a readable zip container (damaged, or not the format its name says)"
+        return message("E-attachment-zip-unreadable")
     return None
 
 
 # --- PDF: actions that run something -----------------------------------------------------------
-PDF_ACTIONS = {b"JavaScript": "JavaScript", b"JS": "JavaScript", b"Launch": "a Launch action (it starts a program)"}
+PDF_ACTIONS = {b"JavaScript": "part.pdf-javascript", b"JS": "part.pdf-javascript", b"Launch": "part.pdf-launch"}
 
 
 def _name_pattern(name: bytes) -> bytes:
@@ -214,10 +214,11 @@ def _inflate(handle: BinaryIO, start: int, limit: int) -> bytes | None:
     return None if len(out) > limit else bytes(out)
 
 
-ACTION_FOUND = "holds {}: a PDF that runs something when opened is not kept (print it to a new PDF)"
+def _action_found(found: str) -> Message:
+    return message("E-attachment-pdf-action", action=message(found))
 
 
-def pdf_problem(path: str) -> str | None:
+def pdf_problem(path: str) -> Message | None:
     """A PDF that runs something when opened: JavaScript (``/JavaScript``, ``/JS``) or a
     ``/Launch`` action, written plainly, with ``#xx`` escapes in the name, or inside a compressed
     object stream (which is inflated, within limits, to be read). Read in pieces."""
@@ -227,7 +228,7 @@ def pdf_problem(path: str) -> str | None:
         for offset, data in pieces(path):
             found = _pdf_action(data)
             if found:
-                return ACTION_FOUND.format(found)
+                return _action_found(found)
             for m in _PDF_STREAM_RE.finditer(data):
                 where = offset + m.end()
                 if data[max(0, m.start() - 3):m.start()] == b"end" or where in seen or m.start() < 1024 and offset > 0:
@@ -238,15 +239,14 @@ def pdf_problem(path: str) -> str | None:
                 if b"/ObjStm" not in dictionary:
                     continue  # page contents and images cannot hold actions
                 if re.search(rb"/Filter\s*\[?\s*/FlateDecode\s*\]?\s*(?:/|>>)", dictionary) is None:
-                    return ("has a compressed object stream this check cannot read (expected FlateDecode): "
-                            "save it again as PDF/A")
+                    return message("E-attachment-pdf-objstm-filter")
                 inflated = _inflate(handle, where, min(OBJECT_STREAM_MAX, OBJECT_STREAMS_TOTAL_MAX - total))
                 if inflated is None:
-                    return "has an object stream too large or damaged to check: save it again as PDF/A"
+                    return message("E-attachment-pdf-objstm-bad")
                 total += len(inflated)
                 found = _pdf_action(inflated)
                 if found:
-                    return ACTION_FOUND.format(found)
+                    return _action_found(found)
     return None
 
 
@@ -288,33 +288,33 @@ def quiet_pypdf() -> Iterator[None]:
 IMAGE_CHECK_MAX = 128 * 2**20  # bytes of an image read whole to walk its structure
 
 
-def _png(data: bytes) -> str | None:
+def _png(data: bytes) -> Message | None:
     pos, seen = 8, []
     while pos + 12 <= len(data):
         length, kind = struct.unpack_from(">I4s", data, pos)
         end = pos + 8 + length
         if end + 4 > len(data):
-            return f"PNG chunk {kind.decode('latin-1')!r} runs past the end of the file (truncated?)"
+            return message("part.image-png-chunk-past-end", chunk=repr(kind.decode("latin-1")))
         if zlib.crc32(data[pos + 4:end]) != struct.unpack_from(">I", data, end)[0]:
-            return f"PNG chunk {kind.decode('latin-1')!r} fails its CRC (damaged)"
+            return message("part.image-png-chunk-crc", chunk=repr(kind.decode("latin-1")))
         seen.append(kind)
         if kind == b"IEND":
             break
         pos = end + 4
     if not seen or seen[0] != b"IHDR":
-        return "PNG without its IHDR header chunk"
+        return message("part.image-png-no-ihdr")
     if b"IDAT" not in seen:
-        return "PNG without image data (no IDAT chunk)"
+        return message("part.image-png-no-idat")
     if seen[-1] != b"IEND":
-        return "PNG without its IEND end chunk (truncated?)"
+        return message("part.image-png-no-iend")
     return None
 
 
-def _jpeg(data: bytes) -> str | None:
+def _jpeg(data: bytes) -> Message | None:
     pos, frame = 2, False
     while pos + 4 <= len(data):
         if data[pos] != 0xFF:
-            return f"JPEG marker expected at byte {pos} (damaged)"
+            return message("part.image-jpeg-marker", pos=pos)
         marker = data[pos + 1]
         if marker == 0xFF:
             pos += 1
@@ -327,47 +327,47 @@ def _jpeg(data: bytes) -> str | None:
             frame = True
         if marker == 0xDA:  # start of scan: the coded data runs to the end-of-image marker
             if not frame:
-                return "JPEG without a frame header (SOF) before its image data"
-            return None if data.rfind(b"\xff\xd9") > pos else "JPEG without its end-of-image marker (truncated?)"
+                return message("part.image-jpeg-no-sof")
+            return None if data.rfind(b"\xff\xd9") > pos else message("part.image-jpeg-no-eoi")
         pos += 2 + length
-    return "JPEG without image data (no start-of-scan marker; truncated?)"
+    return message("part.image-jpeg-no-sos")
 
 
-def _gif(data: bytes) -> str | None:
+def _gif(data: bytes) -> Message | None:
     if len(data) < 13 or struct.unpack_from("<HH", data, 6) == (0, 0):
-        return "GIF with an empty or missing screen descriptor"
+        return message("part.image-gif-no-descriptor")
     if data.rstrip(b"\0")[-1:] != b";":
-        return "GIF without its trailer byte (truncated?)"
+        return message("part.image-gif-no-trailer")
     return None
 
 
-def _bmp(data: bytes) -> str | None:
+def _bmp(data: bytes) -> Message | None:
     if len(data) < 26:
-        return "BMP shorter than its headers (truncated?)"
+        return message("part.image-bmp-short")
     size, offset, header = struct.unpack_from("<I4xII", data, 2)
     if header not in (12, 40, 52, 56, 64, 108, 124):
-        return f"BMP with an unknown header size ({header})"
+        return message("part.image-bmp-header", header=header)
     if size > len(data) or offset >= len(data):
-        return f"BMP says it has {size} bytes, image data at byte {offset}, but the file has {len(data)} (truncated?)"
+        return message("part.image-bmp-truncated", size=size, offset=offset, length=len(data))
     return None
 
 
-def _tiff(data: bytes) -> str | None:
+def _tiff(data: bytes) -> Message | None:
     order = "<" if data[:2] == b"II" else ">"
     offset = struct.unpack_from(order + "I", data, 4)[0] if len(data) >= 8 else 0
     if offset < 8 or offset + 2 > len(data):
-        return "TIFF whose first image directory lies outside the file (truncated?)"
+        return message("part.image-tiff-ifd-outside")
     entries = struct.unpack_from(order + "H", data, offset)[0]
     if entries == 0 or offset + 2 + 12 * entries > len(data):
-        return "TIFF with an empty or truncated image directory"
+        return message("part.image-tiff-ifd-empty")
     return None
 
 
-def _webp(data: bytes) -> str | None:
+def _webp(data: bytes) -> Message | None:
     if len(data) < 16 or struct.unpack_from("<I", data, 4)[0] + 8 > len(data):
-        return "WebP shorter than its RIFF header says (truncated?)"
+        return message("part.image-webp-short")
     if data[12:16] not in (b"VP8 ", b"VP8L", b"VP8X"):
-        return "WebP without a VP8, VP8L or VP8X image chunk"
+        return message("part.image-webp-no-chunk")
     return None
 
 
@@ -376,7 +376,7 @@ IMAGE_WALKERS: dict[str, Callable[[bytes], str | None]] = {
 }
 
 
-def image_problem(path: str, signature: str) -> str | None:
+def image_problem(path: str, signature: str) -> Message | None:
     """Why an image (its signature already checked) would not decode, or None: its structure
     walked (PNG chunks and their CRCs, JPEG segments to the end marker, the headers of the rest)."""
     walker = IMAGE_WALKERS.get(signature)
@@ -385,10 +385,10 @@ def image_problem(path: str, signature: str) -> str | None:
     with open(path, "rb") as handle:
         data = handle.read(IMAGE_CHECK_MAX + 1)
     if len(data) > IMAGE_CHECK_MAX:
-        return f"too large to check (expected at most {IMAGE_CHECK_MAX // 2**20} MB)"
+        return message("part.image-too-large", limit=IMAGE_CHECK_MAX // 2**20)
     if not SIGNATURES[signature](data[:HEAD_BYTES]):
-        return f"not a {signature.upper()} image: its first bytes are not the format's signature"
+        return message("part.image-not-signature", format=signature.upper())
     try:
         return walker(data)
     except struct.error:
-        return f"{signature.upper()} shorter than its headers (truncated?)"
+        return message("part.image-short-headers", format=signature.upper())

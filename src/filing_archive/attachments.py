@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import attachment_content as content
+from .messages import Message, message
 from .problems import Problems
 from .record_paths import check_record_path
 from .schema import in_language
@@ -139,28 +140,26 @@ def size_text(size: int) -> str:
     return ""  # pragma: no cover
 
 
-def _refused_kind(ext: str) -> str | None:
+def _refused_kind(ext: str) -> Message | None:
     """Why an extension is never kept, or None when it is on the allow-list."""
-    shown = f".{ext}" if ext else "a file without an extension"
+    shown: Message | str = f".{ext}" if ext else message("part.no-extension")
     if ext in FORMATS:
         return None
     if ext in MACRO_EXTENSIONS:
-        why = f"a macro-enabled Office file ({shown}): macros are active content (save it without macros"
-        return f"{why}; expected one of: {ALLOWED}; got {shown})"
+        return message("E-attachment-macro-file", shown=shown, allowed=ALLOWED)
     if ext in PROGRAM_EXTENSIONS:
-        return f"a program or script ({shown}) is never kept (expected one of: {ALLOWED}; got {shown})"
+        return message("E-attachment-program-file", shown=shown, allowed=ALLOWED)
     if ext in MARKUP_EXTENSIONS:
-        return (f"{shown} would open as a page of this site and run its scripts (save it as PDF; "
-                f"expected one of: {ALLOWED}; got {shown})")
-    return f"not a kind of file the archive keeps (expected one of: {ALLOWED}; got {shown})"
+        return message("E-attachment-markup-file", shown=shown, allowed=ALLOWED)
+    return message("E-attachment-kind-not-kept", shown=shown, allowed=ALLOWED)
 
 
-def _content_problem(path: str, ext: str, fmt: Format) -> str | None:
+def _content_problem(path: str, ext: str, fmt: Format) -> Message | None:
     """What the bytes say, checked against what the name says."""
     with open(path, "rb") as handle:
         head = handle.read(content.HEAD_BYTES)
     if not head:
-        return "empty file (expected the attachment's content)"
+        return message("E-attachment-empty")
     found = content.executable(head)
     if found:
         return found
@@ -172,8 +171,7 @@ def _content_problem(path: str, ext: str, fmt: Format) -> str | None:
         found = content.markup(head)
         if found:
             return found
-        return (f"is not a .{ext} file: its first bytes are not those of the format its name says "
-                f"(renamed from another kind of file?)")
+        return message("E-attachment-signature", ext=ext)
     if fmt.deep == "pdf":
         return content.pdf_problem(path)
     if fmt.deep == "zip":
@@ -185,7 +183,7 @@ def _content_problem(path: str, ext: str, fmt: Format) -> str | None:
     return None
 
 
-def file_problem(path: str, name: str) -> str | None:
+def file_problem(path: str, name: str) -> Message | None:
     """Why a file called ``name`` would be refused as an attachment by its kind and bytes, or None:
     ``archive import`` asks before it keeps a source as the record's original."""
     ext = extension(name)
@@ -199,19 +197,19 @@ def file_problem(path: str, name: str) -> str | None:
 def _text_markings(path: str, rel: str, size: int, problems: Problems) -> None:
     """A text attachment is scanned for 密级 markings like a record's body."""
     if size > TEXT_SCAN_MAX:
-        problems.error(rel, 0, "secrecy", f"text attachment too large to scan for 密级 markings (expected at most "
-                                          f"{TEXT_SCAN_MAX // 2**20} MB of text, got {size_text(size)})")
+        problems.error(rel, 0, "secrecy", "E-attachment-text-too-large", limit=TEXT_SCAN_MAX // 2**20,
+                       size=size_text(size))
         return
     with open(path, "rb") as handle:
         data = handle.read(TEXT_SCAN_MAX + 1)
     encoding = detect_encoding(data)
     if encoding is None:
-        problems.error(rel, 0, FIELD, "not text in UTF-8, UTF-16, GBK, GB18030 or Big5 (expected a text file)")
+        problems.error(rel, 0, FIELD, "E-attachment-not-text")
         return
     text = data.decode(encoding.codec, errors="replace")
     for line, shown in markings_in_lines(text.replace("\r\n", "\n").replace("\r", "\n")):
-        problems.error(rel, line, "secrecy", f"the text is marked {shown}: secret material must never be stored in "
-                                             f"or published from this archive (remove the file)")
+        problems.error(rel, line, "secrecy", "E-attachment-secret-marked", what=message("part.attachment-text"),
+                       marking=shown)
         return
 
 
@@ -226,15 +224,15 @@ def inspect(path: str, rel: str, src_uri: str, records_dir: str, max_mb: int, pr
     check_record_path(rel, src_uri, records_dir, problems)
     marked = marking_in_title(name.rsplit(".", 1)[0])
     if marked:
-        problems.error(rel, 0, "secrecy", f"the file name is marked {marked}: secret material must never be stored "
-                                          f"in or published from this archive (remove the file)")
+        problems.error(rel, 0, "secrecy", "E-attachment-secret-marked", what=message("part.attachment-name"),
+                       marking=marked)
     ext = extension(name)
     refused = _refused_kind(ext)
     fmt = FORMATS.get(ext)
     try:
         size, sha256, sm3 = digests(path)
     except OSError as exc:
-        problems.error(rel, 0, FIELD, f"cannot read the file ({exc.strerror or exc})")
+        problems.error(rel, 0, FIELD, "E-attachment-unreadable", reason=str(exc.strerror or exc))
         return Attachment(rel, src_uri, name, record_path, "", 0, None, None)
     if refused:
         problems.error(rel, 0, FIELD, refused)
@@ -242,14 +240,13 @@ def inspect(path: str, rel: str, src_uri: str, records_dir: str, max_mb: int, pr
         try:
             found = _content_problem(path, ext, fmt)
         except OSError as exc:
-            found = f"cannot read the file ({exc.strerror or exc})"
+            found = message("E-attachment-unreadable", reason=str(exc.strerror or exc))
         if found:
             problems.error(rel, 0, FIELD, found)
         elif fmt.signature is None:
             _text_markings(path, rel, size, problems)
     if size > max_mb * 2**20:
-        problems.warning(rel, 0, FIELD, f"larger than attachment_max_mb in archive.yml (expected at most {max_mb} MB, "
-                                        f"got {size_text(size)}): keep a smaller copy, or raise the limit")
+        problems.warning(rel, 0, FIELD, "W-attachment-large", limit=max_mb, size=size_text(size))
     kind = fmt.kind if fmt is not None and problems.error_count == before else ""
     return Attachment(rel, src_uri, name, record_path, kind, size, sha256, sm3)
 

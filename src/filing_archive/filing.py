@@ -26,8 +26,6 @@ from .archive import Archive, load_archive, translation_lang
 from .attachments import folder_of
 from .filing_details import filing_people, parse_pages, record_pages, required_text
 from .fixity import (
-    LOG_FILE,
-    MANIFEST_FILE,
     SM3_MANIFEST_FILE,
     FilingLog,
     Manifest,
@@ -40,10 +38,11 @@ from .fixity import (
     write_manifest,
 )
 from .git import git_author
+from .messages import Bilingual, Message, message, say
 from .numbering import claimed_numbers, class_of, next_number
 from .problems import Problem, Problems, UsageError
 from .records import Record, archive_class, expected_archive_no
-from .registry import REGISTRY_FILE, Registry, load_registry
+from .registry import Registry, load_registry
 from .schedule import departure_message, entries_listed, record_entry
 from .schema import RETENTION_CODES, TYPES
 from .storage import sha256_hex, sm3_hex
@@ -143,16 +142,21 @@ def project_path(root: Path, path: str | Path) -> str:
     try:
         return p.resolve().relative_to(root).as_posix()
     except ValueError:
-        raise UsageError(f"{path} is not inside the project {root}") from None
+        raise UsageError("E-path-outside-project", path=str(path), root=str(root)) from None
+
+
+# What a writing command is doing, for "… — filing refused".
+DOING = {"filing": Bilingual("归档", "filing"), "amending": Bilingual("修改", "amending"),
+         "withdrawing": Bilingual("撤出", "withdrawing"), "destruction": Bilingual("销毁", "destruction"),
+         "extending": Bilingual("延长保管期限", "extending")}
 
 
 def _damage(manifest: Manifests, log: FilingLog, what: str) -> list[Problem]:
     """Refuse to write on top of a damaged manifest or log: name the damage."""
     found = list(manifest.problems) + list(log.problems)
-    return [
-        Problem(p.path, p.line, p.field, f"{p.message} — {what} refused: run archive verify and repair it first")
-        for p in found
-    ]
+    doing = DOING.get(what, Bilingual(what, what))
+    return [Problem(p.path, p.line, p.field, message("E-write-refused-damage", problem=p.message, doing=doing))
+            for p in found]
 
 
 def _validate_bytes(root: Path, rel: str, data: bytes, registry: Registry, today: date) -> list[Problem]:
@@ -193,7 +197,8 @@ def file_records(
     (``schedule.py``); a record no entry covers is refused."""
     root = Path(root).resolve()
     if retention is not None and retention not in RETENTION_CODES:
-        raise UsageError(f"保管期限 retention must be {' | '.join(RETENTION_CODES)}, got {retention}")
+        raise UsageError("E-option-retention-bad", option="--retention", expected=list(RETENTION_CODES),
+                         suggestion=message("part.option-got", got=retention))
     rels = [project_path(root, p) for p in paths]
     given_pages = parse_pages(None if pages is None else str(pages), len(set(rels)))
     result = Result()
@@ -216,14 +221,14 @@ def file_records(
         targets: list[Record] = []
         for rel in dict.fromkeys(rels):
             if not (root / rel).is_file():
-                raise UsageError(f"no such file: {rel}")
+                raise UsageError("E-no-such-file", files=[rel])
             if not rel.startswith(records_prefix) or not rel.endswith(".md"):
-                result.problems.error(rel, 0, "", f"not a record (expected a .md file under {records_prefix})")
+                result.problems.error(rel, 0, "", "E-file-not-a-record", folder=records_prefix)
             elif translation_lang(rel.rsplit("/", 1)[-1]):
-                result.problems.error(rel, 0, "", "a translation is not filed on its own: file the Chinese record")
+                result.problems.error(rel, 0, "", "E-translation-filed")
             elif rel in errors_by_path or rel not in by_path:
                 result.problems.extend(errors_by_path.get(rel, []))
-                result.problems.error(rel, 0, "", "not filed: correct the errors above first")
+                result.problems.error(rel, 0, "", "E-errors-first", done=Bilingual("归档", "filed"))
             else:
                 targets.append(by_path[rel])
         targets.sort(key=lambda r: (r.date, r.id, r.path))
@@ -284,30 +289,27 @@ def _prepare_one(
     state = states.get(rel)
     status_line = record.line("status")
 
-    def refuse(message: str, field: str = "status", line: int = status_line) -> None:
-        result.problems.error(rel, line, field, message)
+    def refuse(said: Message, field: str = "status", line: int = status_line) -> None:
+        result.problems.error(rel, line, field, said)
 
     if state is not None and not state.withdrawn:  # the log says it is filed
         changed = attachments_changed(record, state)
         if digest != state.digest:
-            refuse(f"already filed as {state.archive_no} and changed after filing: use archive amend "
-                   f"(filed {short(state.digest)}, file now {short(digest)})")
+            refuse(message("E-filed-changed-refile", archive_no=state.archive_no,
+                           detail=message("part.sha256-changed", filed=short(state.digest), now=short(digest))))
         elif changed:
-            refuse(f"already filed as {state.archive_no} and its attachments changed after filing "
-                   f"({', '.join(changed[:3])}): use archive amend")
+            refuse(message("E-filed-attachments-changed-refile", archive_no=state.archive_no, names=changed[:3]))
         elif manifest.sha256.digests.get(rel) != digest:
-            refuse(f"already filed as {state.archive_no}, but {MANIFEST_FILE} disagrees with "
-                   f"{LOG_FILE} line {state.line}: run archive verify")
+            refuse(message("E-filed-manifest-disagrees", archive_no=state.archive_no, line=state.line))
         else:
             result.outcomes.append(Outcome(rel, "already", state.archive_no, digest))
         return None
 
     if state is not None and state.kept:
-        refuse(f"withdrawn as {state.archive_no} ({LOG_FILE} line {state.line}): its file is kept unchanged as "
-               "the evidence of the withdrawal; file a corrected record under a new file name")
+        refuse(message("E-withdrawn-refile", archive_no=state.archive_no, line=state.line))
         return None
     if record.is_draft:
-        refuse("a draft cannot be filed: set status: published when the record is final, then file it")
+        refuse(message("E-draft-not-filed"))
         return None
     pages, problem = record_pages(root, record, given_pages)
     if problem:
@@ -323,15 +325,14 @@ def _prepare_one(
         archive_no = record.archive_no or ""
         retention = retention or record.retention
         if record.retention != retention:
-            refuse(f"this record was numbered {archive_no} with retention {record.retention}: "
-                   f"re-run with --retention {record.retention} to finish filing it", "retention",
-                   record.line("retention"))
+            refuse(message("E-half-filed-retention", archive_no=archive_no, retention=record.retention),
+                   "retention", record.line("retention"))
             return None
         parsed = class_of(archive_no)
         others = [p for p in claims.get(parsed[0], {}).get(parsed[1], []) if p != rel] if parsed else []
         if others:
-            refuse(f"档号 {archive_no} is already given to {others[0]}: set status: published and remove "
-                   f"archive_no, then file it again", "archive_no", record.line("archive_no"))
+            refuse(message("E-archive-no-given", archive_no=archive_no, other=others[0]), "archive_no",
+                   record.line("archive_no"))
             return None
         if page_update:  # not in the log yet: its bytes may still change
             data = storage.edit_front_matter((root / rel).read_bytes(), page_update)
@@ -345,10 +346,10 @@ def _prepare_one(
     registry = archive.registry
     entry = record_entry(archive.schedule, record, registry)
     if retention is None and entry is None:
-        refuse(f"no entry of the retention schedule (保管期限表) covers a {TYPES[record.type].zh} of {record.unit}"
-               f"{' with 主题词 ' + '/'.join(record.keywords) if record.keywords else ''}: give --retention "
-               f"{' | '.join(RETENTION_CODES)}, or add an entry to {REGISTRY_FILE} (expected one of: "
-               f"{entries_listed(archive.schedule)})", "retention", record.line("type"))
+        keywords = message("part.with-keywords", keywords="/".join(record.keywords)) if record.keywords else ""
+        refuse(message("E-no-schedule-entry", type=TYPES[record.type].zh, unit=record.unit, keywords=keywords,
+                       codes=list(RETENTION_CODES), entries=entries_listed(archive.schedule)),
+               "retention", record.line("type"))
         return None
     if retention is None:
         retention = entry.retention
@@ -378,7 +379,7 @@ def amend_record(root: Path, path: str, reason: str, today: date | None = None) 
     root = Path(root).resolve()
     reason = (reason or "").strip()
     if not reason:
-        raise UsageError("--reason is required: say why the filed record had to change")
+        raise UsageError("E-reason-required")
     rel = project_path(root, path)
     result = Result()
     with archive_lock(root):
@@ -388,32 +389,30 @@ def amend_record(root: Path, path: str, reason: str, today: date | None = None) 
         manifest, log, states = opened
         state = states.get(rel)
         if state is None or state.withdrawn:
-            what = "was withdrawn" if state else "is not filed (no entry in filing-log.jsonl)"
-            result.problems.error(rel, 0, "", f"{what}: only a filed record can be amended (use archive file)")
+            what = message("part.was-withdrawn" if state else "part.not-in-log")
+            result.problems.error(rel, 0, "", "E-amend-not-filed", state=what)
             return result
         if not (root / rel).is_file():
-            result.problems.error(rel, 0, "", f"filed as {state.archive_no} but the file is missing: restore it "
-                                              "from git (or withdraw it with approval)")
+            result.problems.error(rel, 0, "", "E-amend-file-missing", archive_no=state.archive_no)
             return result
         archive = load_archive(root, today)
         errors = [p for p in archive.problems.errors if _owner(p.path) == rel]
         if errors:
             result.problems.extend(errors)
-            result.problems.error(rel, 0, "", "not amended: correct the errors above first")
+            result.problems.error(rel, 0, "", "E-errors-first", done=Bilingual("修改", "amended"))
             return result
         record = next(r for r in archive.records if r.path == rel)
         if not record.is_filed or record.archive_no != state.archive_no:
             result.problems.error(
                 rel, record.line("archive_no" if record.is_filed else "status"),
                 "archive_no" if record.is_filed else "status",
-                f"an amendment keeps status: filed and the 档号 {state.archive_no} "
-                f"(got status {record.status}, archive_no {record.archive_no or 'none'})",
+                "E-amend-status-changed", archive_no=state.archive_no, status=record.status,
+                got=record.archive_no or message("part.none"),
             )
             return result
         digest = next(source.digest for source in archive.sources if source.path == rel)
         if digest == state.digest and not attachments_changed(record, state):
-            result.problems.error(rel, 0, "", f"unchanged since it was filed (sha256 {short(digest)}): "
-                                              "nothing to amend")
+            result.problems.error(rel, 0, "", "E-amend-unchanged", digest=short(digest))
             return result
         outcome = _with_attachments(Outcome(rel, "amended", state.archive_no, digest, previous_digest=state.digest),
                                     record, (root / rel).read_bytes())
@@ -436,9 +435,9 @@ def withdraw_record(root: Path, path: str, reason: str, approval: str, approver:
     they are the evidence of what was filed; the build leaves the record out and the catalogue's
     备注 says it was withdrawn. (Destruction at the end of a term is ``archive dispose``.)"""
     root = Path(root).resolve()
-    reason = required_text("--reason", reason, "why the filing was an error")
-    approval = required_text("--approval", approval, "the 审批 reference, e.g. 撤出审批〔2026〕2号")
-    approver = required_text("--approver", approver, "the name of the person who approved")
+    reason = required_text("--reason", reason, message("part.expect-withdraw-reason"))
+    approval = required_text("--approval", approval, message("part.expect-approval-ref"))
+    approver = required_text("--approver", approver, message("part.expect-approver"))
     rel = project_path(root, path)
     result = Result()
     with archive_lock(root):
@@ -448,22 +447,19 @@ def withdraw_record(root: Path, path: str, reason: str, approval: str, approver:
         manifest, log, states = opened
         state = states.get(rel)
         if state is None:
-            result.problems.error(rel, 0, "", "is not filed (no entry in filing-log.jsonl): only a filed record "
-                                              "is withdrawn; a draft or published record can simply be deleted")
+            result.problems.error(rel, 0, "", "E-withdraw-not-filed")
             return result
         if state.withdrawn:
             result.outcomes.append(Outcome(rel, "already", state.archive_no, state.digest,
-                                           note=f"already withdrawn ({LOG_FILE} line {state.line}): nothing to do"))
+                                           note=say("out.already-withdrawn", line=state.line)))
             return result
         archive = load_archive(root, today)
         record = next((r for r in archive.records if r.path == rel), None)
         if record is not None:
             users = [r.path for r in archive.records if r.plan == record.id and r.path != rel]
             if users:
-                result.problems.error(
-                    rel, 0, "", f"records belong to this plan ({', '.join(users[:3])}"
-                                f"{' …' if len(users) > 3 else ''}): withdraw or re-assign them first",
-                )
+                result.problems.error(rel, 0, "", "E-withdraw-plan-in-use", users=users[:3],
+                                      more=" …" if len(users) > 3 else "")
                 return result
         entry = {
             "action": "withdraw", "path": rel, "archive_no": state.archive_no, "digest": state.digest,

@@ -18,13 +18,12 @@ from pathlib import Path
 
 from .fields import kind_of
 from .git import git_user_name
+from .messages import Bilingual, Message, message
 from .problems import UsageError, clip
 from .records import Record
 from .registry import Registry, one_line, person_problem
 from .schema import FIELDS, NOTE_MAX
 from .secrecy import marking_in
-
-PAGES_HOW = "give archive file --pages N (one record at a time) or set pages: N in its front-matter"
 
 
 @dataclass(frozen=True)
@@ -56,13 +55,14 @@ def same_person(a: str, b: str) -> bool:
 def _name(option: str, value: str) -> str:
     problem = person_problem(value)
     if problem:
-        raise UsageError(f"{option}: {problem}")
+        raise UsageError("E-person-option-bad", option=option, problem=problem)
     marking = marking_in(value)
     if marking:
-        raise UsageError(f"{option}: the value is marked {marking}: secret material must never be stored in "
-                         "this archive")
+        raise UsageError("E-option-secret", option=option, what=VALUE, marking=marking)
     return value.strip()
 
+
+VALUE = Bilingual("值", "value")  # what "--by: the value is marked 秘密" names
 
 # Text that stands for no answer: what a form filled in to get past it says.
 PLACEHOLDER_WORDS = frozenset({
@@ -71,28 +71,27 @@ PLACEHOLDER_WORDS = frozenset({
 })
 
 
-def placeholder_problem(value: str | None) -> str | None:
+def placeholder_problem(value: str | None) -> Message | None:
     """Why ``value`` is no real answer (blank, one character, one character repeated, a stand-in
     word such as 待定 or TODO), or None."""
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).casefold()
     if not text:
-        return "blank"
+        return message("part.blank")
     if len(set(text)) == 1 or text in PLACEHOLDER_WORDS or text.startswith("待填写"):
-        return f"placeholder text {value.strip()!r}"
+        return message("part.placeholder", value=repr(value.strip()))
     return None
 
 
-def required_text(option: str, value: str | None, expected: str) -> str:
+def required_text(option: str, value: str | None, expected: Message | str) -> str:
     """A required option's text, refused when blank or a placeholder (a ``UsageError`` says what to give)."""
     problem = placeholder_problem(value)
     if problem:
-        raise UsageError(f"{option}: {problem} (expected {expected})")
+        raise UsageError("E-option-placeholder", option=option, problem=problem, expected=expected)
     if not one_line(value or ""):
-        raise UsageError(f"{option}: expected one line without control characters (expected {expected})")
+        raise UsageError("E-option-not-one-line", option=option, expected=expected)
     marking = marking_in(value or "")
     if marking:
-        raise UsageError(f"{option}: the value is marked {marking}: secret material must never be stored in "
-                         "this archive")
+        raise UsageError("E-option-secret", option=option, what=VALUE, marking=marking)
     return (value or "").strip()
 
 
@@ -103,37 +102,29 @@ def filing_people(root: Path, registry: Registry, by: str | None, checked_by: st
     if by is None:
         by = defaults.by or git_user_name(root)
     if by is None:
-        raise UsageError("整理人 --by: who sorted these records? give --by NAME, or set filing: {by: NAME} in "
-                         "archive.yml (else git config user.name is used)")
+        raise UsageError("E-filer-unknown")
     if checked_by is None:
         checked_by = defaults.checked_by
     if checked_by is None:
-        raise UsageError("检查人 --checked-by: who checked these records? give --checked-by NAME, or set "
-                         "filing: {checked_by: NAME} in archive.yml")
+        raise UsageError("E-checker-unknown")
     by, checked_by = _name("--by", by), _name("--checked-by", checked_by)
     if same_person(by, checked_by) and not defaults.same_person_may_check:
-        raise UsageError(
-            f"整理人 and 检查人 are the same person ({clip(by)}): one person sorts the records and another checks "
-            "them (give --checked-by another person; where one person must do both, set filing: "
-            "{same_person_may_check: true} in archive.yml)"
-        )
+        raise UsageError("E-filer-checks-self", name=clip(by))
     day = None
     if checked_on is not None:
         try:
             day = date.fromisoformat(checked_on)
         except ValueError:
-            raise UsageError(f"--checked-on: expected a real date YYYY-MM-DD, got {clip(checked_on)}") from None
+            raise UsageError("E-option-date-bad", option="--checked-on", got=clip(checked_on)) from None
         if today is not None and day > today:
-            raise UsageError(f"--checked-on: the check cannot be after today {today} (got {day})")
+            raise UsageError("E-checked-on-future", today=str(today), day=str(day))
     if note is not None:
         note = note.strip()
         if not note or len(note) > NOTE_MAX or not one_line(note):
-            raise UsageError(f"--note: expected 本件情况说明 on one line of at most {NOTE_MAX} characters, "
-                             f"got {clip(repr(note))} ({len(note):,} characters)")
+            raise UsageError("E-note-bad", limit=NOTE_MAX, got=clip(repr(note)), length=len(note))
         marking = marking_in(note)
         if marking:
-            raise UsageError(f"--note: the text is marked {marking}: secret material must never be stored in "
-                             "this archive")
+            raise UsageError("E-option-secret", option="--note", what=Bilingual("文字", "text"), marking=marking)
     return FilingPeople(by, checked_by, day, note or None)
 
 
@@ -142,13 +133,12 @@ def parse_pages(text: str | None, paths: int) -> int | None:
     if text is None:
         return None
     if paths != 1:
-        raise UsageError(f"--pages gives the 页数 of one record, but {paths} records were named: file them one "
-                         "at a time with --pages, or set pages: N in each record's front-matter")
+        raise UsageError("E-pages-many-records", count=paths)
     spec = FIELDS["pages"]
     value: object = int(text) if re.fullmatch(r"[+-]?\d{1,9}", text.strip()) else text
     pages, problem = kind_of(spec).check(spec, value, None)  # type: ignore[arg-type]  (a number reports nothing aside)
     if problem:
-        raise UsageError(f"--pages: {problem}")
+        raise UsageError("E-pages-option-bad", problem=problem)
     return pages  # type: ignore[return-value]
 
 
@@ -177,13 +167,12 @@ def default_pages(root: Path, record: Record) -> int | None:
     return count if isinstance(count, int) and 1 <= count <= FIELDS["pages"].maximum else None
 
 
-def record_pages(root: Path, record: Record, given: int | None) -> tuple[int | None, str | None]:
+def record_pages(root: Path, record: Record, given: int | None) -> tuple[int | None, Message | None]:
     """The 页数 to file ``record`` with, or what is wrong: ``--pages``, else the front-matter, else
     the PDF original's page count."""
     if given is not None and record.pages is not None and given != record.pages:
-        return None, (f"the front-matter says pages: {record.pages} but --pages says {given} (expected one 页数: "
-                      "correct the front-matter or leave out --pages)")
+        return None, message("E-pages-disagree", written=record.pages, given=given)
     pages = given or record.pages or default_pages(root, record)
     if pages is None:
-        return None, f"页数 is required to file a record: {PAGES_HOW} (expected a whole number of pages ≥ 1)"
+        return None, message("E-pages-required")
     return pages, None

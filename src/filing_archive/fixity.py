@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from . import storage
+from .messages import Bilingual, Message, message
 from .problems import Problem
 from .storage import sha256_hex
 
@@ -41,9 +42,9 @@ MANIFEST_LINE_RE = re.compile(r"^(?P<digest>[0-9a-f]{64})[ \t]+(?P<path>\S.*)$")
 
 
 # --- digests ---------------------------------------------------------------------------------
-def short(digest: str | None) -> str:
+def short(digest: str | None) -> str | Message:
     """The first 12 hex digits, for messages (the full digest is in the manifest)."""
-    return f"{digest[:12]}…" if digest else "none"
+    return f"{digest[:12]}…" if digest else message("part.none")
 
 
 def utc_now() -> datetime:
@@ -86,7 +87,7 @@ def read_manifest(root: Path, name: str = MANIFEST_FILE) -> Manifest:
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
-        manifest.problems.append(Problem(name, 0, "", f"not UTF-8 text (expected <{algorithm.lower()}>  <path> lines)"))
+        manifest.problems.append(Problem(name, 0, "", message("E-manifest-not-utf8", algorithm=algorithm.lower())))
         return manifest
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -95,13 +96,13 @@ def read_manifest(root: Path, name: str = MANIFEST_FILE) -> Manifest:
         if not m:
             manifest.problems.append(Problem(
                 name, number, "",
-                f"not a manifest line (expected <64 hex digits of {algorithm}>  <path>, got {line[:80]})",
+                message("E-manifest-line-bad", algorithm=algorithm, got=line[:80]),
             ))
             continue
         rel = _decode_path(m["path"])
         if rel in manifest.digests:
             manifest.problems.append(Problem(
-                name, number, "", f"{rel} is listed twice (first on line {manifest.lines[rel]})"
+                name, number, "", message("E-manifest-line-twice", path=rel, first=manifest.lines[rel])
             ))
             continue
         manifest.digests[rel] = m["digest"]
@@ -167,45 +168,44 @@ def read_log(root: Path) -> FilingLog:
     elif raw_lines:
         log.problems.append(Problem(
             LOG_FILE, len(raw_lines), "",
-            "the last line has no line end (an interrupted write?): restore filing-log.jsonl from git",
+            message("E-log-no-line-end"),
         ))
     expected_prev = ZERO_DIGEST
     expected_seq = 1
     for number, raw in enumerate(raw_lines, start=1):
         log.count = number
 
-        def problem(key: str, message: str, number: int = number) -> None:
-            log.problems.append(Problem(LOG_FILE, number, key, message))
+        def problem(key: str, code: str, number: int = number, **args: object) -> None:
+            log.problems.append(Problem(LOG_FILE, number, key, message(code, **args)))
 
         try:
             entry = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             entry = None
         if not isinstance(entry, dict):
-            problem("", "not a JSON object on one line (the line was edited or damaged)")
+            problem("", "E-log-line-not-json")
             expected_prev = sha256_hex(raw)
             expected_seq += 1
             continue
         missing = [k for k in REQUIRED_LOG_KEYS if k not in entry]
         if missing:
-            problem(missing[0], f"entry lacks {', '.join(missing)} (expected {', '.join(REQUIRED_LOG_KEYS)})")
+            problem(missing[0], "E-log-entry-incomplete", missing=missing, required=REQUIRED_LOG_KEYS)
         if entry.get("prev") != expected_prev:
             if number == 1:
-                what = f"the first line's prev must be {short(ZERO_DIGEST)} (all zeros)"
+                what = message("part.log-first-prev", zero=short(ZERO_DIGEST))
             else:
-                what = (f"prev does not match the SHA-256 of line {number - 1} "
-                        f"(line {number - 1} was edited, or lines were deleted or moved)")
+                what = message("part.log-prev-mismatch", line=number - 1)
             got = short(str(entry.get("prev")))
-            problem("prev", f"chain broken: {what}; expected {short(expected_prev)}, got {got}")
+            problem("prev", "E-log-chain-broken", what=what, expected=short(expected_prev), got=got)
         if entry.get("seq") != expected_seq:
-            problem("seq", f"sequence number {entry.get('seq')} follows {expected_seq - 1} (expected {expected_seq}: "
-                           f"lines were deleted, added or moved)")
+            problem("seq", "E-log-seq-bad", seq=str(entry.get("seq")), previous=expected_seq - 1,
+                    expected=expected_seq)
         seq = entry.get("seq")
         expected_seq = seq + 1 if isinstance(seq, int) and not isinstance(seq, bool) else expected_seq + 1
         if entry.get("action") not in ACTIONS:
-            problem("action", f"unknown action {entry.get('action')!r} (expected {' | '.join(ACTIONS)})")
+            problem("action", "E-log-action-unknown", action=repr(entry.get("action")), actions=ACTIONS)
         if "time" in entry and parse_time(entry.get("time")) is None:
-            problem("time", f"expected a UTC time such as 2026-11-30T08:00:00Z, got {entry.get('time')!r}")
+            problem("time", "E-log-time-bad", got=repr(entry.get("time")))
         expected_prev = sha256_hex(raw)
         log.entries.append(LogEntry(number, entry))
     log.head = expected_prev
@@ -339,17 +339,17 @@ def _digests_of(entry: LogEntry, problem) -> tuple[dict[str, str], str | None, d
     if "attachments" in entry.data:
         found = _digest_map(entry.get("attachments"))
         if found is None:
-            problem("attachments: expected {name: sha256} for the files of the record's .files folder, "
-                    f"got {str(entry.get('attachments'))[:80]}")
+            problem(message("E-log-digests-bad", key="attachments", got=str(entry.get("attachments"))[:80],
+                            expected=message("part.log-digest-map", algorithm="sha256")))
         attachments = found or {}
     sm3 = entry.get("sm3")
     if sm3 is not None and not (isinstance(sm3, str) and _HEX64.match(sm3)):
-        problem(f"sm3: expected 64 hex digits of SM3, got {str(sm3)[:80]}")
+        problem(message("E-log-digests-bad", key="sm3", expected=message("part.log-sm3-hex"), got=str(sm3)[:80]))
         sm3 = None
     attachments_sm3 = _digest_map(entry.get("attachments_sm3")) if "attachments_sm3" in entry.data else None
     if "attachments_sm3" in entry.data and attachments_sm3 is None:
-        problem("attachments_sm3: expected {name: sm3} for the files of the record's .files folder, "
-                f"got {str(entry.get('attachments_sm3'))[:80]}")
+        problem(message("E-log-digests-bad", key="attachments_sm3", got=str(entry.get("attachments_sm3"))[:80],
+                        expected=message("part.log-digest-map", algorithm="sm3")))
     return attachments, sm3, attachments_sm3
 
 
@@ -366,6 +366,12 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
+# What an entry does to a path, for "… which is not filed at that point of the log".
+_VERBS = {"amend": Bilingual("修改", "amends"), "extend": Bilingual("延长保管期限", "extends"),
+          "withdraw": Bilingual("撤出", "withdraws"), "destroy": Bilingual("销毁", "destroys"),
+          "transfer": Bilingual("移交", "transfers")}
+
+
 def replay(log: FilingLog) -> tuple[dict[str, RecordHistory], list[Problem]]:
     """Each path's current state from the log, and entries that make no sense in order."""
     states: dict[str, RecordHistory] = {}
@@ -376,14 +382,14 @@ def replay(log: FilingLog) -> tuple[dict[str, RecordHistory], list[Problem]]:
         state = states.get(rel)
         live = state is not None and not state.withdrawn
 
-        def problem(message: str, entry: LogEntry = entry) -> None:
-            problems.append(Problem(LOG_FILE, entry.line, "action", message))
+        def problem(said: Message, entry: LogEntry = entry) -> None:
+            problems.append(Problem(LOG_FILE, entry.line, "action", said))
 
         if action == "file":
             if live:
-                problem(f"{rel} is filed again without being withdrawn (already filed on line {state.filed_line})")
+                problem(message("E-log-filed-twice", path=rel, line=state.filed_line))
             if not isinstance(digest, str):
-                problem(f"a file entry needs the record's digest, got {digest!r}")
+                problem(message("E-log-digest-missing", need=message("part.log-file-needs-digest"), got=repr(digest)))
                 continue
             attachments, sm3, attachments_sm3 = _digests_of(entry, problem)
             states[rel] = RecordHistory(
@@ -396,14 +402,15 @@ def replay(log: FilingLog) -> tuple[dict[str, RecordHistory], list[Problem]]:
             )
         elif action in ("amend", "extend"):
             if not live:
-                problem(f"{action}s {rel}, which is not filed at that point of the log")
+                problem(message("E-log-not-filed", verb=_VERBS[action], path=rel))
                 continue
             if not isinstance(digest, str):
-                problem(f"an {action} entry needs the new digest, got {digest!r}")
+                problem(message("E-log-digest-missing", got=repr(digest),
+                                need=message("part.log-change-needs-digest", action=action)))
                 continue
             if entry.get("previous_digest") != state.digest:
-                problem(f"previous_digest {short(str(entry.get('previous_digest')))} is not the digest "
-                        f"{short(state.digest)} recorded on line {state.line}")
+                problem(message("E-log-previous-digest", got=short(str(entry.get("previous_digest"))),
+                                digest=short(state.digest), line=state.line))
             when = entry.time
             state.amendments.append(Amendment(
                 date=when.date() if when else date.min, reason=str(entry.get("reason") or ""), time=when,
@@ -415,14 +422,13 @@ def replay(log: FilingLog) -> tuple[dict[str, RecordHistory], list[Problem]]:
                 state.attachments, state.sm3, state.attachments_sm3 = _digests_of(entry, problem)
             if action == "extend":
                 if entry.get("previous_retention") != state.retention:
-                    problem(f"previous_retention {entry.get('previous_retention')!r} is not the retention "
-                            f"{state.retention!r} the log gives {rel} before this line")
+                    problem(message("E-log-previous-retention", got=repr(entry.get("previous_retention")),
+                                    retention=repr(state.retention), path=rel))
                 state.filed_retention = state.filed_retention or state.retention
                 state.retention, state.extend_line = _text(entry.get("retention")), entry.line
         elif action in ("withdraw", "destroy"):
             if not live:
-                problem(f"{'withdraws' if action == 'withdraw' else 'destroys'} {rel}, which is not filed at "
-                        "that point of the log")
+                problem(message("E-log-not-filed", verb=_VERBS[action], path=rel))
                 continue
             when = entry.time
             state.withdrawn = True
@@ -443,10 +449,10 @@ def replay(log: FilingLog) -> tuple[dict[str, RecordHistory], list[Problem]]:
                 )
         elif action == "transfer":  # the record stays filed and unchanged: only its 备注 says so
             if not live:
-                problem(f"transfers {rel}, which is not filed at that point of the log")
+                problem(message("E-log-not-filed", verb=_VERBS[action], path=rel))
                 continue
             if state.transferred_on is not None:
-                problem(f"transfers {rel} again (already transferred on line {state.transfer_line})")
+                problem(message("E-log-transferred-twice", path=rel, line=state.transfer_line))
             when = entry.time
             day = _date_of(entry.get("date")) or (when.date() if when else date.min)
             state.transferred_on, state.transfer_line = day, entry.line

@@ -21,6 +21,7 @@ from . import attachment_content, storage
 from .archive import Archive
 from .attachments import ALLOWED, FIELD, FORMATS, extension, record_of
 from .fixity import LOG_FILE, RecordHistory
+from .messages import message
 from .numbering import class_of
 from .problems import Problem, UsageError
 from .records import Record
@@ -32,8 +33,25 @@ REPORT_JSON, REPORT_HTML = "four-properties.json", "four-properties.html"
 MARKDOWN_EXTENSIONS = ["tables", "attr_list", "md_in_html", "admonition", "pymdownx.details",
                        "pymdownx.superfences"]
 LINK_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "data", "cite", "background"})
-SECRET = "secret material must never"
-FORMAT_FAILURES = ("is not a .", "empty file", "not text in", "cannot read")
+# The findings each check takes, by code (the records' codes are in records.yml).
+SECRET_CODES = frozenset({"E-secret-grade", "E-secret-marked-value", "E-secret-marked-text",
+                          "E-attachment-secret-marked"})
+REQUIRED_CODES = frozenset({"E-field-missing", "E-field-required-filed"})
+FORMAT_CODES = frozenset({"E-attachment-macro-file", "E-attachment-program-file", "E-attachment-markup-file",
+                          "E-attachment-kind-not-kept", "E-attachment-signature", "E-attachment-empty",
+                          "E-attachment-not-text", "E-attachment-unreadable"})
+MISSING_CODES = frozenset({"E-filed-file-missing", "E-attachment-missing"})
+
+
+def _kind(problem: Problem) -> str:
+    """The code a finding is classified by. (Transitional, until every module writes through the
+    catalogue: a finding still kept as plain text is recognised by its English words.)"""
+    if problem.code != "legacy":
+        return problem.code
+    said = problem.message.render("en")
+    if "secret material must never" in said:
+        return "E-secret-marked-text"
+    return "E-field-missing" if said.startswith("required") else problem.code
 
 
 @dataclass(frozen=True)
@@ -128,8 +146,8 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
     states = {rel: s for rel, s in found.states.items() if not s.withdrawn}
     if archive_class:
         if archive_class not in found.classes:
-            known = ", ".join(found.classes) or "none"
-            raise UsageError(f"--class {archive_class}: no such class (expected one of: {known})")
+            raise UsageError("E-class-unknown", archive_class=archive_class,
+                             known=list(found.classes) or [message("part.none")])
         states = {rel: s for rel, s in states.items() if (class_of(s.archive_no) or ("",))[0] == archive_class}
     records = {r.path: r for r in archive.broken + archive.records}
     record_paths = sorted(states)
@@ -187,7 +205,8 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
             return problem.path
         if "/" in problem.path and record_of(problem.path.rsplit("/", 1)[0]) in states:
             return record_of(problem.path.rsplit("/", 1)[0])
-        return next((f for f in files if f in problem.message.render("en")), None)
+        named = {str(value) for _, value in problem.message.args}
+        return next((f for f in files if f in named), None)
 
     check_errors = set(archive.problems.errors)
     # verify's findings
@@ -195,16 +214,15 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
         if problem.path == LOG_FILE:
             chain.fail(f"{LOG_FILE}:{problem.line}", problem)
             continue
-        said = problem.message.render("en")
-        if "漏号 gap" in said:
-            cls = next((c for c in classes if f" of {c} " in said), None)
-            if cls:
-                numbering.fail(cls, problem)
+        if problem.code == "E-number-gap":
+            cls = dict(problem.message.args).get("archive_class")
+            if cls in classes:
+                numbering.fail(str(cls), problem)
             continue
         item = concerns(problem)
         if item is None and archive_class:
             continue  # about a file of another class
-        if said.startswith("missing:"):
+        if problem.code in MISSING_CODES:
             present_check.fail(item or problem.path, problem)
         elif problem in check_errors:
             continue  # check's words on a file that cannot be read: under "markdown" below
@@ -215,12 +233,12 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
         item = problem.path
         if item not in in_scope:
             continue
-        said = problem.message.render("en")
-        if SECRET in said:
+        code = _kind(problem)
+        if code in SECRET_CODES:
             secrecy.fail(item, problem)
-        elif said.startswith("required"):
+        elif code in REQUIRED_CODES:
             metadata.fail(item, problem)
-        elif problem.field == FIELD and (ALLOWED in said or said.startswith(FORMAT_FAILURES)):
+        elif problem.field == FIELD and code in FORMAT_CODES:
             formats.fail(item, problem)
         elif problem.field == FIELD:
             active.fail(item, problem)
@@ -232,47 +250,43 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
         if not numbers or numbers == list(range(1, numbers[-1] + 1)):
             continue
         if cls not in numbering.failed_items:  # a gap verify reported against a file outside the records
-            numbering.fail(cls, Problem(cls, 0, "archive_no", f"漏号 gap in {cls}"))
+            numbering.fail(cls, Problem(cls, 0, "archive_no", message("E-number-gap-class", archive_class=cls)))
     for rel in record_paths:
         record = records.get(rel)
         if record is None or rel in gone:
             continue
         if record.pages is None:
-            pages.fail(rel, Problem(rel, record.line("status") or 1, "pages", (
-                "页数 missing: filed without its page count (expected a whole number from 1 to 100,000: add "
-                f"pages: N and run archive amend {rel} --reason 补录页数)")))
+            pages.fail(rel, Problem(rel, record.line("status") or 1, "pages", message("E-pages-missing-4p", path=rel)))
         try:
             html = markdown.markdown(record.body, extensions=MARKDOWN_EXTENSIONS)
         except Exception as exc:  # a body Python-Markdown cannot render, whatever it raises
-            opens.fail(rel, Problem(rel, record.body_line, "", f"Markdown does not render ({type(exc).__name__}: "
-                                                               f"{exc}; expected text MkDocs can build)"))
+            opens.fail(rel, Problem(rel, record.body_line, "", message(
+                "E-markdown-fails", error=f"{type(exc).__name__}: {exc}")))
             continue
         parser = _Links()
         parser.feed(html)
         for url in dict.fromkeys(parser.urls):
             if not is_local(url):
-                links.fail(rel, Problem(rel, _line_of(record, url), "body", (
-                    f"link leaves the site: {url} (expected a link within the archive)")))
+                links.fail(rel, Problem(rel, _line_of(record, url), "body", message("E-link-external", url=url)))
     for rel in pdfs.items:
         if rel in gone or rel not in present:
             continue
         try:
             data = (archive.root / rel).read_bytes()
         except OSError as exc:
-            pdfs.fail(rel, Problem(rel, 0, FIELD, f"cannot read the file ({exc.strerror or exc})"))
+            pdfs.fail(rel, Problem(rel, 0, FIELD, message("E-attachment-unreadable", reason=str(exc.strerror or exc))))
             continue
         if attachment_content.pdf_page_count(data) is None:
-            pdfs.fail(rel, Problem(rel, 0, FIELD, "does not open as a PDF: pypdf cannot read its page tree "
-                                                  "(expected a PDF that opens, not damaged or password-protected)"))
+            pdfs.fail(rel, Problem(rel, 0, FIELD, message("E-pdf-does-not-open")))
     for rel in images.items:
         if rel in gone or rel not in present:
             continue
         try:
             why = attachment_content.image_problem(str(archive.root / rel), FORMATS[extension(rel)].signature)
         except OSError as exc:
-            why = f"cannot read the file ({exc.strerror or exc})"
+            why = message("part.cannot-read", reason=str(exc.strerror or exc))
         if why:
-            images.fail(rel, Problem(rel, 0, FIELD, f"does not decode: {why} (expected an image that opens)"))
+            images.fail(rel, Problem(rel, 0, FIELD, message("E-image-does-not-decode", why=why)))
     return Report(fonds=found.fonds, scope=archive_class or "", date=archive.today.isoformat(),
                   log_head=found.log_head, checks=checks, archive=archive, states=found.states)
 

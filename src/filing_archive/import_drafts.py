@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .import_markdown import classify, heading_like, join_broken_lines, outline_marker, render
 from .import_sources import Block, Dropped
+from .messages import Message, message
 from .schema import FIELDS, PLACEHOLDER, TYPES, required_fields
 
 # Words in a title that name a type, beyond the Chinese labels and aliases of ``schema.TYPES``
@@ -69,8 +70,8 @@ class Draft:
     placeholders: list[str]
     body: str
     digest: str
-    source_where: str
-    date_note: str = ""
+    source_where: Message
+    date_note: Message | None = None
     path: Path | None = None
     taken_name: str = ""  # the conventional name, taken before this run
     skipped_as: str = ""  # path of the record it was already imported as
@@ -79,9 +80,9 @@ class Draft:
     title_guessed: bool = False  # the split heading without its number: the report asks to review it
 
     @property
-    def shown(self) -> str:
+    def shown(self) -> Message | str:
         """The title for the report: the inferred one, else where the text started."""
-        return self.title if "title" in self.inferred else f"(无题名 untitled, {self.source_where})"
+        return self.title if "title" in self.inferred else message("part.import-untitled", where=self.source_where)
 
 
 # --- page chrome and dates ----------------------------------------------------------------
@@ -98,17 +99,17 @@ def remove_chrome(blocks: list[Block]) -> tuple[list[Block], list[Dropped]]:
     head = before_tail(blocks)
     for block in head:
         if block.kind == "line" and is_chrome(block.text):
-            dropped.append(Dropped(block.where, block.text, "页面杂项 page chrome"))
+            dropped.append(Dropped(block.where, block.text, message("part.reason-page-chrome")))
             continue
         kept.append(block)
     for rest in blocks[len(head) :]:
-        dropped.append(Dropped(rest.where, block_summary(rest), "页面附加内容 trailing page chrome"))
+        dropped.append(Dropped(rest.where, block_summary(rest), message("part.reason-trailing-chrome")))
     return kept, dropped
 
 
 def block_summary(block: Block) -> str:
     if block.kind == "table":
-        return "(table: " + " | ".join(block.rows[0]) + ")"
+        return message("part.table-summary", cells=" | ".join(block.rows[0])).render()
     return block.text
 
 
@@ -274,7 +275,7 @@ def shift_headings(blocks: list[Block]) -> list[Block]:
 
 def make_draft(
     title: str | None,
-    title_where: str,
+    title_where: Message,
     blocks: list[Block],
     unit: str,
     type_code: str | None,
@@ -300,15 +301,15 @@ def make_draft(
     if type_code:
         fields["type"] = type_code
     fields["unit"] = unit
-    date_note = ""
+    date_note: Message | None = None
     if isinstance(meta.get("date"), date) and not isinstance(meta.get("date"), datetime):
         fields["date"] = meta["date"]
         inferred.append("date")
-        date_note = "front-matter"
+        date_note = message("part.where-front-matter")
     elif day:
         fields["date"] = day[0]
         inferred.append("date")
-        date_note = f"{day[1].where}: {day[1].text}"
+        date_note = message("part.import-date-note", where=day[1].where, text=day[1].text)
     fields["status"] = "draft"
     placeholders = []
     for name in required_fields(type_code):

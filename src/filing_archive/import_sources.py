@@ -18,16 +18,18 @@ from urllib.parse import quote
 
 from .frontmatter import parse_yaml_mapping
 from .frontmatter import split as split_front_matter
+from .messages import Message, message
 from .problems import Problem
 from .sanitise import link_allowed
 from .textfile import SourceError, detect_encoding, read_limited
 
-UNSAFE_LINK = "链接未保留 link not kept (only http, https, mailto and relative links are; its text is)"
+UNSAFE_LINK = message("part.reason-unsafe-link")
 ENTITY_RE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")  # & that a browser would read as an entity
 URL_SAFE = "/:?#@!$&+,;=%*"  # kept as they are in a link target; spaces, quotes, brackets, <> … are %-encoded
 # The encodings an import reads, by the codec ``detect_encoding`` names, with the report's word for each.
-IMPORT_ENCODINGS = {
-    "utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16", "gbk": "GBK", "gb18030": "GB18030",
+IMPORT_ENCODINGS: dict[str, Message | str] = {
+    "utf-8": "UTF-8", "utf-8-sig": message("part.encoding-utf8-bom"), "utf-16": "UTF-16", "gbk": "GBK",
+    "gb18030": "GB18030",
 }
 
 
@@ -38,7 +40,14 @@ DOCX_MAX_PARTS = 10_000
 
 
 class ImportProblem(Exception):
-    """A source file that cannot be imported (unreadable, nothing matched --split)."""
+    """A source file that cannot be imported (unreadable, nothing matched --split): its message."""
+
+    def __init__(self, code: str, **args: object):
+        self.message = message(code, **args)
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        return self.message.render()
 
 
 # --- blocks ------------------------------------------------------------------------------
@@ -49,7 +58,7 @@ class Block:
     kind: str  # line | heading | item | table | raw
     text: str  # plain text, for classification, chrome and dates
     md: str  # inline Markdown
-    where: str  # "line 5" or "paragraph 5", for the report
+    where: Message  # "line 5" or "paragraph 5", for the report
     level: int = 0  # heading level; list nesting
     ordered: bool = False
     number: int | None = None
@@ -61,13 +70,13 @@ class Block:
 class Dropped:
     """What the import left out of a source, where and why (shown in the report)."""
 
-    where: str
+    where: Message
     text: str
-    reason: str
+    reason: Message
 
 
 # --- reading -------------------------------------------------------------------------------
-def decode_text(data: bytes) -> tuple[str, str]:
+def decode_text(data: bytes) -> tuple[str, Message | str]:
     """Text and the name of the encoding it was in, as ``textfile.detect_encoding`` tells it: UTF-8
     (with or without BOM), UTF-16 with a BOM, GBK, GB18030. Other encodings, bytes the detected one
     cannot decode and NUL characters (binary, not text) are refused."""
@@ -78,7 +87,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:  # a BOM over bytes that do not follow it
         text = None
     if text is None or "\x00" in text:
-        raise ImportProblem("无法识别编码 cannot read the text: it is not UTF-8, GBK or GB18030 (save it as UTF-8)")
+        raise ImportProblem("E-import-encoding")
     return text.replace("\r\n", "\n").replace("\r", "\n"), label
 
 
@@ -99,13 +108,14 @@ def link_target(url: str) -> str | None:
     return quote(ENTITY_RE.sub("%26", url), safe=URL_SAFE)
 
 
-def text_blocks(text: str, where: str = "line", first: int = 1) -> list[Block]:
-    """One block per non-empty line of plain text."""
+def text_blocks(text: str, page: int = 0, first: int = 1) -> list[Block]:
+    """One block per non-empty line of plain text (of a PDF's ``page``, when given)."""
     blocks = []
     for n, raw in enumerate(text.split("\n"), first):
         line = raw.strip()
         if line:
-            blocks.append(Block("line", line, escape_md(line), f"{where} {n}"))
+            where = message("part.where-page-line", page=page, n=n) if page else message("part.where-line", n=n)
+            blocks.append(Block("line", line, escape_md(line), where))
     return blocks
 
 
@@ -146,7 +156,7 @@ def markdown_blocks(text: str) -> tuple[list[Block], dict[str, object]]:
             while i < len(lines) and lines[i].strip():
                 i += 1
         chunk = lines[start:i]
-        where = f"line {first + start}"
+        where = message("part.where-line", n=first + start)
         heading = re.match(r"^(#{1,6})\s+(.*?)\s*#*\s*$", chunk[0])
         if len(chunk) == 1 and heading:
             blocks.append(Block("heading", heading.group(2), heading.group(2), where, level=len(heading.group(1))))
@@ -295,9 +305,8 @@ def check_docx_size(data: bytes) -> None:
         return  # not a zip at all: docx_blocks says it cannot read the Word file
     unpacked = sum(part.file_size for part in parts)
     if len(parts) > DOCX_MAX_PARTS or unpacked > DOCX_MAX_UNPACKED:
-        raise ImportProblem(
-            f"Word 文件解压后过大 the Word file unpacks too large (expected at most {DOCX_MAX_UNPACKED // 2**20} MB "
-            f"in at most {DOCX_MAX_PARTS:,} parts, got {unpacked / 2**20:,.0f} MB in {len(parts):,} parts)")
+        raise ImportProblem("E-import-docx-too-large", limit=DOCX_MAX_UNPACKED // 2**20, parts=DOCX_MAX_PARTS,
+                            got_mb=unpacked / 2**20, got_parts=len(parts))
 
 
 def docx_blocks(data: bytes) -> tuple[list[Block], list[Dropped]]:
@@ -309,7 +318,7 @@ def docx_blocks(data: bytes) -> tuple[list[Block], list[Dropped]]:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises zipfile, KeyError, ValueError … on a bad file
-        raise ImportProblem(f"无法读取 Word 文件 cannot read the Word file ({type(exc).__name__}: {exc})") from None
+        raise ImportProblem("E-import-docx-unreadable", error=f"{type(exc).__name__}: {exc}") from None
     try:
         numbering = document.part.numbering_part.element
     except (KeyError, NotImplementedError):
@@ -317,7 +326,7 @@ def docx_blocks(data: bytes) -> tuple[list[Block], list[Dropped]]:
     blocks: list[Block] = []
     dropped: list[Dropped] = []
     for n, item in enumerate(document.iter_inner_content(), 1):
-        where = f"paragraph {n}"
+        where = message("part.where-paragraph", n=n)
         if isinstance(item, Table):
             rows = []
             for row in item.rows:
@@ -346,24 +355,25 @@ def docx_blocks(data: bytes) -> tuple[list[Block], list[Dropped]]:
 
 
 # --- a source file -------------------------------------------------------------------------
-def read_source(path: Path) -> tuple[str, list[Block], dict[str, object], list[Dropped]]:
+def read_source(path: Path) -> tuple[Message | str, list[Block], dict[str, object], list[Dropped]]:
     """(encoding label, blocks, front-matter fields, what was left out) of a source file (a PDF:
     ``import_pdf.read_pdf``)."""
     suffix = path.suffix.lower()
     try:
         data = read_limited(path, SOURCE_MAX_BYTES.get(suffix, SOURCE_MAX_BYTES[".txt"]))
     except SourceError as exc:
-        raise ImportProblem(f"无法读取 cannot import this file: {exc.message}") from None
+        raise ImportProblem("E-import-source-unreadable", problem=exc.message) from None
     if suffix == ".docx":
         check_docx_size(data)
         blocks, dropped = docx_blocks(data)
-        return "Word .docx", blocks, {}, dropped
+        return message("part.encoding-word"), blocks, {}, dropped
     text, encoding = decode_text(data)
     if suffix == ".md":
         try:
             blocks, meta = markdown_blocks(text)
         except SourceError as exc:
-            raise ImportProblem(f"{Problem(str(path), exc.line, exc.field, exc.message)}; nothing imported") from None
+            raise ImportProblem("E-import-front-matter-bad",
+                                problem=Problem(str(path), exc.line, exc.field, exc.message)) from None
         return encoding, blocks, meta, []
     return encoding, text_blocks(text), {}, []
 

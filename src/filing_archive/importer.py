@@ -38,6 +38,7 @@ from .import_drafts import (
 )
 from .import_pdf import read_pdf
 from .import_sources import Block, Dropped, ImportProblem, read_source
+from .messages import Message, message, say
 from .problems import UsageError
 from .record_paths import renamed
 from .registry import Registry
@@ -51,17 +52,17 @@ ORIGINAL_SUFFIXES = (".docx", ".pdf")  # sources kept as the attachment of each 
 NOT_CARRIED = ("unit", "status", "id", "retention", "archive_no", "import_digest")
 IMPORT_DIGEST_RE = re.compile(r"sha256:[0-9a-f]{64}\Z")
 PROGRESS_MIN_FILES = 5  # more files than this: a progress bar even when stderr is not a terminal
-BEFORE_SPLIT = "首个分篇标题之前 before the first --split heading"
+BEFORE_SPLIT = message("part.reason-before-split")
 
 
 @dataclass
 class FileReport:
     name: str
-    encoding: str = ""
+    encoding: Message | str = ""
     drafts: list[Draft] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
-    problem: str = ""
-    marked: tuple[str, str] | None = None  # (where, marking) of the first 密级 marking in the source's text
+    problem: Message | None = None
+    marked: tuple[Message, str] | None = None  # (where, marking) of the first 密级 marking in the source's text
 
     @property
     def written(self) -> list[Draft]:
@@ -90,30 +91,28 @@ def check_arguments(
     """The unit code, type code, split pattern and files, or a UsageError saying what is wrong."""
     found = registry.unit(unit)
     if found is None:
-        codes = ", ".join(f"{u.code} {u.name}" for u in registry.units.values())
-        raise UsageError(f"未知单位 unknown unit {unit} (expected a unit code of archive.yml: {codes})")
+        raise UsageError("E-import-unit-unknown", unit=unit,
+                         codes=[f"{u.code} {u.name}" for u in registry.units.values()])
     type_code = None
     if type_value is not None:
         term = TYPES.get(type_value)
         if term is None:
-            raise UsageError(f"未知文种 unknown type {type_value} (expected {TYPES.describe()})")
+            raise UsageError("E-import-type-unknown", type=type_value, expected=TYPES.describe())
         type_code = term.code
     pattern = None
     if split is not None:
         try:
             pattern = re.compile(split)
         except re.error as exc:
-            raise UsageError(f"--split 不是有效的正则表达式 is not a valid regular expression: {exc}") from None
+            raise UsageError("E-import-split-bad", error=str(exc)) from None
     paths = []
     for name in files:
         path = Path(name)
         if not path.is_file():
-            raise UsageError(f"找不到文件 no such file: {name}")
+            raise UsageError("E-no-such-file", files=[name])
         if path.suffix.lower() not in SUFFIXES:
-            hint = " (save .doc files as .docx in Word: 另存为 → Word 文档)" if path.suffix.lower() == ".doc" else ""
-            raise UsageError(
-                f"不支持的文件类型 unsupported file type: {name} (expected .docx, .pdf, .txt or .md){hint}"
-            )
+            hint = message("part.import-doc-hint") if path.suffix.lower() == ".doc" else ""
+            raise UsageError("E-import-file-type", name=name, hint=hint)
         paths.append(path)
     return found.code, type_code, pattern, paths
 
@@ -139,14 +138,12 @@ def plan_file(path: Path, name: str, unit: str, type_code: str | None, pattern: 
     for draft in report.drafts:
         found = marking_in_title(draft.title) or next((m for _, m in markings_in_lines(draft.body)), None)
         if found:
-            report.problem = (f"标有密级 marked {found} ({draft.source_where}): secret material must never be stored "
-                              f"in this archive; nothing imported from this file")
+            report.problem = message("E-import-secret-marked", marking=found, where=draft.source_where)
             report.drafts = []
             break
     if report.marked and not report.problem:  # in text no record keeps: before --split, page chrome
         where, found = report.marked
-        report.problem = (f"标有密级 marked {found} ({where}): secret material must never be stored in this archive; "
-                          f"nothing imported from this file")
+        report.problem = message("E-import-secret-marked", marking=found, where=where)
         report.drafts = []
     return report
 
@@ -162,12 +159,10 @@ def refuse_original(path: Path) -> None:
     signature) apply."""
     marked = marking_in_title(path.stem)
     if marked:
-        raise ImportProblem(f"标有密级 marked {marked} (file name): secret material must never be stored in this "
-                            f"archive; nothing imported from this file")
+        raise ImportProblem("E-import-secret-marked", marking=marked, where=message("part.where-file-name"))
     refused = file_problem(str(path), path.name)
     if refused:
-        raise ImportProblem(f"原件不能作为附件保存 the archive would refuse this file as the record's original "
-                            f"attachment: {refused}; nothing imported from this file")
+        raise ImportProblem("E-import-original-refused", problem=refused)
 
 
 def plan_parts(path: Path, name: str, unit: str, type_code: str | None, pattern: re.Pattern | None) -> FileReport:
@@ -180,14 +175,17 @@ def plan_parts(path: Path, name: str, unit: str, type_code: str | None, pattern:
         report.encoding, blocks, meta, report.dropped = (read_pdf if suffix == ".pdf" else read_source)(path)
         if suffix == ".docx":  # checked after python-docx (whose message says more of a damaged file)
             refuse_original(path)
-    except (ImportProblem, OSError) as exc:
-        report.problem = str(exc)
+    except ImportProblem as exc:
+        report.problem = exc.message
+        return report
+    except OSError as exc:
+        report.problem = message("E-import-source-unreadable", problem=str(exc.strerror or exc))
         return report
     report.marked = next(((b.where, m) for b in blocks for _, m in markings_in_lines(block_text(b))), None)
     for key in list(meta):
         if key not in FIELDS or key in NOT_CARRIED:
-            reason = "由导入设定 set by the import" if key in FIELDS else "未知字段 not a front-matter field"
-            report.dropped.append(Dropped("front-matter", f"{key}: {meta.pop(key)}", reason))
+            reason = message("part.reason-set-by-import" if key in FIELDS else "part.reason-not-a-field")
+            report.dropped.append(Dropped(message("part.where-front-matter"), f"{key}: {meta.pop(key)}", reason))
     if pattern is None:
         kept, dropped = remove_chrome(blocks)
         report.dropped.extend(dropped)
@@ -195,7 +193,7 @@ def plan_parts(path: Path, name: str, unit: str, type_code: str | None, pattern:
         if title and isinstance(meta.get("title"), str) and title != meta["title"].strip():
             title, rest = None, kept  # the front-matter names the title; the first line stays text
         if not kept:
-            report.problem = "没有正文 no text left to import (empty, or page chrome only); nothing imported"
+            report.problem = message("E-import-no-text")
             return report
         title_where = kept[0].where
         day = choose_date(blocks)
@@ -203,14 +201,11 @@ def plan_parts(path: Path, name: str, unit: str, type_code: str | None, pattern:
         return report
     starts = [k for k, b in enumerate(blocks) if b.kind in ("line", "heading") and pattern.fullmatch(b.text)]
     if not starts:
-        report.problem = (
-            f"--split 没有匹配任何一行 no line matches --split {pattern.pattern} "
-            f"(the pattern must match a whole line); nothing imported from this file"
-        )
+        report.problem = message("E-import-split-no-match", pattern=pattern.pattern)
         return report
     preamble = blocks[: starts[0]]
     for block in preamble:
-        reason = "页面杂项 page chrome" if is_chrome(block.text) else BEFORE_SPLIT
+        reason = message("part.reason-page-chrome") if is_chrome(block.text) else BEFORE_SPLIT
         report.dropped.append(Dropped(block.where, block_summary(block), reason))
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(blocks)
@@ -317,41 +312,42 @@ def _counted(names: list[str]) -> str:
 
 
 def format_report(result: ImportResult) -> str:
-    """What was read, dropped, written and skipped, and a summary table."""
+    """What was read, dropped, written and skipped, and a summary table, in the reader's language."""
     out: list[str] = []
-    verb = "将写入 would write" if result.dry_run else "写入 wrote"
+    wrote = "out.import-would-write" if result.dry_run else "out.import-wrote"
     for report in result.files:
-        out.append(f"{report.name}: " + (f"编码 encoding {report.encoding}" if report.encoding else "未读取 not read"))
+        out.append(say("out.import-encoding", name=report.name, encoding=report.encoding) if report.encoding
+                   else say("out.import-not-read", name=report.name))
         if report.problem:
-            out.append(f"  错误 error: {report.problem}")
+            out.append(say("out.import-error", problem=report.problem) + report.problem.more())
         for d in report.dropped:
-            out.append(f"  删除 dropped {d.where}: {_short(d.text)} — {d.reason}")
+            out.append(say("out.import-dropped", where=d.where, text=_short(d.text), reason=d.reason))
         for draft in report.drafts:
             if draft.skipped_as:
-                why = "与本次导入的另一篇相同 same text as" if draft.duplicate else "已导入 already imported as"
-                out.append(f"  跳过 skipped {draft.shown}: {why} {draft.skipped_as}")
+                why = message("part.import-same-as" if draft.duplicate else "part.import-already")
+                out.append(say("out.import-skipped", title=draft.shown, why=why, path=draft.skipped_as))
                 continue
             path = _relative(draft.path, result.root)
-            notes = [f"推断 inferred {', '.join(draft.inferred) or '—'}"]
+            notes = [message("part.import-inferred", fields=draft.inferred or ["—"])]
             if draft.title_guessed:
-                notes.append("题名为推测，请核对 title is a guess: review it")
+                notes.append(message("part.import-title-guess"))
             if draft.date_note:
-                notes.append(f"date from {_short(draft.date_note)}")
+                notes.append(message("part.import-date-from", note=_short(str(draft.date_note))))
             if draft.placeholders:
-                notes.append(f"待填写 placeholders {', '.join(draft.placeholders)}")
+                notes.append(message("part.import-placeholders", fields=draft.placeholders))
             if draft.taken_name:
-                notes.append(f"{draft.taken_name} exists: new name")
+                notes.append(message("part.import-name-taken", name=draft.taken_name))
             if draft.original:
-                notes.append(f"原件 original kept as {_relative(draft.original, result.root)}")
-            out.append(f"  {verb} {path} ← {draft.shown} ({'; '.join(notes)})")
+                notes.append(message("part.import-original-kept", path=_relative(draft.original, result.root)))
+            shown = say("part.import-notes-sep").join(note.render() for note in notes)
+            out.append(say(wrote, path=path, title=draft.shown, notes=shown))
     out.append("")
-    header = ["文件 file", "编码 encoding", "写入 written", "跳过 skipped", "推断 inferred", "待填写 placeholders",
-              "删除 dropped"]
+    header = say("out.import-header").split("|")
     rows = []
     for r in result.files:
         written = r.written
         rows.append([
-            r.name, r.encoding or "—", str(len(written)), str(len(r.skipped)),
+            r.name, str(r.encoding) or "—", str(len(written)), str(len(r.skipped)),
             _counted([n for d in written for n in d.inferred]),
             _counted([n for d in written for n in d.placeholders]),
             str(len(r.dropped)),
@@ -363,17 +359,11 @@ def format_report(result: ImportResult) -> str:
     skipped = sum(len(r.skipped) for r in result.files)
     left = sum(len(d.placeholders) for r in result.files for d in r.written)
     failed = sum(1 for r in result.files if r.problem)
-    total = (
-        f"合计 total: {len(result.files)} 个文件 files, {written} 件记录{'将' if result.dry_run else '已'}写入 "
-        f"records {'to write' if result.dry_run else 'written'}, {skipped} 件已导入 already imported, "
-        f"{left} 处待填写 placeholders, {failed} 个文件出错 files with errors"
-    )
-    out.append(total)
+    done = message("part.import-to-write" if result.dry_run else "part.import-written")
+    out.append(say("out.import-total", files=len(result.files), written=written, done=done, skipped=skipped,
+                   left=left, failed=failed))
     if result.dry_run:
-        out.append("试运行，未写入任何文件 dry run: nothing was written")
+        out.append(say("out.import-dry-run"))
     elif left:
-        out.append(
-            f"请填写所有“{PLACEHOLDER}”字段，否则 archive check 和构建会报错 / "
-            f"fill in every {PLACEHOLDER} field: archive check and the build fail until you do"
-        )
+        out.append(say("out.import-fill-placeholders", placeholder=PLACEHOLDER))
     return "\n".join(out)

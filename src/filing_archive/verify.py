@@ -27,6 +27,7 @@ from .fixity import (
     short,
 )
 from .git import committed_bytes
+from .messages import Message, message, say
 from .numbering import claimed_numbers
 from .problems import ERROR, Problem, Problems
 from .progress import Report
@@ -70,12 +71,11 @@ def committed_log_problems(root: Path) -> tuple[list[Problem], str]:
     current = path.read_bytes() if path.exists() else b""
     if current.startswith(committed):
         lines = committed.count(b"\n")
-        return [], f"the {lines} lines committed in git are unchanged"
+        return [], say("out.verify-git-unchanged", lines=lines)
     old_lines, new_lines = committed.split(b"\n"), current.split(b"\n")
     line = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=False), start=1) if a != b),
                 min(len(old_lines), len(new_lines)))
-    return [Problem(LOG_FILE, line, "", f"line {line} differs from the version committed in git (HEAD): the log is "
-                                        f"append-only; restore it with git checkout -- {LOG_FILE}")], "changed"
+    return [Problem(LOG_FILE, line, "", message("E-log-differs-from-git", line=line))], say("out.verify-git-changed")
 
 
 def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
@@ -90,8 +90,8 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
     states, order_problems = replay(log)
     findings.extend(order_problems)
 
-    def add(path: str, line: int, field: str, message: str) -> None:
-        findings.append(Problem(path, line, field, message, ERROR))
+    def add(path: str, line: int, field: str, code: str, /, **args: object) -> None:
+        findings.append(Problem(path, line, field, message(code, **args), ERROR))
 
     # Every record file that claims filed, valid or not.
     claims_filed: dict[str, dict] = {}
@@ -117,9 +117,7 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
         in_manifest = manifest.digests.get(rel)
         if state.withdrawn and not state.kept:
             if in_manifest is not None:
-                add(MANIFEST_FILE, manifest.lines[rel], "",
-                    f"{rel} was withdrawn ({LOG_FILE} line {state.line}) but is still listed: "
-                    f"re-run archive withdraw {rel} to finish")
+                add(MANIFEST_FILE, manifest.lines[rel], "", "E-withdrawn-still-listed", path=rel, line=state.line)
             if state.withdrawal and state.withdrawal.destroyed_by:
                 findings.extend(destruction_findings(root, state, states))
             continue
@@ -136,49 +134,46 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
         if now is None and rel in digests:  # there but unreadable: said where it was read
             continue
         if now is None:
-            add(rel, 0, "", f"missing: filed as {state.archive_no} ({LOG_FILE} line {state.filed_line}) but the file "
-                            f"is gone: restore it from git, or withdraw it with approval (archive withdraw)")
+            add(rel, 0, "", "E-filed-file-missing", archive_no=state.archive_no, line=state.filed_line)
             continue
         claim = claims_filed.get(rel)
         if claim is None:
             add(rel, records_by_path[rel].line("status") if rel in records_by_path else 1, "status",
-                f"changed after filing: use archive amend (filed as {state.archive_no}, but the record no longer "
-                f"says status: filed; filed {short(state.digest)}, file now {short(now)})")
+                "E-changed-after-filing", target="", detail=message(
+                    "part.no-longer-filed", archive_no=state.archive_no, filed=short(state.digest), now=short(now)))
             continue
         if now != state.digest:
-            add(rel, claim["line"], "status",
-                f"changed after filing: use archive amend (filed {short(state.digest)}, file now {short(now)})")
+            add(rel, claim["line"], "status", "E-changed-after-filing", target="",
+                detail=message("part.sha256-changed", filed=short(state.digest), now=short(now)))
         elif state.sm3 is not None and (sm3_now := _sm3_of(root / rel)) != state.sm3:
-            add(rel, claim["line"], "status",
-                f"changed after filing: use archive amend (SM3 filed {short(state.sm3)}, file now {short(sm3_now)})")
+            add(rel, claim["line"], "status", "E-changed-after-filing", target="",
+                detail=message("part.sm3-changed", filed=short(state.sm3), now=short(sm3_now)))
         if claim.get("archive_no") and claim["archive_no"] != state.archive_no:
             add(rel, records_by_path[rel].line("archive_no") if rel in records_by_path else 1, "archive_no",
-                f"档号 {claim.get('archive_no')} is not the one filed ({state.archive_no}, {LOG_FILE} line "
-                f"{state.filed_line})")
+                "E-archive-no-not-filed-one", claimed=claim.get("archive_no"), archive_no=state.archive_no,
+                line=state.filed_line)
 
     for rel in sorted(sm3_manifest.digests):
         if rel in expected_sm3 or (rel in manifest.digests and rel not in expected):
             continue  # agrees with the log, or its SHA-256 line is reported below
         if not (rel in states and states[rel].withdrawn and not states[rel].kept):
-            add(SM3_MANIFEST_FILE, sm3_manifest.lines[rel], "",
-                f"{rel} has no SM3 recorded in {LOG_FILE} (a line added by hand?)")
+            add(SM3_MANIFEST_FILE, sm3_manifest.lines[rel], "", "E-sm3-line-unlogged", path=rel)
         else:
-            add(SM3_MANIFEST_FILE, sm3_manifest.lines[rel], "",
-                f"{rel} was withdrawn ({LOG_FILE} line {states[rel].line}) but is still listed: "
-                f"re-run archive withdraw {rel} to finish")
+            add(SM3_MANIFEST_FILE, sm3_manifest.lines[rel], "", "E-withdrawn-still-listed", path=rel,
+                line=states[rel].line)
     for rel in sorted(manifest.digests):
         state = states.get(rel)
         if state is None and rel in expected:
             continue  # an attachment of a filed record, checked with it
         if state is None:
             if not log.intact:
-                hint = f"the {LOG_FILE} chain is broken: was its entry deleted?"
+                hint = message("part.hint-log-broken")
             elif rel in claims_filed:
-                hint = (f"an interrupted archive file? re-run archive file {rel} --retention "
-                        f"{claims_filed[rel].get('retention') or '…'}")
+                hint = message("part.hint-interrupted-file", path=rel,
+                               retention=claims_filed[rel].get("retention") or "…")
             else:
-                hint = "a line added by hand?"
-            add(MANIFEST_FILE, manifest.lines[rel], "", f"{rel} has no file entry in {LOG_FILE} ({hint})")
+                hint = message("part.hint-added-by-hand")
+            add(MANIFEST_FILE, manifest.lines[rel], "", "E-manifest-line-unlogged", path=rel, hint=hint)
 
     for rel, claim in sorted(claims_filed.items()):
         state = states.get(rel)
@@ -187,13 +182,10 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
         if rel in manifest.digests:
             continue  # reported above as a manifest line without a log entry
         if state is not None and state.withdrawn:
-            add(rel, claim["line"], "status",
-                f"withdrawn on {state.withdrawal.date if state.withdrawal else '?'} ({LOG_FILE} line {state.line}) "
-                f"but still here with status: filed: re-run archive withdraw {rel} to finish")
+            add(rel, claim["line"], "status", "E-withdrawn-still-filed", path=rel, line=state.line,
+                date=str(state.withdrawal.date) if state.withdrawal else "?")
             continue
-        add(rel, claim["line"], "status",
-            f"status is filed but the record is not in {MANIFEST_FILE} (half-filed, or filed by hand): "
-            f"re-run archive file {rel} --retention {claim.get('retention') or '…'} to finish filing it")
+        add(rel, claim["line"], "status", "E-half-filed", path=rel, retention=claim.get("retention") or "…")
 
     # 档号: unique across the log's history and the records; 件号 without gaps per class.
     claims = claimed_numbers(archive, log)
@@ -203,13 +195,14 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
             continue
         no, rel = str(entry.get("archive_no")), entry.path
         if no in first_owner and first_owner[no] != rel:
-            add(LOG_FILE, entry.line, "archive_no", f"档号 {no} given to {rel} was already given to {first_owner[no]}")
+            add(LOG_FILE, entry.line, "archive_no", "E-archive-no-reused", archive_no=no, path=rel,
+                owner=first_owner[no])
         first_owner.setdefault(no, rel)
     for record in archive.records + archive.broken:
         owner = first_owner.get(record.archive_no or "")
         if owner and owner != record.path:
-            add(record.path, record.line("archive_no"), "archive_no",
-                f"duplicate 档号 {record.archive_no} (the filing log gave it to {owner}; 件号 are never reused)")
+            add(record.path, record.line("archive_no"), "archive_no", "E-archive-no-taken",
+                archive_no=record.archive_no, owner=owner)
     classes: dict[str, list[int]] = {}
     for cls, numbers in sorted(claims.items()):
         present = sorted(numbers)
@@ -221,9 +214,8 @@ def integrity_findings(archive: Archive) -> tuple[list[Problem], dict]:
         for n in missing:
             holder = numbers[after[n]][0]
             line = records_by_path[holder].line("archive_no") if holder in records_by_path else 0
-            add(holder, line, "archive_no",
-                f"漏号 gap: 件号 {n:04d} of {cls} was never given (件号 run without gaps: "
-                f"{', '.join(f'{k:04d}' for k in present)})")
+            add(holder, line, "archive_no", "E-number-gap", number=f"{n:04d}", archive_class=cls,
+                present=[f"{k:04d}" for k in present])
     summary = {
         "states": states, "classes": classes, "manifest_lines": len(manifest.digests),
         "log_entries": log.count, "log_head": log.head, "log_intact": log.intact, "git": committed_note,
@@ -239,16 +231,16 @@ def destruction_findings(root: Path, state: RecordHistory, states: dict[str, Rec
     lst = states.get(w.list_path)
     where = (LOG_FILE, state.line, "list_path")
     if lst is None or lst.withdrawn or lst.archive_no != w.list_archive_no:
-        return [Problem(*where, f"{state.archive_no} was destroyed by {w.destroyed_by}, but its 清册 {w.list_path} "
-                                f"is not a filed record with 档号 {w.list_archive_no} (expected the 清册 filed "
-                                f"before the destruction)")]
+        return [Problem(*where, message("E-destroyed-list-not-filed", archive_no=state.archive_no,
+                                        by=w.destroyed_by, list_path=w.list_path,
+                                        list_archive_no=w.list_archive_no))]
     try:
         text = (Path(root) / w.list_path).read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         return []  # missing or unreadable: reported as the filed 清册's own finding
     if state.archive_no not in text:
-        return [Problem(*where, f"{state.archive_no} was destroyed by {w.destroyed_by}, but the 清册 {w.list_path} "
-                                f"does not list it (expected its 档号 in the 清册)")]
+        return [Problem(*where, message("E-destroyed-not-listed", archive_no=state.archive_no,
+                                        by=w.destroyed_by, list_path=w.list_path))]
     return []
 
 
@@ -256,12 +248,11 @@ def _manifest_line(name: str, manifest: Manifest, path: str, digest: str, state:
     """A filed file's line in one manifest agrees with the log."""
     listed = manifest.digests.get(path)
     if listed is None:
-        return [Problem(name, 0, "", f"{path} is filed as {state.archive_no} ({LOG_FILE} line {state.line}) "
-                                     f"but missing from the manifest (a deleted manifest line?)")]
+        return [Problem(name, 0, "", message("E-manifest-line-missing", path=path, archive_no=state.archive_no,
+                                             line=state.line))]
     if listed != digest:
-        return [Problem(name, manifest.lines[path], "",
-                        f"digest of {path} differs from {LOG_FILE} line {state.line} (manifest {short(listed)}, "
-                        f"log {short(digest)}): the manifest line was edited, or an amend was interrupted")]
+        return [Problem(name, manifest.lines[path], "", message(
+            "E-manifest-digest-differs", path=path, line=state.line, listed=short(listed), logged=short(digest)))]
     return []
 
 
@@ -270,6 +261,10 @@ def _sm3_of(path: Path) -> str | None:
         return sm3_hex(path.read_bytes())
     except OSError:
         return None
+
+
+def _changed(rel: str, detail: Message) -> Message:
+    return message("E-changed-after-filing", target=f" {rel}", detail=detail)
 
 
 def attachment_findings(archive: Archive, state: RecordHistory) -> list[Problem]:
@@ -282,21 +277,17 @@ def attachment_findings(archive: Archive, state: RecordHistory) -> list[Problem]
         filed, current = state.attachments.get(name), now.get(name)
         path = folder + name
         if current is None:
-            found.append(Problem(path, 0, "attachment", (
-                f"missing: attachment of {rel}, filed as {state.archive_no} ({LOG_FILE} line {state.line}), but the "
-                f"file is gone: restore it from git, or record its removal with archive amend {rel}")))
+            found.append(Problem(path, 0, "attachment", message(
+                "E-attachment-missing", path=rel, archive_no=state.archive_no, line=state.line)))
         elif filed is None:
-            found.append(Problem(path, 0, "attachment", (
-                f"added after filing: {rel} was filed as {state.archive_no} without it ({LOG_FILE} line {state.line}):"
-                f" use archive amend {rel}, or remove the file")))
+            found.append(Problem(path, 0, "attachment", message(
+                "E-attachment-added", path=rel, archive_no=state.archive_no, line=state.line)))
         elif current.sha256 != filed:
-            found.append(Problem(path, 0, "attachment", (
-                f"changed after filing: use archive amend {rel} (filed {short(filed)}, file now "
-                f"{short(current.sha256)})")))
+            found.append(Problem(path, 0, "attachment", _changed(
+                rel, message("part.sha256-changed", filed=short(filed), now=short(current.sha256)))))
         elif state.attachments_sm3 and name in state.attachments_sm3 and current.sm3 != state.attachments_sm3[name]:
-            found.append(Problem(path, 0, "attachment", (
-                f"changed after filing: use archive amend {rel} (SM3 filed {short(state.attachments_sm3[name])}, "
-                f"file now {short(current.sm3)})")))
+            found.append(Problem(path, 0, "attachment", _changed(
+                rel, message("part.sm3-changed", filed=short(state.attachments_sm3[name]), now=short(current.sm3)))))
     return found
 
 
@@ -330,8 +321,7 @@ def verify(root: Path, today: date | None = None, bodies: bool = False, progress
     findings += [p for p in archive.problems.errors if p.field in VERIFY_VALIDATION_FIELDS]
     if archive.registry.fonds:
         findings += [
-            Problem(rel, 0, "", "leftover temporary file of an interrupted write (the file it was replacing is "
-                                "intact): delete it, or run archive file, amend or withdraw, which remove it")
+            Problem(rel, 0, "", message("E-temp-file-left"))
             for rel in storage.leftover_temp_files(root, archive.registry.docs_dir)
         ]
     states = summary["states"]
