@@ -231,3 +231,20 @@ def test_a_warning_passes_check_and_stops_the_strict_build(tmp_path):
     assert lines[3] == warning + " (see the handbook: en/handbook/errors/#w-doc-no-year)"
     assert any(line.startswith("WARNING") and warning in line for line in lines[4:]), lines
     assert not project.site.exists()
+
+
+def test_the_build_s_check_step_counts_what_archive_check_counts(tmp_path):
+    """A check-only warning (a retention the schedule differs from) is counted by both, and it
+    does not stop the strict build: the build leaves it to check, as it did yesterday."""
+    project = Project(tmp_path / "p")
+    registry = (project.root / "archive.yml").read_text(encoding="utf-8")
+    project.write("archive.yml", registry + "retention_schedule:\n  - item: '1'\n    wording: 学习记录\n    type: study\n    retention: 30年\n")
+    project.record("AAA/2025/open.md", **minimal(title="公开记录", retention="10年"))
+    check = project.archive("check")
+    assert check.stdout.splitlines()[-1] == "checked 1 records: 0 errors, 1 warnings"
+    result = project.archive("build")
+    assert result.returncode == 0, result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0] == "check: passed (1 records, 0 errors, 1 warnings)"
+    assert lines[2].startswith("build (intranet): passed")
+    assert lines[3].startswith("docs/archive/AAA/2025/open.md:") and "retention" in lines[3]

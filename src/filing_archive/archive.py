@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .archive_checks import validate_archive
+from .archive_checks import older_contract_warnings, validate_archive
 from .attachments import FOLDER_SUFFIX, Attachment, inspect_all, record_of
 from .cadence_rules import Exemption, Rule, collect
 from .deadlines import DEFAULT_DEADLINE, load_deadline
@@ -18,7 +18,7 @@ from .problems import ArchiveError, Problem, Problems
 from .progress import Report
 from .records import Record, Translation
 from .registry import Registry, load_registry
-from .schedule import Entry, load_schedule
+from .schedule import Entry, check_departures, load_schedule
 from .schema import DEFAULT_LANGUAGE, LANGUAGES
 from .secrecy import marking_in, markings_in_lines
 from .settings import date_from_environment
@@ -418,3 +418,11 @@ def load_archive(root: Path | str, today: date | None = None, bodies: bool = Tru
     archive.attachments = attachments
     archive.schedule, archive.deadline = schedule, deadline
     return archive
+
+
+def add_check_warnings(archive: Archive) -> None:
+    """The warnings ``archive check`` adds to the build's (and ``archive build``'s check step, so
+    both count the same): what the build leaves alone so that a ``--strict`` build that passed
+    yesterday passes today (an older filed record without 页数, a retention the schedule now differs from)."""
+    older_contract_warnings(archive.records, archive.problems)
+    check_departures(archive.schedule, archive.records, archive.registry, archive.problems)

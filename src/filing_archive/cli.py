@@ -10,8 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from . import cli_editor, filing, four_properties, scaffold, site_build, transfer, verify
-from .archive import load_archive
-from .archive_checks import older_contract_warnings
+from .archive import add_check_warnings, load_archive
 from .cli_output import print_appraisal, print_four_properties, print_result, print_transfer, print_verify
 from .compliance import evaluate
 from .compliance_report import gap_line
@@ -21,7 +20,6 @@ from .messages import LANGUAGES, say, set_language
 from .problems import UsageError
 from .progress import Progress
 from .registry import REGISTRY_FILE, find_root
-from .schedule import check_departures
 from .schema import RETENTION_CODES
 from .settings import AUDIENCES, PREVIEW_ENV
 
@@ -31,8 +29,7 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 def cmd_check(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
     archive = load_archive(root, bodies=False, progress=Progress("out.progress-check"))
-    older_contract_warnings(archive.records, archive.problems)
-    check_departures(archive.schedule, archive.records, archive.registry, archive.problems)
+    add_check_warnings(archive)
     problems = archive.problems.sorted()
     if args.paths:
         missing = [p for p in args.paths if not Path(p).exists()]
@@ -446,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except UsageError as exc:
-        print(f"archive: {exc}", file=sys.stderr)
+        print(say("out.usage-error", error=exc), file=sys.stderr)
         return EXIT_USAGE
 
 

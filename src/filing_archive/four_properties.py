@@ -43,17 +43,6 @@ FORMAT_CODES = frozenset({"E-attachment-macro-file", "E-attachment-program-file"
 MISSING_CODES = frozenset({"E-filed-file-missing", "E-attachment-missing"})
 
 
-def _kind(problem: Problem) -> str:
-    """The code a finding is classified by. (Transitional, until every module writes through the
-    catalogue: a finding still kept as plain text is recognised by its English words.)"""
-    if problem.code != "legacy":
-        return problem.code
-    said = problem.message.render("en")
-    if "secret material must never" in said:
-        return "E-secret-marked-text"
-    return "E-field-missing" if said.startswith("required") else problem.code
-
-
 @dataclass(frozen=True)
 class Property:
     code: str
@@ -233,7 +222,7 @@ def build_report(root: Path, archive_class: str | None = None) -> Report:
         item = problem.path
         if item not in in_scope:
             continue
-        code = _kind(problem)
+        code = problem.code
         if code in SECRET_CODES:
             secrecy.fail(item, problem)
         elif code in REQUIRED_CODES:

@@ -39,7 +39,7 @@ DEFAULT_LANGUAGE = "zh"
 LANGUAGES = ("zh", "en")
 LANG_ENV = "ARCHIVE_LANG"
 CODE_RE = re.compile(r"^[EW]-[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-KEY_RE = re.compile(r"^(?:(?:out|label|part)\.[a-z0-9_.-]+|legacy)\Z")
+KEY_RE = re.compile(r"^(?:out|label|part)\.[a-z0-9_.-]+\Z")
 HANDBOOK_ERRORS = {"zh": "handbook/errors/", "en": "en/handbook/errors/"}
 
 

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .messages import CODE_RE, Message, catalogue, language, message
+from .messages import CODE_RE, CatalogueError, Message, catalogue, language, message
 from .schema import FIELDS  # (here, not in messages: schema words its problems with messages)
 
 ERROR = "error"
@@ -47,14 +47,14 @@ def clip(text: str, limit: int = 100) -> str:
     return text if len(text) <= limit else f"{text[:limit - 20]}… ({len(text):,} characters)"
 
 
-def _as_message(text_or_code: Message | str, args: dict) -> Message:
-    """A catalogue message from a code and its arguments. (Transitional: a plain text not yet in
-    the catalogue is kept as it is, in every language, under the pseudo-code ``legacy``.)"""
-    if isinstance(text_or_code, Message):
-        return text_or_code
-    if CODE_RE.match(text_or_code):
-        return message(text_or_code, **args)
-    return Message("legacy", (("text", text_or_code),))
+def _as_message(code: Message | str, args: dict) -> Message:
+    """A catalogue message from a problem code and its arguments (or a message made already).
+    A text that is not a code is refused: every message a user reads comes from the catalogue."""
+    if isinstance(code, Message):
+        return code
+    if not CODE_RE.match(code):
+        raise CatalogueError(f"expected a problem code E-…/W-…, got {code[:80]!r}")
+    return message(code, **args)
 
 
 class UsageError(Exception):

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import storage, verify
-from .archive import load_archive
-from .archive_checks import older_contract_warnings
+from .archive import add_check_warnings, load_archive
 from .console import QUIET_ENV
 from .messages import message, say
 from .problems import Problem, UsageError
@@ -39,7 +38,7 @@ def build_site(root: Path, audience: str, site_dir: Path | None = None, given: s
     if site_dir in (root, *root.parents) or site_dir.is_relative_to(docs):
         # it is replaced as a whole: never by a folder that holds the project or is published from docs/
         raise UsageError("E-build-site-dir-bad", given=given, docs=archive.registry.docs_dir)
-    older_contract_warnings(archive.records, archive.problems)
+    add_check_warnings(archive)
     summary = BuildSummary(problems=archive.problems.sorted())
     errors = sum(p.is_error for p in summary.problems)
     checked = not errors  # as archive check: warnings are printed; the strict build decides on them
