@@ -147,8 +147,6 @@ def test_the_manual_is_the_handbook_where_there_is_one(tmp_path):
     docs = tmp_path / "docs"
     assert HomePage.find_manual(docs) is None
     (docs / "handbook").mkdir(parents=True)
-    (docs / "guide.md").write_text("# 使用说明\n", encoding="utf-8")
-    assert HomePage.find_manual(docs) == "guide.md"
     (docs / "handbook/index.md").write_text("# 使用手册\n", encoding="utf-8")
     assert HomePage.find_manual(docs) == "handbook/index.md"
 

@@ -11,7 +11,14 @@ from pathlib import Path
 
 from . import cli_editor, filing, four_properties, scaffold, site_build, transfer, verify
 from .archive import add_check_warnings, load_archive
-from .cli_output import print_appraisal, print_four_properties, print_result, print_transfer, print_verify
+from .cli_output import (
+    print_appraisal,
+    print_four_properties,
+    print_result,
+    print_transfer,
+    print_verify,
+    registry_or_report,
+)
 from .compliance import evaluate
 from .compliance_report import gap_line
 from .console import QUIET_ENV
@@ -199,15 +206,10 @@ def cmd_transfer(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from . import importer
-    from .problems import Problems
-    from .registry import load_registry
 
     root = find_root(Path(args.root).resolve())
-    problems = Problems()
-    registry = load_registry(root, problems)
-    if registry is None or problems.errors:
-        for problem in problems.sorted():
-            print(problem.shown())
+    registry = registry_or_report(root)
+    if registry is None:
         return EXIT_PROBLEMS
     unit, type_code, pattern, paths = importer.check_arguments(registry, args.unit, args.type, args.split, args.files)
     progress = Progress("out.progress-import", plain_from=importer.PROGRESS_MIN_FILES + 1)

@@ -7,28 +7,24 @@ import argparse
 from pathlib import Path
 
 from . import json_schema, storage
-from .messages import say
-from .problems import Problems
-from .registry import find_root, load_registry
+from .cli_output import registry_or_report
+from .messages import message, say
+from .problems import Problem
+from .registry import find_root
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
-    problems = Problems()
-    registry = load_registry(root, problems)
-    if registry is None or problems.errors:
-        for problem in problems.sorted():
-            print(problem.shown())
+    registry = registry_or_report(root)
+    if registry is None:
         return EXIT_PROBLEMS
     files = json_schema.generated_files(registry)
     stale = json_schema.stale_files(root, files)
     if args.check:
         for rel in stale:
-            problems.error(rel, 0, "", "E-schema-stale", registry=registry.path)
-        for problem in problems:
-            print(problem.shown())
+            print(Problem(rel, 0, "", message("E-schema-stale", registry=registry.path)).shown())
         if stale:
             return EXIT_PROBLEMS
         print(say("out.schema-current", count=len(files), paths=list(files)))

@@ -4,10 +4,24 @@ reader's language. ``cli.py`` parses the arguments and calls these."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from . import filing
 from .fixity import LOG_FILE, MANIFEST_FILE, short
 from .messages import language, message, say
+from .problems import Problems
+from .registry import Registry, load_registry
+
+
+def registry_or_report(root: Path) -> Registry | None:
+    """archive.yml read for a command that needs only it; None (its problems printed) when unusable."""
+    problems = Problems()
+    registry = load_registry(root, problems)
+    if registry is None or problems.errors:
+        for problem in problems.sorted():
+            print(problem.shown())
+        return None
+    return registry
 
 
 def print_result(result: filing.Result) -> None:

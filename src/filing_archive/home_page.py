@@ -26,8 +26,7 @@ from .schema import COUNTED_STATUSES, LANGUAGES
 HOME_SOURCES = frozenset({"index.md"} | {f"index.{lang}.md" for lang in LANGUAGES})  # as MkDocs names them
 LATEST = 10  # records in the latest block
 DUE_SHOWN = 10  # published records not yet filed listed (all of them on the deadlines page)
-# The staff's manual: the handbook where it exists, else the older guide (docs/, either language).
-MANUALS = ("handbook/index.md", "guide.md")
+MANUAL = "handbook/index.md"  # the staff's handbook (an archive may have removed it: then no link)
 COMPLIANCE_PAGE = CompliancePage.src_uri
 
 
@@ -76,7 +75,7 @@ class HomePage(GeneratedPage):
                  manual: str | None = None):
         super().__init__(index, present)
         self.compliance = compliance
-        self.manual = manual  # src_uri of the handbook or guide, None when docs/ has neither
+        self.manual = manual  # src_uri of the handbook, None when docs/ has none
         self.latest = latest_records(index.records)
         self.shortfalls = current_shortfalls(compliance)
 
@@ -86,7 +85,7 @@ class HomePage(GeneratedPage):
 
     @staticmethod
     def find_manual(docs_dir: Path) -> str | None:
-        return next((src for src in MANUALS if (docs_dir / src).is_file()), None)
+        return MANUAL if (docs_dir / MANUAL).is_file() else None
 
     def title(self, lang: str) -> str:
         return ui(lang, "home")
