@@ -40,6 +40,7 @@ LANGUAGES = ("zh", "en")
 LANG_ENV = "ARCHIVE_LANG"
 CODE_RE = re.compile(r"^[EW]-[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 KEY_RE = re.compile(r"^(?:out|label|part)\.[a-z0-9_.-]+\Z")
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 HANDBOOK_ERRORS = {"zh": "handbook/errors/", "en": "en/handbook/errors/"}
 
 
@@ -106,7 +107,8 @@ def catalogue() -> dict[str, Entry]:
     for item in sorted(folder.iterdir(), key=lambda f: f.name):
         if not item.name.endswith(".yml"):
             continue
-        data = yaml.safe_load(item.read_text(encoding="utf-8")) or {}
+        # the catalogue is the package's own data: libyaml's loader reads it in a tenth of the time
+        data = yaml.load(item.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
         if not isinstance(data, dict):
             raise CatalogueError(f"{item.name}: expected a mapping of codes")
         for code, body in data.items():
