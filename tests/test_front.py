@@ -208,8 +208,7 @@ def page_kinds(site: Path) -> list[str]:
              "/archive/by-stage/qsz-2025-ideology/", "/archive/catalogue/", "/archive/catalogue/2025/",
              "/archive/appraisal/", "/archive/schedule/", "/archive/deadlines/", "/archive/compliance/",
              "/archive/stats/", "/archive/search/?q=" + quote("学习")]
-    manual = "handbook/" if (site / "handbook/index.html").is_file() else "guide/"  # the handbook once merged
-    return kinds + ["/" + manual, "/en/" + manual]
+    return kinds + ["/handbook/", "/en/handbook/", "/handbook/errors/"]
 
 
 OUTSIDE_THE_SCREEN = """() => {

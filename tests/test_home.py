@@ -33,7 +33,7 @@ def home_of(root: Path, today: date = TODAY, urls: Urls = DIRECTORY_URLS) -> Hom
     archive = load_archive(root, today)
     assert not archive.problems.errors, archive.problems.errors
     index = ArchiveIndex(archive.published(), archive.registry)
-    home = HomePage(index, presenters(archive.registry, urls), evaluate(archive, today), "guide.md")
+    home = HomePage(index, presenters(archive.registry, urls), evaluate(archive, today), "handbook/index.md")
     attach_deadlines([home], evaluate_deadlines(archive.records, archive.registry, archive.deadline, today))
     return home
 
@@ -137,10 +137,10 @@ def test_entry_points_lead_to_every_index_and_page_and_the_manual(home_project):
         ("按文种", "archive/by-type/"), ("按单位", "archive/by-unit/"), ("归档文件目录", "archive/catalogue/"),
         ("档案鉴定", "archive/appraisal/"), ("保管期限表", "archive/schedule/"), ("归档时限", "archive/deadlines/"),
         ("合规检查", "archive/compliance/"), ("统计", "archive/stats/"), ("高级检索", "archive/search/"),
-        ("使用手册", "guide/")]
+        ("使用手册", "handbook/")]
     en = home_of(home_project.root).context("en")["links"]
     assert (en[0].label, en[0].href, en[-1].label, en[-1].href) == ("Archive overview", "en/archive/", "Handbook",
-                                                                    "en/guide/")
+                                                                    "en/handbook/")
 
 
 def test_the_manual_is_the_handbook_where_there_is_one(tmp_path):

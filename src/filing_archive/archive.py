@@ -103,7 +103,7 @@ class DocsFiles:
 
     records: list[str] = field(default_factory=list)  # *.md under the records folder: records, translations
     # (paths as text: 50,000 Path objects cost 0.6 s, more than reading the files' names)
-    pages: list[Path] = field(default_factory=list)  # other Markdown pages (home, guide): scanned for markings
+    pages: list[Path] = field(default_factory=list)  # other Markdown pages (home, handbook): scanned for markings
     attachments: list[str] = field(default_factory=list)  # files of <stem>.files/ folders beside their record
     problems: Problems = field(default_factory=Problems)  # files the build must refuse
 
@@ -205,7 +205,7 @@ def docs_files(root: Path, docs_root: Path, records_dir: str) -> DocsFiles:
 
 
 def check_page_markings(page: Path, root: Path, problems: Problems) -> None:
-    """A page of the site that is not a record (home, guide) may not carry a 密级 marking either."""
+    """A page of the site that is not a record (home, handbook) may not carry a 密级 marking either."""
     rel = page.relative_to(root).as_posix()
     try:
         text = page.read_bytes().decode("utf-8", errors="replace")
