@@ -60,3 +60,11 @@ def test_english_by_option_or_environment(study_without_form, how):
         f"{STUDY_WITHOUT_FORM}form: required field is missing (expected 集中学习 | 个人自学 | 专题研讨 | 专题讲座 | "
         "主题党日 | 网络学习) (see the handbook: en/handbook/errors/#e-field-missing)"
     )
+
+
+def test_a_command_s_help_is_in_the_reader_s_language(project):
+    chinese = project.archive("check", "--help", env={"ARCHIVE_LANG": ""})
+    assert "逐件检查记录的元数据，规则与构建相同" in chinese.stdout
+    assert "Validate every record" not in chinese.stdout
+    english = project.archive("check", "--help", env={"ARCHIVE_LANG": "en"})
+    assert "Validate every record's front-matter (the same rules as the build)." in english.stdout

@@ -251,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="检查记录 / validate records without building",
-        description="Validate every record's front-matter (the same rules as the build).",
+        description=say("out.help-check"),
     )
     check.add_argument("paths", nargs="*", help="only report these files or folders")
     check.add_argument("--format", choices=["text", "json"], default="text")
@@ -266,8 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     new = sub.add_parser(
         "new",
         help="新建草稿 / create a draft record with every field its type needs",
-        description="Create a draft record at docs/<records_dir>/<unit>/<year>/<date>-<slug>.md and print its "
-        "path. Never replaces a file: a taken name gets -2, -3 ...",
+        description=say("out.help-new"),
     )
     new.add_argument("type", metavar="TYPE", help="文种: plan study briefing summary report analysis opinion "
                      "minutes duty notice (or the Chinese label, e.g. 学习记录)")
@@ -281,11 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     file_ = sub.add_parser(
         "file",
         help="归档 / file records: assign 档号, record digests in the manifest and the log",
-        description="File published records: validate each, give it the next 件号 of its class (fonds, year, "
-        "retention, unit) in date order, write archive_no and status: filed into its front-matter, record its "
-        "SHA-256 in manifest-sha256.txt and append an entry to filing-log.jsonl (with 页数, 整理人, 检查人 and "
-        "本件情况说明 for the 备考表). Re-running on a record whose filing was interrupted finishes it with the "
-        "same 档号.",
+        description=say("out.help-file"),
     )
     file_.add_argument("paths", nargs="+", metavar="PATH", help="record files to file")
     file_.add_argument("--retention", choices=list(RETENTION_CODES),
@@ -305,8 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     amend = sub.add_parser(
         "amend",
         help="登记修改 / record a change to a filed record (new digest, old digest, reason)",
-        description="For a filed record that had to change: record its new SHA-256 in the manifest and an amend "
-        "entry (old digest, new digest, reason) in filing-log.jsonl. The 档号 and status stay.",
+        description=say("out.help-amend"),
     )
     amend.add_argument("path", metavar="PATH", help="the filed record")
     amend.add_argument("--reason", required=True, help="修改原因: why it changed (shown in the 备考表)")
@@ -315,10 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     withdraw = sub.add_parser(
         "withdraw",
         help="撤出 / take a record filed in error out of publication (with approval; the file is kept)",
-        description="Take a record filed in error out of publication: append a withdraw entry to "
-        "filing-log.jsonl (kept for good) with the reason, the approval and the approver. The file, its "
-        "attachments and its manifest lines are kept unchanged; the site no longer shows it. Its 档号 is never "
-        "given again; the catalogue's 备注 records the withdrawal.",
+        description=say("out.help-withdraw"),
     )
     withdraw.add_argument("path", metavar="PATH", help="the filed record")
     withdraw.add_argument("--reason", required=True, help="撤出原因, e.g. 误归档：重复归档")
@@ -329,9 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     appraise = sub.add_parser(
         "appraise",
         help="鉴定 / list the filed 定期 records whose term has run out, per class (and a 鉴定表 XLSX)",
-        description="The filed 30年 and 10年 records whose term has run out on --as-of: a term counts whole "
-        "years from the end of the record's year (a 10年 record of 2015 is due from 2026-01-01). Printed per "
-        "class; --xlsx writes the 鉴定表 with a column for the decision (销毁 or 延长).",
+        description=say("out.help-appraise"),
     )
     appraise.add_argument("--as-of", required=True, metavar="YYYY-MM-DD", help="the day of the appraisal")
     appraise.add_argument("--xlsx", metavar="FILE", help="write the 鉴定表 here (.xlsx)")
@@ -339,8 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     extend = sub.add_parser(
         "extend", help="延长 / keep a filed record longer (an appraisal's decision; the 档号 stays)",
-        description="Raise a filed record's retention (never lower it), keep its 档号 (DA/T 22 does not renumber on "
-        "appraisal) and log the old and new retention with the reason and the approval.",
+        description=say("out.help-extend"),
     )
     extend.add_argument("path", metavar="PATH", help="the filed record")
     extend.add_argument("--retention", required=True, help="延长至: 30年 | 永久")
@@ -351,10 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     dispose = sub.add_parser(
         "dispose",
         help="销毁 / destroy the records a 销毁清册 lists, and file the 清册 永久",
-        description="Check the 销毁清册 (number, date, unit, opinion, approved_by, approval, two supervisors, "
-        "records with 档号 and title) and every record it lists (filed, not 永久, term run out by the date); "
-        "then file the 清册 as a record of its own, log a destroy entry per record, and delete each record "
-        "with its translations and attachments. The catalogue keeps each line with 备注 已销毁.",
+        description=say("out.help-dispose"),
     )
     dispose.add_argument("list", metavar="清册.yml", help="the 销毁清册 (YAML)")
     dispose.add_argument("--by", help="整理人 of the 清册's filing (default: as archive file)")
@@ -364,9 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify_ = sub.add_parser(
         "verify",
         help="核验 / recompute digests and check manifest, log chain, 档号 and 件号",
-        description="Recompute every filed record's SHA-256 and check: every filed record is present and "
-        "unchanged; no record claims filed without a manifest entry; the filing log's hash chain is intact; "
-        "档号 are unique and agree with their fields; 件号 run without gaps in each class. Exit 1 on any finding.",
+        description=say("out.help-verify"),
     )
     verify_.add_argument("--json", action="store_true", help="the report as JSON")
     verify_.add_argument("--format", choices=["text", "json"], default="text")
@@ -377,9 +360,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify_.set_defaults(func=cmd_verify)
 
     transfer_ = sub.add_parser(
-        "transfer", help="移交: a year's filed records of one 全宗 as a BagIt bag for the archives",
-        description="Write a validated BagIt bag (records, attachments, metadata, catalogue XLSX, 四性检测 report, "
-                    "移交清单) of the filed records of one fonds and year, and log the transfer.")
+        "transfer", help="移交 / a year's filed records of one 全宗 as a BagIt bag for the archives",
+        description=say("out.help-transfer"))
     transfer_.add_argument("--fonds", required=True, metavar="F", help="全宗号, e.g. Z001")
     transfer_.add_argument("--year", required=True, type=int, metavar="Y", help="年度 of the records")
     transfer_.add_argument("--retention", choices=list(RETENTION_CODES), help="only records of this 保管期限")
@@ -389,20 +371,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     import_ = sub.add_parser(
         "import",
-        help="导入 / bring Word (.docx), text (.txt) and Markdown (.md) files in as draft records",
-        description="Convert each file to Markdown (一、 → ##, （一） → ###, 1. → a numbered list, Word headings, "
-        "tables, lists and bold kept) and write it as a draft record at docs/<records_dir>/<unit>/<year>/"
-        "<date>-<slug>.md with the title, date and type it could infer. A field it could not infer is written "
-        "as 待填写：… and archive check fails until it is filled in. Never replaces a file; a text already "
-        "imported is skipped. Text files may be UTF-8 (with or without BOM), GBK or GB18030.",
+        help="导入 / bring Word (.docx), PDF, text (.txt) and Markdown (.md) files in as draft records",
+        description=say("out.help-import"),
     )
-    import_.add_argument("files", nargs="+", metavar="FILE", help=".docx, .txt or .md files")
+    import_.add_argument("files", nargs="+", metavar="FILE", help=".docx, .pdf, .txt or .md files")
     import_.add_argument("--unit", required=True, help="机构代码 from archive.yml (or the unit's Chinese name)")
     import_.add_argument("--type", help="文种 for every record (default: from each title, e.g. …方案 → plan)")
     import_.add_argument(
         "--split", metavar="REGEX",
         help="cut a compilation into one record per line matching REGEX in full, e.g. '意识形态工作方案\\(篇\\d+\\)'; "
-        "that line is the record's title and text before the first one is dropped",
+        "the line after it is the title when it reads as one, else the heading without its 篇N (marked as a guess); "
+        "text before the first one is dropped",
     )
     import_.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
     import_.set_defaults(func=cmd_import)
@@ -410,10 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser(
         "build",
         help="构建 / check, verify and build the site for an audience (strict)",
-        description="Run archive check, archive verify and mkdocs build --strict in one and print a summary, one "
-        "line per step, then the problems. The site is built only when check and verify pass. intranet (the "
-        "default) is what mkdocs build makes; public leaves out every 内部 record: its page, translation, "
-        "attachments, search entries, counts and records.json entry (its catalogue line shows only 档号 and 内部).",
+        description=say("out.help-build"),
     )
     build.add_argument("--audience", choices=list(AUDIENCES), default="intranet",
                        help="intranet: every published record (default); public: no 内部 record")
@@ -423,9 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview = sub.add_parser(
         "preview",
         help="预览 / serve the archive locally and rebuild only what changed on each save",
-        description="Run `mkdocs serve --dirty` for staff: drafts show with a draft banner, a saved record is "
-        "rebuilt with the index pages and the browser reloads. The search index of the first build is kept "
-        "(restart to refresh it). Stop with Ctrl+C.",
+        description=say("out.help-preview"),
     )
     preview.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT",
                          help="address to serve on (default 127.0.0.1:8000)")
