@@ -10,13 +10,13 @@ Values from ``archive.yml`` are untrusted: they are escaped before they become M
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import messages
+from .import_sources import escape_md
 from .messages import Entry
 from .registry import Registry
 from .schema import FIELDS, LANGUAGES, REQUIRED_BY_TYPE, TYPES, FieldSpec
@@ -118,12 +118,9 @@ WORDS = {
 # Fields needed to file a record (archive file writes them).
 FILED_FIELDS = ("retention", "archive_no", "pages")
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
-
-
 def md_text(value: object) -> str:
-    """Untrusted text (a unit's name from archive.yml) as Markdown that shows it, never as markup."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(value).split()), quote=False))
+    """Untrusted text (a unit's name from archive.yml) on one line, as Markdown that shows it."""
+    return escape_md(" ".join(str(value).split()))
 
 
 def code_span(text: str) -> str:
